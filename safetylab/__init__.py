@@ -1,0 +1,32 @@
+"""safetylab: see what a photo gives away before you send it.
+
+A teaching toolkit. The lessons live in ``notebooks/``; this package holds all
+the logic, usable from plain Python, the ``safetylab`` command and the notebooks
+alike. Submodules load on first use, so ``import safetylab`` stays fast::
+
+    import safetylab
+    md = safetylab.metadata.read("photo.jpg")   # imports safetylab.metadata now
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from .errors import SafetyLabError
+
+__version__ = "0.1.0"
+__all__ = ["SafetyLabError", "__version__", "images", "metadata", "scrub", "location",
+           "report", "samples", "sharing", "cli"]
+
+_SUBMODULES = {"images", "metadata", "scrub", "location", "report", "samples", "sharing",
+               "cli", "widgets"}
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'safetylab' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _SUBMODULES)

@@ -1,0 +1,138 @@
+"""Read an XMP packet into a flat map of the properties a privacy report needs.
+
+XMP is RDF/XML: the same property may be an attribute, an element, or a list
+(rdf:Seq/Bag/Alt). This flattens all three into ``{"prefix:Name": [values]}``
+using the standard prefixes whatever prefix the file itself used. Parsing goes
+through defusedxml, so entity-expansion bombs are refused.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["parse", "NS", "person_names", "XmpError"]
+
+NS = {
+    "http://purl.org/dc/elements/1.1/": "dc",
+    "http://ns.adobe.com/xap/1.0/": "xmp",
+    "http://ns.adobe.com/xap/1.0/rights/": "xmpRights",
+    "http://ns.adobe.com/xap/1.0/mm/": "xmpMM",
+    "http://ns.adobe.com/photoshop/1.0/": "photoshop",
+    "http://ns.adobe.com/exif/1.0/": "exif",
+    "http://cipa.jp/exif/1.0/": "exifEX",
+    "http://ns.adobe.com/tiff/1.0/": "tiff",
+    "http://ns.adobe.com/exif/1.0/aux/": "aux",
+    "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/": "Iptc4xmpCore",
+    "http://iptc.org/std/Iptc4xmpExt/2008-02-29/": "Iptc4xmpExt",
+    "http://www.metadataworkinggroup.com/schemas/regions/": "mwg-rs",
+    "http://ns.microsoft.com/photo/1.2/": "MP",
+    "http://ns.microsoft.com/photo/1.2/t/RegionInfo#": "MPRI",
+    "http://ns.microsoft.com/photo/1.2/t/Region#": "MPReg",
+    "http://ns.microsoft.com/photo/1.0/": "MicrosoftPhoto",
+    "http://ns.google.com/photos/1.0/camera/": "GCamera",
+    "http://ns.adobe.com/lightroom/1.0/": "lr",
+    "http://ns.adobe.com/camera-raw-settings/1.0/": "crs",
+    "http://ns.adobe.com/xmp/note/": "xmpNote",
+}
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_CONTAINERS = {f"{{{_RDF}}}{t}" for t in ("Seq", "Bag", "Alt")}
+_LI = f"{{{_RDF}}}li"
+_DESC = f"{{{_RDF}}}Description"
+
+
+class XmpError(ValueError):
+    """The packet is not well-formed XML (or is hostile XML)."""
+
+
+def _qname(tag: str) -> str:
+    if tag.startswith("{"):
+        uri, _, local = tag[1:].partition("}")
+        prefix = NS.get(uri)
+        if prefix is None:
+            prefix = uri.rstrip("/#").rsplit("/", 1)[-1] or "ns"
+        return f"{prefix}:{local}"
+    return tag
+
+
+def _packet(data: bytes) -> bytes:
+    start = data.find(b"<x:xmpmeta")
+    if start < 0:
+        start = data.find(b"<rdf:RDF")
+    if start < 0:
+        start = data.find(b"<")
+    end_tag = data.rfind(b"</x:xmpmeta>")
+    if end_tag >= 0:
+        return data[start:end_tag + len(b"</x:xmpmeta>")]
+    end_tag = data.rfind(b"</rdf:RDF>")
+    if end_tag >= 0:
+        return data[start:end_tag + len(b"</rdf:RDF>")]
+    return data[start:]
+
+
+def parse(data: bytes) -> dict[str, list[str]]:
+    """Flatten an XMP packet. Raises :class:`XmpError` if it cannot be parsed.
+
+    Examples
+    --------
+    >>> x = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator><rdf:Seq><rdf:li>Ana</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>'
+    >>> parse(x)["dc:creator"]
+    ['Ana']
+    """
+    from defusedxml import ElementTree as ET
+    from defusedxml.common import DefusedXmlException
+
+    try:
+        root = ET.fromstring(_packet(data))
+    except (ET.ParseError, DefusedXmlException, ValueError) as e:
+        raise XmpError(str(e)) from None
+    out: dict[str, list[str]] = {}
+
+    def add(key: str, value: str | None) -> None:
+        if value is not None and value.strip():
+            out.setdefault(key, []).append(value.strip())
+
+    def walk(el, prop: str | None) -> None:
+        for k, v in el.attrib.items():
+            if not k.startswith(f"{{{_RDF}}}") and not k.startswith("{http://www.w3.org/XML"):
+                add(_qname(k), v)
+        children = list(el)
+        if el.tag == _LI or el.tag in _CONTAINERS or el.tag == _DESC:
+            key = prop
+        else:
+            key = _qname(el.tag)
+        if not children:
+            if el.tag not in _CONTAINERS and key:
+                add(key, el.text)
+            return
+        for child in children:
+            walk(child, key)
+
+    walk(root, None)
+    return out
+
+
+def person_names(props: dict[str, list[str]]) -> list[str]:
+    """Names of people tagged in face/person regions (MWG, Microsoft, IPTC)."""
+    names: list[str] = []
+    for key in ("mwg-rs:Name", "MPReg:PersonDisplayName", "Iptc4xmpExt:PersonInImage",
+                "MP:PersonDisplayName"):
+        for v in props.get(key, []):
+            if v not in names:
+                names.append(v)
+    return names
+
+
+_DMS = re.compile(r"^\s*(\d+(?:\.\d+)?)(?:,(\d+(?:\.\d+)?))?(?:,(\d+(?:\.\d+)?))?\s*([NSEW])\s*$")
+
+
+def coordinate(value: str) -> float | None:
+    """An XMP GPS coordinate (``"48,51.5022N"`` or ``"48,51,30.1N"``) as signed degrees."""
+    m = _DMS.match(value or "")
+    if not m:
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return None
+    d, mnt, s, ref = m.groups()
+    deg = float(d) + float(mnt or 0) / 60 + float(s or 0) / 3600
+    return -deg if ref in "SW" else deg

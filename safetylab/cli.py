@@ -1,0 +1,243 @@
+"""The ``safetylab`` command: the same functions as the notebooks, from a terminal.
+
+Exit codes: 0 every photo was read; 1 some photo could not be read (it gets one
+plain line, or an ``"error"`` in JSON); 2 bad usage. No traceback is ever shown
+for a bad file, and no user file is ever changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from pathlib import Path
+
+from .errors import SafetyLabError
+
+__all__ = ["main", "format_report"]
+
+_NOT_COVERED = ("Not checked by the file report: what the picture itself shows "
+                "(your face, signs, uniforms, windows, reflections).")
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr():
+    """Silence messages that C libraries (libtiff, libjpeg) print straight to stderr."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+def _safe(fn, *args, **kw):
+    """Run ``fn``; turn any failure into ``(None, one-line message)``."""
+    try:
+        with _quiet_native_stderr():
+            return fn(*args, **kw), None
+    except SafetyLabError as e:
+        return None, str(e)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except RecursionError:
+        return None, "The file is damaged: its structure loops back on itself."
+    except MemoryError:
+        return None, "The file is too large to handle on this computer."
+    except Exception as e:  # last resort: still one plain line, never a traceback
+        return None, f"The file could not be read (unexpected {type(e).__name__})."
+
+
+def format_report(rep) -> str:
+    """A report as plain text for a terminal."""
+    lines = [f"{rep.file} — {rep.format}, {rep.width} x {rep.height} pixels"]
+    row = lambda k, v: lines.append(f"  {k:<16}{v}")  # noqa: E731
+    if rep.gps:
+        g = rep.gps
+        if g["usable"]:
+            alt = f", altitude {g['alt']:.0f} m" if g.get("alt") is not None else ""
+            near = f" — near {g['place']}" if g.get("place") else ""
+            row("GPS location", f"{g['lat']:.6f}, {g['lon']:.6f}{alt}{near}")
+        else:
+            row("GPS location", "a GPS section with no usable position")
+    else:
+        row("GPS location", "none")
+    row("Taken", rep.taken_at or "not recorded")
+    cam = rep.camera or {}
+    what = " ".join(v for v in (cam.get("make"), cam.get("model")) if v)
+    if cam.get("software"):
+        what += f" (software: {cam['software']})"
+    row("Camera", what or "not recorded")
+    serials = [f"{k.replace('_', ' ')} {cam[k]}" for k in ("serial", "lens_serial", "internal_serial")
+               if cam.get(k)]
+    row("Serial numbers", "; ".join(serials) or "none")
+    owners = rep.details.get("owners") or {}
+    row("Owner", "; ".join(f"{v} ({k})" for k, v in owners.items()) or "none")
+    th = rep.thumbnail
+    if th:
+        size = f"{th['width']} x {th['height']}" if th.get("width") else "present"
+        diff = {True: " — DIFFERENT from the picture", False: " — matches the picture"}.get(
+            th.get("differs"), "")
+        row("Thumbnail", f"{size}{diff}")
+    else:
+        row("Thumbnail", "none")
+    row("Blocks", ", ".join(rep.blocks) or "none")
+    if rep.risks:
+        lines.append("  What this file gives away:")
+        lines += [f"   [{r.level}] {r.message}" for r in rep.risks]
+    else:
+        lines.append("  No hidden details found in the file.")
+    lines.append("  " + _NOT_COVERED)
+    return "\n".join(lines)
+
+
+def _cmd_check(args) -> int:
+    from .report import check, error_report
+
+    reports, failed = [], False
+    for p in args.photos:
+        rep, err = _safe(check, p)
+        if err:
+            failed = True
+            rep = error_report(p, SafetyLabError(err))
+        reports.append(rep)
+    if args.json:
+        data = [r.to_dict() for r in reports]
+        print(json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False))
+    else:
+        for i, rep in enumerate(reports):
+            if i:
+                print()
+            if rep.error:
+                print(f"safetylab: {rep.file}: {rep.error}", file=sys.stderr)
+            else:
+                print(format_report(rep))
+    return 1 if failed else 0
+
+
+def _cmd_scrub(args) -> int:
+    from .scrub import scrub
+
+    failed = False
+    for p in args.photos:
+        res, err = _safe(scrub, p, args.out_dir, keep_icc=not args.remove_icc,
+                         neutral_name=args.neutral_name)
+        if err:
+            failed = True
+            print(f"safetylab: {Path(p).name}: {err}", file=sys.stderr)
+            continue
+        print(res.summary())
+        if not res.clean:
+            failed = True
+    if not failed:
+        print("Removing metadata does not hide what the picture shows: "
+              "check the background and your face before you send it.")
+    return 1 if failed else 0
+
+
+def _cmd_samples(args) -> int:
+    from . import samples
+
+    if args.check:
+        problems, err = _safe(samples.check)
+        if err:
+            print(f"safetylab: {err}", file=sys.stderr)
+            return 1
+        for line in problems:
+            print(line)
+        print("sample_images match the code." if not problems else
+              f"{len(problems)} difference(s): run 'safetylab samples' to rebuild.")
+        return 1 if problems else 0
+    written, err = _safe(samples.generate)
+    if err:
+        print(f"safetylab: {err}", file=sys.stderr)
+        return 1
+    print(f"Wrote {len(written)} sample files.")
+    return 0
+
+
+def _lessons_dir() -> Path:
+    here = Path(__file__).resolve().parent.parent / "notebooks"
+    return here if here.is_dir() else Path.cwd()
+
+
+def _first_lesson(folder: Path) -> Path | None:
+    books = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    return books[0] if books else None
+
+
+def _cmd_lab(args) -> int:
+    import shutil
+    import subprocess
+
+    folder = _lessons_dir()
+    jupyter = shutil.which("jupyter", path=str(Path(sys.executable).parent)) or shutil.which("jupyter")
+    if jupyter is None:
+        print("safetylab: JupyterLab is not installed; run 'make lab' from the project folder.",
+              file=sys.stderr)
+        return 1
+    cmd = [jupyter, "lab", f"--notebook-dir={folder}"]
+    first = _first_lesson(folder)
+    if first is not None:
+        cmd.append(first.name)
+    cmd += args.extra
+    return subprocess.call(cmd, cwd=folder)
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="safetylab",
+        description="See what a photo gives away before you send it. Nothing leaves this computer.")
+    from . import __version__
+
+    ap.add_argument("--version", action="version", version=f"safetylab {__version__}")
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    c = sub.add_parser("check", help="pre-send report: what a photo file gives away")
+    c.add_argument("photos", nargs="+", metavar="PHOTO")
+    c.add_argument("--json", action="store_true", help="print JSON (one object per photo)")
+    c.set_defaults(func=_cmd_check)
+
+    s = sub.add_parser("scrub", help="write cleaned copies (the originals are never changed)")
+    s.add_argument("photos", nargs="+", metavar="PHOTO")
+    s.add_argument("-o", "--out-dir", metavar="DIR", default=None,
+                   help="folder for the clean copies (default: next to each photo)")
+    s.add_argument("--remove-icc", action="store_true",
+                   help="also remove the colour profile (kept by default: it holds no personal data)")
+    s.add_argument("--neutral-name", action="store_true",
+                   help="give copies neutral names (IMG_20240601... gives away the date)")
+    s.set_defaults(func=_cmd_scrub)
+
+    m = sub.add_parser("samples", help="rebuild sample_images/ from code (or --check them)")
+    m.add_argument("--check", action="store_true", help="only verify the files match the code")
+    m.set_defaults(func=_cmd_samples)
+
+    lab = sub.add_parser("lab", help="open the lessons in JupyterLab")
+    lab.add_argument("extra", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    lab.set_defaults(func=_cmd_lab)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("safetylab: stopped.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

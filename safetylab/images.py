@@ -1,0 +1,249 @@
+"""Open any supported photo safely: know its format, refuse bombs, show it upright.
+
+Formats: JPEG, PNG, WebP, TIFF (and TIFF-based camera raw files, for reading
+metadata only), HEIC/HEIF and AVIF. Pixel decoding goes through Pillow (with
+pillow-heif for HEIF); everything here checks sizes *before* decoding, so a
+decompression bomb or an absurd header is refused with a plain message.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import (CorruptFileError, NotAPhotoError, SafetyLabError, TooLargeError,
+                     UnsupportedFormatError)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from PIL import Image as PILImage
+
+__all__ = [
+    "MAX_PIXELS", "MAX_FILE_BYTES", "PhotoFile", "sniff", "read_file", "open_image",
+    "load", "displayed_size", "ORIENTATION_SWAPS",
+]
+
+#: Largest image safetylab decodes (150 megapixels: bigger than any phone photo).
+MAX_PIXELS = 150_000_000
+#: Largest file safetylab reads (in bytes).
+MAX_FILE_BYTES = 512 * 1024 * 1024
+#: EXIF orientations that swap width and height when the photo is shown upright.
+ORIENTATION_SWAPS = {5, 6, 7, 8}
+
+HEIF_FORMATS = {"HEIC", "HEIF", "AVIF"}
+RAW_FORMATS = {"DNG", "CR2", "NEF", "RW2", "ORF", "ARW"}
+
+
+@dataclass(frozen=True)
+class PhotoFile:
+    """A photo file read into memory, with the format its bytes declare."""
+
+    path: Path
+    data: bytes
+    format: str
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def sniff(head: bytes, suffix: str = "") -> str:
+    """The image format the bytes declare (not the file name).
+
+    Returns one of ``JPEG PNG WEBP TIFF HEIC HEIF AVIF`` or a raw format
+    (``CR2 RW2 ORF``; ``DNG``/``NEF`` files are TIFF by their bytes and are told
+    apart later, from their tags).
+
+    Raises
+    ------
+    NotAPhotoError
+        When the bytes are no image format safetylab knows.
+
+    Examples
+    --------
+    >>> sniff(b"\\xff\\xd8\\xff\\xe0")
+    'JPEG'
+    >>> sniff(b"hello")
+    Traceback (most recent call last):
+    ...
+    safetylab.errors.NotAPhotoError: This file is not a photo safetylab can read (JPEG, PNG, WebP, TIFF, HEIC/HEIF or AVIF).
+    """
+    from . import _bmff
+
+    if head.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        if head[8:10] == b"CR":
+            return "CR2"
+        return "TIFF"
+    if head[:4] == b"IIU\x00":
+        return "RW2"
+    if head[:4] in (b"IIRO", b"IIRS", b"MMOR"):
+        return "ORF"
+    brand = _bmff.is_heif(head)
+    if brand:
+        if brand.lower() in ("avif", "avis"):
+            return "AVIF"
+        if brand.lower().startswith("he") or brand == "MiHE":
+            return "HEIC"
+        return "HEIF"
+    raise NotAPhotoError(
+        "This file is not a photo safetylab can read "
+        "(JPEG, PNG, WebP, TIFF, HEIC/HEIF or AVIF).")
+
+
+def read_file(path: str | os.PathLike) -> PhotoFile:
+    """Read a photo file into memory after checking it is a regular, sane-sized file.
+
+    The file is opened read-only and never changed.
+    """
+    p = Path(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise SafetyLabError(f"There is no file called {p.name!r} here.") from None
+    except OSError as e:
+        raise SafetyLabError(f"{p.name} could not be opened ({e.strerror or e}).") from None
+    if p.is_dir():
+        raise NotAPhotoError(f"{p.name} is a folder, not a photo.")
+    if st.st_size == 0:
+        raise NotAPhotoError(f"{p.name} is empty.")
+    if st.st_size > MAX_FILE_BYTES:
+        raise TooLargeError(
+            f"{p.name} is {st.st_size // 2**20} MB, more than the "
+            f"{MAX_FILE_BYTES // 2**20} MB safetylab reads.")
+    try:
+        with open(p, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as e:
+        raise SafetyLabError(f"{p.name} could not be read ({e.strerror or e}).") from None
+    return PhotoFile(p, data, sniff(data[:64], p.suffix))
+
+
+def displayed_size(width: int, height: int, orientation: int | None) -> tuple[int, int]:
+    """Width and height as the photo is shown, once its EXIF orientation is applied.
+
+    Examples
+    --------
+    >>> displayed_size(4032, 3024, 6)
+    (3024, 4032)
+    """
+    if orientation in ORIENTATION_SWAPS:
+        return height, width
+    return width, height
+
+
+def _register_heif() -> None:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener(thumbnails=False)
+
+
+def _check_pixels(w: int, h: int, what: str) -> None:
+    if w <= 0 or h <= 0:
+        raise CorruptFileError(f"{what} declares an empty picture ({w}x{h}).")
+    if w * h > MAX_PIXELS:
+        raise TooLargeError(
+            f"{what} claims to be {w}x{h} pixels ({w * h / 1e6:.0f} megapixels), more than "
+            f"safetylab will decode ({MAX_PIXELS / 1e6:.0f}); it may be a decompression bomb.")
+
+
+def open_image(photo: PhotoFile) -> "PILImage.Image":
+    """A lazily decoded Pillow image, after checking its declared size.
+
+    Raises
+    ------
+    TooLargeError, CorruptFileError, UnsupportedFormatError
+    """
+    import io
+
+    from PIL import Image
+
+    if photo.format in RAW_FORMATS or photo.format == "CR2":
+        raise UnsupportedFormatError(
+            f"{photo.name} is a camera raw file; export it as JPEG or PNG first.")
+    if photo.format in HEIF_FORMATS:
+        _register_heif()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(photo.data))
+            _check_pixels(im.width, im.height, photo.name)
+    except SafetyLabError:
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise TooLargeError(
+            f"{photo.name} is too large to open safely; it may be a decompression bomb.") from None
+    except (ValueError, MemoryError) as e:
+        if "too large" in str(e).lower() or isinstance(e, MemoryError):
+            raise TooLargeError(
+                f"{photo.name} holds more data than is safe to unpack; "
+                "it may be a decompression bomb.") from None
+        raise CorruptFileError(f"{photo.name} is damaged and cannot be opened as a picture.") from None
+    except Exception:  # Pillow raises many types on hostile input
+        raise CorruptFileError(f"{photo.name} is damaged and cannot be opened as a picture.") from None
+    return im
+
+
+def load(photo: PhotoFile | str | os.PathLike, *, max_side: int | None = None,
+         orient: bool = True, mode: str | None = "RGB") -> "PILImage.Image":
+    """Decode a photo, upright, optionally reduced so its longer side is at most ``max_side``.
+
+    With ``max_side`` a JPEG is decoded at a reduced scale straight from the
+    file (libjpeg's DCT scaling), so a 12-megapixel photo is never decoded in
+    full when a small one serves.
+
+    Parameters
+    ----------
+    photo : PhotoFile or path
+    max_side : int, optional
+        Longest side of the result, in pixels.
+    orient : bool
+        Apply the EXIF orientation so the picture is shown as the camera meant.
+    mode : str or None
+        Convert to this Pillow mode (``"RGB"`` by default; None keeps the file's).
+
+    Returns
+    -------
+    PIL.Image.Image
+        A new image; the file is not changed.
+    """
+    from PIL import Image, ImageOps
+
+    if not isinstance(photo, PhotoFile):
+        photo = read_file(photo)
+    im = open_image(photo)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if max_side and im.format == "JPEG" and max(im.size) > max_side:
+                scale = max(im.size) / max_side
+                im.draft("RGB", (int(im.width / scale), int(im.height / scale)))
+            im.load()
+            if orient:
+                im = ImageOps.exif_transpose(im)
+            if mode and im.mode != mode:
+                if im.mode in ("I;16", "I;16B", "I;16L", "I") and mode in ("RGB", "L"):
+                    import numpy as np
+
+                    arr = np.asarray(im, dtype=np.float64)
+                    top = arr.max() or 1.0
+                    im = Image.fromarray((arr / top * 255).astype("uint8"), "L")
+                im = im.convert(mode)
+            if max_side and max(im.size) > max_side:
+                im.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    except SafetyLabError:
+        raise
+    except MemoryError:
+        raise TooLargeError(f"{photo.name} is too large to decode here.") from None
+    except Exception:
+        raise CorruptFileError(
+            f"{photo.name} is damaged: its picture data could not be decoded.") from None
+    return im

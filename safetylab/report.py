@@ -1,0 +1,170 @@
+"""The pre-send report: everything a photo gives away, in one record.
+
+:func:`check` composes the inspections (metadata, place name, and later faces and
+background text) into a :class:`Report`, whose :meth:`Report.to_dict` is the JSON
+object the ``safetylab check --json`` command prints (see DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import SafetyLabError
+from .metadata import Metadata
+
+__all__ = ["Report", "Risk", "check", "risks_for", "error_report"]
+
+_LEVELS = ("high", "medium", "low")
+
+
+@dataclass(frozen=True)
+class Risk:
+    id: str
+    level: str  # "high", "medium" or "low"
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"id": self.id, "level": self.level, "message": self.message}
+
+
+@dataclass
+class Report:
+    """The JSON contract of ``safetylab check`` (absent facts are None, never missing)."""
+
+    file: str
+    format: str | None = None
+    width: int | None = None
+    height: int | None = None
+    gps: dict[str, Any] | None = None
+    taken_at: str | None = None
+    camera: dict[str, Any] | None = None
+    owner: str | None = None
+    thumbnail: dict[str, Any] | None = None
+    blocks: list[str] = field(default_factory=list)
+    faces: list[dict[str, Any]] | None = None
+    texts: list[dict[str, Any]] | None = None
+    risks: list[Risk] = field(default_factory=list)
+    error: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    metadata: Metadata | None = field(default=None, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file, "format": self.format, "width": self.width, "height": self.height,
+            "gps": self.gps, "taken_at": self.taken_at, "camera": self.camera, "owner": self.owner,
+            "thumbnail": self.thumbnail, "blocks": list(self.blocks), "faces": self.faces,
+            "texts": self.texts, "risks": [r.to_dict() for r in self.risks], "error": self.error,
+            "details": self.details,
+        }
+
+
+def risks_for(md: Metadata, place: str | None = None) -> list[Risk]:
+    """What each finding means for the sender, most serious first."""
+    out: list[Risk] = []
+    g = md.gps
+    if g is not None and g.usable:
+        where = f" (near {place})" if place else ""
+        out.append(Risk("gps", "high",
+                        f"The file holds the exact spot where it was taken{where}. "
+                        "Anyone who gets the file can put it on a map."))
+    elif g is not None:
+        out.append(Risk("gps_empty", "low",
+                        "The file has a GPS section but no usable position in it. "
+                        "The same camera may record one next time."))
+    if md.thumbnail is not None and md.thumbnail.differs:
+        out.append(Risk("thumbnail_differs", "high",
+                        "The small preview stored inside the file shows something different "
+                        "from the picture, such as the part you cropped out."))
+    elif md.thumbnail is not None or md.hidden_images:
+        out.append(Risk("thumbnail", "medium",
+                        "The file carries a second, smaller copy of the picture. "
+                        "Edits you make to the picture may not reach it."))
+    if md.owners:
+        out.append(Risk("owner", "high",
+                        f"The file names a person: {md.owner}. A name is the shortest path "
+                        "from an anonymous chat to your real life."))
+    if md.people:
+        out.append(Risk("people", "high",
+                        "Names of people are tagged in the picture: " + ", ".join(md.people) + "."))
+    if md.place_text:
+        out.append(Risk("place_text", "high",
+                        "The file names a place: " + ", ".join(dict.fromkeys(md.place_text.values())) + "."))
+    cam = md.camera
+    if cam.serial or cam.lens_serial or cam.internal_serial:
+        out.append(Risk("serial", "medium",
+                        "The file holds a serial number that ties it to one device: other photos "
+                        "from that device can be linked to you."))
+    if md.taken_at:
+        out.append(Risk("taken_at", "medium",
+                        f"The file records when it was taken ({md.taken_at}); with other clues, "
+                        "a time narrows down where you were and your routine."))
+    if cam.make or cam.model:
+        out.append(Risk("camera", "low",
+                        "The file names the phone or camera it came from: "
+                        + " ".join(v for v in (cam.make, cam.model) if v) + "."))
+    if md.comments or md.png_text:
+        out.append(Risk("text", "medium",
+                        "The file carries written notes (comments, descriptions or text fields) "
+                        "you may not have seen."))
+    if md.makernote:
+        out.append(Risk("makernote", "low",
+                        "The file holds the camera maker's private notes, which can include "
+                        "serial numbers and settings."))
+    out.sort(key=lambda r: _LEVELS.index(r.level))
+    return out
+
+
+def _place(md: Metadata) -> str | None:
+    if md.gps is None or not md.gps.usable:
+        return None
+    try:
+        from .location import place_name
+
+        return place_name(md.gps.lat, md.gps.lon)
+    except SafetyLabError:
+        return None
+
+
+def check(path: str | os.PathLike, *, place: bool = True) -> Report:
+    """Everything a photo gives away, as a :class:`Report`. The file is not changed.
+
+    Raises
+    ------
+    SafetyLabError
+        When the file cannot be read (use :func:`error_report` to turn it into a report).
+    """
+    from .metadata import read
+
+    md = read(path)
+    name = _place(md) if place else None
+    gps = None
+    if md.gps is not None:
+        gps = {"lat": md.gps.lat, "lon": md.gps.lon, "alt": md.gps.alt, "place": name,
+               "usable": md.gps.usable, "source": md.gps.source}
+    th = None
+    if md.thumbnail is not None:
+        th = {"present": True, "width": md.thumbnail.width, "height": md.thumbnail.height,
+              "differs": md.thumbnail.differs, "source": md.thumbnail.source}
+    cam = md.camera
+    camera = None
+    if cam.any():
+        camera = {"make": cam.make, "model": cam.model, "serial": cam.serial,
+                  "lens_serial": cam.lens_serial, "internal_serial": cam.internal_serial,
+                  "lens": cam.lens, "software": cam.software}
+    details = {
+        "orientation": md.orientation, "taken_at_source": md.taken_at_source,
+        "owners": md.owners, "people": md.people, "place_text": md.place_text,
+        "comments": md.comments, "png_text": md.png_text, "iptc": md.iptc,
+        "makernote": md.makernote, "hidden_images": md.hidden_images, "problems": md.problems,
+    }
+    return Report(file=Path(path).name, format=md.format, width=md.width, height=md.height,
+                  gps=gps, taken_at=md.taken_at, camera=camera, owner=md.owner, thumbnail=th,
+                  blocks=list(md.blocks), risks=risks_for(md, name), details=details, metadata=md)
+
+
+def error_report(path: str | os.PathLike, err: SafetyLabError) -> Report:
+    """A report for a file that could not be read: every key present, ``error`` set."""
+    return Report(file=Path(path).name, error=str(err))

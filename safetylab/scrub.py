@@ -28,6 +28,7 @@ import hashlib
 import io
 import os
 import struct
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -98,7 +99,7 @@ def _jfif_app0(data: bytes) -> _jpeg.Segment:
 
 def _clean_jpeg(photo: PhotoFile, md: Metadata, keep_icc: bool) -> tuple[bytes, list[str]]:
     jf = _jpeg.parse(photo.data)
-    if not jf.complete:
+    if not jf.complete or jf.frame is None or not jf.find(_jpeg.SOS):
         raise CorruptFileError(
             f"{photo.name} is cut short or damaged, so no complete clean copy can be made.")
     kept: list[str] = []
@@ -187,18 +188,18 @@ def _reencode_tiff(photo: PhotoFile, md: Metadata, keep_icc: bool) -> tuple[byte
 
     im = open_image(photo)
     icc = im.info.get("icc_profile") if keep_icc else None
+    frames = []
     try:
-        frames = []
-        for frame in ImageSequence.Iterator(im):
-            frame.load()
-            upright = ImageOps.exif_transpose(frame)
-            if upright.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "CMYK", "I;16", "I", "F"):
-                upright = upright.convert("RGBA" if "A" in upright.mode else "RGB")
-            frames.append(_bare_copy(upright))
-            if len(frames) >= 64:
-                break
-    except SafetyLabError:
-        raise
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Pillow's notes on odd tags in hostile files
+            for frame in ImageSequence.Iterator(im):
+                frame.load()
+                upright = ImageOps.exif_transpose(frame)
+                if upright.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "CMYK", "I;16", "I", "F"):
+                    upright = upright.convert("RGBA" if "A" in upright.mode else "RGB")
+                frames.append(_bare_copy(upright))
+                if len(frames) >= 64:
+                    break
     except Exception:
         raise CorruptFileError(f"{photo.name} is damaged: its picture data could not be decoded.") from None
     buf = io.BytesIO()

@@ -1,0 +1,18 @@
+"""The tiny examples in the docstrings run as tests."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["safetylab._jpeg", "safetylab._png", "safetylab._riff", "safetylab._tiff",
+           "safetylab._iptc", "safetylab._xmp", "safetylab.images", "safetylab.location",
+           "safetylab.sharing"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0

@@ -1,0 +1,245 @@
+"""Widgets and figures for the lesson "What your photo file says".
+
+Thin by design: the findings come from :mod:`safetylab.report`, the cleaning from
+:mod:`safetylab.scrub`; this module only lays them out. Every widget can be
+driven from plain Python (``inspector.load_bytes(...)``, ``inspector.clean()``),
+which is how the tests use it.
+
+A learner's own photo stays on their machine: it is written to a private
+temporary folder while it is looked at, the upload widget is emptied at once,
+only text (never the picture) goes into the notebook's outputs, and the
+"Forget my photo" button deletes the temporary copy.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import SafetyLabError
+from ..report import Report
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+__all__ = ["report_html", "compare_html", "sharing_html", "plot_thumbnail", "FileInspector",
+           "ACCEPT"]
+
+ACCEPT = ".jpg,.jpeg,.png,.webp,.tif,.tiff,.heic,.heif,.avif"
+_LEVEL_STYLE = {  # colour-blind-safe (Okabe-Ito) with a text label, never colour alone
+    "high": ("#D55E00", "HIGH"), "medium": ("#E69F00", "MEDIUM"), "low": ("#0072B2", "LOW")}
+
+
+def _e(value) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _rows(rep: Report) -> list[tuple[str, str]]:
+    g, cam, th = rep.gps, rep.camera or {}, rep.thumbnail
+    if g and g.get("usable"):
+        where = f"{g['lat']:.5f}, {g['lon']:.5f}"
+        if g.get("place"):
+            where += f" (near {g['place']})"
+        gps = where
+    elif g:
+        gps = "a GPS section, but no position in it"
+    else:
+        gps = "none"
+    serials = "; ".join(f"{k.replace('_', ' ')}: {cam[k]}" for k in ("serial", "lens_serial", "internal_serial")
+                        if cam.get(k)) or "none"
+    owners = rep.details.get("owners") or {}
+    thumb = "none"
+    if th:
+        thumb = f"{th['width']} x {th['height']}" if th.get("width") else "present"
+        if th.get("differs"):
+            thumb += " — shows something DIFFERENT from the picture"
+    return [
+        ("File", f"{rep.file} ({rep.format}, {rep.width} x {rep.height} pixels)"),
+        ("Where it was taken", gps),
+        ("When it was taken", rep.taken_at or "not recorded"),
+        ("Camera or phone", " ".join(v for v in (cam.get("make"), cam.get("model")) if v) or "not recorded"),
+        ("Software", cam.get("software") or "not recorded"),
+        ("Serial numbers", serials),
+        ("Names of people", "; ".join(f"{v} ({k})" for k, v in owners.items())
+         or ", ".join(rep.details.get("people") or []) or "none"),
+        ("Place names written in the file", ", ".join(dict.fromkeys((rep.details.get("place_text") or {}).values()))
+         or "none"),
+        ("Embedded thumbnail", thumb),
+        ("Metadata blocks", ", ".join(rep.blocks) or "none"),
+    ]
+
+
+def report_html(rep: Report) -> str:
+    """The report as an accessible HTML table (a caption, header cells, text labels)."""
+    if rep.error:
+        return f'<p role="alert"><strong>{_e(rep.file)}:</strong> {_e(rep.error)}</p>'
+    body = "".join(f'<tr><th scope="row" style="text-align:left;padding-right:1em">{_e(k)}</th>'
+                   f'<td style="text-align:left">{_e(v)}</td></tr>' for k, v in _rows(rep))
+    risks = "".join(
+        f'<li><span style="color:{_LEVEL_STYLE[r.level][0]};font-weight:bold">'
+        f'{_LEVEL_STYLE[r.level][1]}</span> {_e(r.message)}</li>' for r in rep.risks)
+    risks = f"<ul>{risks}</ul>" if risks else "<p>No hidden details found in this file.</p>"
+    return (f'<table style="font-size:1.05em"><caption style="text-align:left;font-weight:bold">'
+            f'What {_e(rep.file)} says about you</caption>{body}</table>'
+            f"<p><strong>What this gives away</strong></p>{risks}"
+            "<p><em>Not checked here: what the picture itself shows — your face, signs, "
+            "uniforms, windows and reflections.</em></p>")
+
+
+def compare_html(before: Report, after: Report) -> str:
+    """Before and after cleaning, side by side."""
+    a, b = _rows(before), dict(_rows(after))
+    body = "".join(f'<tr><th scope="row" style="text-align:left">{_e(k)}</th>'
+                   f'<td style="text-align:left">{_e(v)}</td><td style="text-align:left">{_e(b.get(k))}</td></tr>'
+                   for k, v in a[1:])
+    return ('<table><caption style="text-align:left;font-weight:bold">Before and after cleaning'
+            '</caption><tr><th scope="col"></th><th scope="col">Original</th>'
+            f'<th scope="col">Clean copy</th></tr>{body}</table>')
+
+
+def sharing_html() -> str:
+    """The table of how common ways of sending treat metadata, with its caveat."""
+    from ..sharing import CAVEAT, TABLE_COLUMNS, sharing_table_rows
+
+    rows = sharing_table_rows()
+    head = "".join(f'<th scope="col" style="text-align:left">{_e(c)}</th>' for c in TABLE_COLUMNS)
+    body = "".join("<tr>" + "".join(f'<td style="text-align:left">{_e(r[c])}</td>' for c in TABLE_COLUMNS)
+                   + "</tr>" for r in rows)
+    return (f'<table><caption style="text-align:left"><strong>Typical behaviour — it changes.</strong> '
+            f"{_e(CAVEAT)}</caption><tr>{head}</tr>{body}</table>")
+
+
+def plot_thumbnail(path: str | os.PathLike, fig: "Figure | None" = None) -> "Figure":
+    """The picture and the thumbnail stored inside its file, side by side."""
+    from matplotlib.figure import Figure
+
+    from ..images import load
+    from ..metadata import read
+
+    md = read(path)
+    picture = load(path, max_side=800)
+    fig = fig or Figure(figsize=(9, 4))
+    fig.clear()
+    ax1, ax2 = fig.subplots(1, 2)
+    ax1.imshow(picture)
+    ax1.set_title("The picture you see")
+    thumb = md.thumbnail.image() if md.thumbnail is not None else None
+    if thumb is not None:
+        ax2.imshow(thumb)
+        verdict = "DIFFERENT from the picture" if md.thumbnail.differs else "a small copy of the picture"
+        ax2.set_title(f"Thumbnail hidden in the file:\n{verdict}")
+        alt = (f"Left: the photo {md.file}. Right: the {md.thumbnail.width} by {md.thumbnail.height} "
+               f"pixel thumbnail stored inside the file, which is {verdict}.")
+    else:
+        ax2.text(0.5, 0.5, "No thumbnail in this file", ha="center", va="center")
+        alt = f"The photo {md.file}; its file holds no thumbnail."
+    for ax in (ax1, ax2):
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.text_alternative = alt
+    return fig
+
+
+class FileInspector:
+    """Upload a photo, see its report, make and download a clean copy.
+
+    Parameters
+    ----------
+    out_dir : path-like
+        Where clean copies are written (created when the first one is made).
+    """
+
+    def __init__(self, out_dir: str | os.PathLike = "clean_copies"):
+        import ipywidgets as w
+
+        self.out_dir = Path(out_dir)
+        self._tmp: Path | None = None
+        self.photo: Path | None = None
+        self.report: Report | None = None
+        self.result = None
+        self.upload = w.FileUpload(accept=ACCEPT, multiple=False, description="Choose a photo",
+                                   tooltip="Your photo stays on this computer")
+        self.clean_button = w.Button(description="Make a clean copy", disabled=True,
+                                     tooltip="Writes a new file without the metadata; your photo is not changed")
+        self.forget_button = w.Button(description="Forget my photo", disabled=True,
+                                      tooltip="Deletes the temporary copy used for this report")
+        self.neutral = w.Checkbox(value=True, description="Give the copy a neutral name", indent=False)
+        self.status = w.HTML(value="<p>Choose one of your own photos. It stays on this computer.</p>")
+        self.report_view = w.HTML()
+        self.clean_view = w.HTML()
+        self.upload.observe(self._on_upload, names="value")
+        self.clean_button.on_click(lambda _b: self.clean())
+        self.forget_button.on_click(lambda _b: self.forget())
+        self.widget = w.VBox([
+            w.HBox([self.upload, self.clean_button, self.forget_button]), self.neutral,
+            self.status, self.report_view, self.clean_view])
+
+    def _ipython_display_(self):  # pragma: no cover - needs a front end
+        from IPython.display import display
+
+        display(self.widget)
+
+    def _on_upload(self, change) -> None:
+        files = change["new"]
+        if not files:
+            return
+        item = files[0]
+        name, content = item["name"], bytes(item["content"])
+        self.upload.value = ()  # the photo's bytes do not stay in the widget
+        self.load_bytes(name, content)
+
+    def load_bytes(self, name: str, content: bytes) -> Report | None:
+        """Look at a photo given as bytes (what the upload button delivers)."""
+        from ..report import check, error_report
+
+        self.forget()
+        self._tmp = Path(tempfile.mkdtemp(prefix="safetylab-"))
+        safe_name = Path(name).name or "photo"
+        self.photo = self._tmp / safe_name
+        self.photo.write_bytes(content)
+        try:
+            self.report = check(self.photo)
+        except SafetyLabError as e:
+            self.report = error_report(self.photo, e)
+        self.report_view.value = report_html(self.report)
+        self.status.value = "<p>Report ready. Your photo has not been saved into this notebook.</p>"
+        self.clean_button.disabled = self.report.error is not None
+        self.forget_button.disabled = False
+        return self.report
+
+    def clean(self):
+        """Write a clean copy into ``out_dir`` and show before and after."""
+        from ..report import check
+        from ..scrub import scrub
+
+        if self.photo is None or self.report is None:
+            return None
+        try:
+            self.result = scrub(self.photo, self.out_dir, neutral_name=self.neutral.value)
+        except SafetyLabError as e:
+            self.clean_view.value = f'<p role="alert">{_e(e)}</p>'
+            return None
+        after = check(self.result.output)
+        rel = os.path.relpath(self.result.output, Path.cwd())
+        verdict = ("<p><strong>Clean:</strong> nothing private was found in the copy.</p>"
+                   if self.result.clean else
+                   f'<p role="alert"><strong>Not fully clean:</strong> {_e(self.result.summary())}</p>')
+        self.clean_view.value = (
+            verdict + compare_html(self.report, after)
+            + f'<p>Your clean copy: <a href="{_e(rel)}" download>{_e(Path(rel).name)}</a> '
+            f"(in the folder <code>{_e(self.out_dir)}</code>). Your original photo was not changed.</p>"
+            "<p>The copy still shows everything the picture shows: look at the background and "
+            "your face before you send it.</p>")
+        return self.result
+
+    def forget(self) -> None:
+        """Delete the temporary copy of the learner's photo and clear the report."""
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+        self._tmp = self.photo = self.report = None
+        self.report_view.value = self.clean_view.value = ""
+        self.clean_button.disabled = self.forget_button.disabled = True

@@ -1,0 +1,59 @@
+"""The lesson widgets, driven from plain Python as a test (no browser)."""
+
+from __future__ import annotations
+
+import pytest
+
+from safetylab import report
+from test_metadata import make_photo
+
+pytest.importorskip("ipywidgets", reason="the lab extra (ipywidgets) is not installed")
+from safetylab.widgets import file_says  # noqa: E402
+
+
+def test_report_html_escapes_and_labels(tmp_path):
+    p = make_photo(tmp_path / "<b>x.jpg")
+    out = file_says.report_html(report.check(p))
+    assert "&lt;b&gt;x.jpg" in out and "<b>x" not in out
+    assert "HIGH" in out and "<caption" in out and 'scope="row"' in out
+
+
+def test_inspector_upload_check_clean_forget(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    data = make_photo(tmp_path / "IMG_20240601_140322.jpg", crop=True).read_bytes()
+    insp = file_says.FileInspector(out_dir=tmp_path / "copies")
+    # what the browser sends when a learner picks a file
+    insp.upload.set_state({"value": [{"name": "IMG_20240601_140322.jpg", "type": "image/jpeg",
+                                      "size": len(data), "content": memoryview(data),
+                                      "last_modified": 1717243402000}]})
+    assert insp.upload.value == ()  # the bytes do not stay in the widget
+    assert insp.report is not None and insp.report.gps["usable"]
+    assert "DIFFERENT" in insp.report_view.value
+    assert not insp.clean_button.disabled
+    tmp_copy = insp.photo
+    insp.clean_button.click()
+    res = insp.result
+    assert res is not None and res.clean
+    assert "2024" not in res.output.rsplit("/", 1)[-1]  # neutral name by default
+    assert "Clean:" in insp.clean_view.value and "download" in insp.clean_view.value
+    insp.forget_button.click()
+    assert not tmp_copy.exists() and insp.report_view.value == ""
+    assert (tmp_path / "copies").exists()
+
+
+def test_inspector_bad_file_is_one_line(tmp_path):
+    insp = file_says.FileInspector(out_dir=tmp_path / "copies")
+    rep = insp.load_bytes("notes.jpg", b"hello, not a photo")
+    assert rep.error and 'role="alert"' in insp.report_view.value
+    assert insp.clean_button.disabled
+    insp.forget()
+
+
+def test_plot_thumbnail_has_text_alternative(tmp_path):
+    fig = file_says.plot_thumbnail(make_photo(tmp_path / "c.jpg", crop=True))
+    assert len(fig.axes) == 2 and "DIFFERENT" in fig.text_alternative
+
+
+def test_sharing_table_says_it_is_typical():
+    out = file_says.sharing_html()
+    assert "Typical behaviour" in out and "Never assume" in out

@@ -7,6 +7,7 @@ truncated one is reported as such rather than raising from deep inside.
 
 from __future__ import annotations
 
+import re
 import struct
 from dataclasses import dataclass, field
 
@@ -83,18 +84,17 @@ class JpegFile:
         return not self.truncated and any(s.marker == EOI for s in self.segments)
 
 
+_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+
+
 def _scan_end(buf: bytes, pos: int) -> int:
-    """Index of the marker that ends entropy-coded data starting at ``pos``."""
-    n = len(buf)
-    while True:
-        pos = buf.find(b"\xff", pos)
-        if pos < 0 or pos + 1 >= n:
-            return n
-        nxt = buf[pos + 1]
-        if nxt == 0x00 or 0xD0 <= nxt <= 0xD7 or nxt == 0xFF:
-            pos += 1 if nxt == 0xFF else 2
-            continue
-        return pos
+    """Index of the marker that ends entropy-coded data starting at ``pos``.
+
+    Inside a scan, ``FF 00`` is a stuffed byte, ``FF D0``-``FF D7`` are restart
+    markers and ``FF FF`` is fill: none of them ends the scan.
+    """
+    m = _MARKER.search(buf, pos)
+    return m.start() if m else len(buf)
 
 
 def parse(buf: bytes) -> JpegFile:

@@ -187,6 +187,8 @@ def _cmd_lab(args) -> int:
               file=sys.stderr)
         return 1
     cmd = [jupyter, "lab", f"--notebook-dir={folder}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # classroom VMs and containers often run as root
     first = _first_lesson(folder)
     if first is not None:
         cmd.append(first.name)
@@ -222,14 +224,17 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--check", action="store_true", help="only verify the files match the code")
     m.set_defaults(func=_cmd_samples)
 
-    lab = sub.add_parser("lab", help="open the lessons in JupyterLab")
-    lab.add_argument("extra", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    lab = sub.add_parser("lab", help="open the lessons in JupyterLab (other options go to JupyterLab)")
     lab.set_defaults(func=_cmd_lab)
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra = extra
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -227,6 +227,8 @@ def load(photo: PhotoFile | str | os.PathLike, *, max_side: int | None = None,
                 scale = max(im.size) / max_side
                 im.draft("RGB", (int(im.width / scale), int(im.height / scale)))
             im.load()
+            if max_side and max(im.size) > max_side:  # shrink first: rotating is then cheap
+                im.thumbnail((max_side, max_side), Image.Resampling.BILINEAR, reducing_gap=2.0)
             if orient:
                 im = ImageOps.exif_transpose(im)
             if mode and im.mode != mode:
@@ -237,8 +239,6 @@ def load(photo: PhotoFile | str | os.PathLike, *, max_side: int | None = None,
                     top = arr.max() or 1.0
                     im = Image.fromarray((arr / top * 255).astype("uint8"), "L")
                 im = im.convert(mode)
-            if max_side and max(im.size) > max_side:
-                im.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     except SafetyLabError:
         raise
     except MemoryError:

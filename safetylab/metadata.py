@@ -13,6 +13,7 @@ does not hide a face, a street sign, a uniform or a window view.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import asdict, dataclass, field
@@ -206,8 +207,13 @@ def _iso(value: str | None, offset: str | None = None) -> str | None:
 
 
 def _decode_small(data: bytes) -> "PILImage.Image | None":
-    if not data:
-        return None
+    """Decode a small embedded image (a copy: the cached one is never handed out)."""
+    im = _decode_cached(data) if data else None
+    return im.copy() if im is not None else None
+
+
+@functools.lru_cache(maxsize=8)
+def _decode_cached(data: bytes) -> "PILImage.Image | None":
     import io
     import warnings
 
@@ -816,7 +822,7 @@ def thumbnail_differs(photo: PhotoFile, thumb: Thumbnail, threshold: float = 0.1
     if small is None:
         return None
     try:
-        main = load(photo, max_side=256)
+        main = load(photo, max_side=128)
     except SafetyLabError:
         return None
     from PIL import ImageOps

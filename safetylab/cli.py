@@ -74,10 +74,10 @@ def format_report(rep) -> str:
         row("GPS location", "none")
     row("Taken", rep.taken_at or "not recorded")
     cam = rep.camera or {}
-    what = " ".join(v for v in (cam.get("make"), cam.get("model")) if v)
+    parts = [v for v in (cam.get("make"), cam.get("model")) if v]
     if cam.get("software"):
-        what += f" (software: {cam['software']})"
-    row("Camera", what or "not recorded")
+        parts.append(f"(software: {cam['software']})")
+    row("Camera", " ".join(parts) or "not recorded")
     serials = [f"{k.replace('_', ' ')} {cam[k]}" for k in ("serial", "lens_serial", "internal_serial")
                if cam.get(k)]
     row("Serial numbers", "; ".join(serials) or "none")

@@ -33,7 +33,7 @@ def _text(ifd: _tiff.Ifd | None, tag: int) -> str | None:
         return None
     e = ifd.get(tag)
     v = e.text() if e.type in (1, 2, 7) else (str(e.first()) if e.first() else None)
-    v = (v or "").strip()
+    v = (v or "").strip(" \x00")
     return v if v and set(v) - {"0", " "} else None
 
 
@@ -48,8 +48,8 @@ def serials(t: _tiff.Tiff) -> dict[str, str]:
     try:
         if d.startswith(b"Nikon\x00\x02"):
             sub = _tiff.parse(d[10:]).ifds.get("IFD0")
-            if (v := _text(sub, 0x001D)):
-                out["body"] = v
+            if (v := _text(sub, 0x001D) or _text(sub, 0x00A0)):
+                out["body"] = v.removeprefix("NO=").strip()
         elif d.startswith(b"FUJIFILM"):
             (first,) = struct.unpack("<I", d[8:12])
             if (v := _text(_ifd0(d, "<", first), 0x0010)):
@@ -57,15 +57,22 @@ def serials(t: _tiff.Tiff) -> dict[str, str]:
         elif d.startswith(b"Panasonic\x00"):
             if (v := _text(_ifd0(t.buf, bo, off + 12), 0x0025)):
                 out["internal"] = v
-        elif d.startswith(b"OLYMPUS\x00") or d.startswith(b"OM SYSTEM"):
-            start = 12 if d.startswith(b"OLYMPUS") else 16
-            mbo = "<" if d[start - 4:start - 2] == b"II" else ">"
-            ifd = _ifd0(d, mbo, start)
+        elif d.startswith((b"OLYMPUS\x00", b"OM SYSTEM", b"OLYMP\x00")):
+            if d.startswith(b"OLYMP\x00"):  # old style: offsets count from the EXIF header
+                base, mbo, start = t.buf, bo, off + 8
+            else:  # new style: offsets count from the start of the maker note
+                base, start = d, (12 if d.startswith(b"OLYMPUS") else 16)
+                mbo = "<" if d[start - 4:start - 2] == b"II" else ">"
+            ifd = _ifd0(base, mbo, start)
             eq = ifd.get(0x2010) if ifd else None
             if eq is not None and eq.first():
-                sub = _ifd0(d, mbo, int(eq.first()))
+                # the Equipment directory: a pointer, or (type UNDEFINED) stored in place
+                where = eq.offset if eq.type == 7 else int(eq.first())
+                sub = _ifd0(base, mbo, where)
                 if (v := _text(sub, 0x0101)):
                     out["body"] = v
+                if (v := _text(sub, 0x0102)):
+                    out["internal"] = v
                 if (v := _text(sub, 0x0202)):
                     out["lens"] = v
         elif make.startswith("CANON"):

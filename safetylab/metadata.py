@@ -265,7 +265,8 @@ def _apply_exif(md: Metadata, blob: bytes, *, is_file: bool = False) -> _tiff.Ti
     cam.make = cam.make or t.text("IFD0", 0x010F)
     cam.model = cam.model or t.text("IFD0", 0x0110) or t.text("IFD0", 0xC614)
     cam.software = cam.software or t.text("IFD0", 0x0131)
-    cam.serial = cam.serial or t.text("Exif", 0xA431) or t.text("IFD0", 0xC62F)
+    cam.serial = (cam.serial or t.text("Exif", 0xA431) or t.text("IFD0", 0xA431)
+                  or t.text("IFD0", 0xC62F))
     cam.lens_serial = cam.lens_serial or t.text("Exif", 0xA435)
     cam.lens = cam.lens or t.text("Exif", 0xA434)
     for ifd, tag, name in _OWNER_TAGS:

@@ -111,3 +111,35 @@ def test_malformed_files_get_one_plain_line(testdata, safetylab_cmd, tmp_path, c
             assert len(lines) == 1 and p.name in lines[0], (p.name, proc.stderr)
         else:
             assert proc.stderr.strip() == "", (p.name, proc.stderr)
+
+
+def _norm_serial(v) -> str:
+    return str(v).replace("NO=", "").strip(" \x00#").lstrip("0")
+
+
+@pytest.mark.exiftool
+def test_serial_numbers_agree_with_exiftool(testdata, exiftool, checked):
+    """Serials from standard EXIF always; from the maker notes of the common makers, nearly always."""
+    proc = subprocess.run([exiftool, "-j", "-G1", "-a", "-n", "-SerialNumber", "-InternalSerialNumber",
+                           "-LensSerialNumber", "-CameraSerialNumber", "-r", str(testdata)],
+                          capture_output=True, text=True, timeout=300)
+    standard, makers, makers_ok = 0, 0, 0
+    for e in json.loads(proc.stdout):
+        rel = str(__import__("pathlib").Path(e["SourceFile"]).relative_to(testdata))
+        rep = checked.get(rel)
+        if rep is None or rep["error"] is not None:
+            continue
+        cam = rep["camera"] or {}
+        ours = {_norm_serial(cam[k]) for k in ("serial", "lens_serial", "internal_serial") if cam.get(k)}
+        for key, value in e.items():
+            group, _, tag = key.partition(":")
+            if "Serial" not in tag or not _norm_serial(value):
+                continue
+            if group in ("ExifIFD", "IFD0"):
+                standard += 1
+                assert _norm_serial(value) in ours, (rel, key, value, ours)
+            elif group in ("Canon", "Nikon", "FujiFilm", "Panasonic", "Olympus") and rel.endswith(".jpg"):
+                makers += 1
+                makers_ok += _norm_serial(value) in ours
+    assert standard >= 3
+    assert makers >= 10 and makers_ok / makers >= 0.8, (makers_ok, makers)

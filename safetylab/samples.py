@@ -44,8 +44,9 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from PIL.PngImagePlugin import PngInfo
 
-from . import _jpeg
-from .errors import OutputError
+from . import _jpeg, _png, _riff
+from .errors import NotAPhotoError, OutputError
+from .images import HEIF_FORMATS, sniff
 
 __all__ = [
     "CREDIT",
@@ -1411,15 +1412,11 @@ def generate(dest: Path | None = None) -> list[Path]:
 # --- comparing two files ---------------------------------------------------- #
 
 def _kind(data: bytes) -> str:
-    if data.startswith(b"\xff\xd8"):
-        return "jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    if data[4:8] == b"ftyp":
-        return "heif"
-    return "other"
+    try:
+        fmt = sniff(data[:64])
+    except NotAPhotoError:
+        return "other"
+    return {"JPEG": "jpeg", "PNG": "png", "WEBP": "webp"}.get(fmt, "heif" if fmt in HEIF_FORMATS else "other")
 
 
 def _exif_normalised(raw: bytes) -> tuple[bytes, bytes | None]:
@@ -1442,22 +1439,6 @@ def _exif_normalised(raw: bytes) -> tuple[bytes, bytes | None]:
     data["1st"] = first
     canon = repr(sorted((ifd, sorted(tags.items())) for ifd, tags in data.items() if isinstance(tags, dict)))
     return canon.encode(), thumb
-
-
-def _png_chunks(data: bytes):
-    pos = 8
-    while pos + 8 <= len(data):
-        length, ctype = struct.unpack(">I4s", data[pos:pos + 8])
-        yield ctype.decode("latin-1"), data[pos + 8:pos + 8 + length]
-        pos += 12 + length
-
-
-def _riff_chunks(data: bytes):
-    pos = 12
-    while pos + 8 <= len(data):
-        ctype, length = data[pos:pos + 4].decode("latin-1"), struct.unpack("<I", data[pos + 4:pos + 8])[0]
-        yield ctype, data[pos + 8:pos + 8 + length]
-        pos += 8 + length + (length & 1)
 
 
 def _metadata_blocks(data: bytes) -> tuple[dict[str, bytes], dict[str, bytes]]:
@@ -1492,31 +1473,23 @@ def _metadata_blocks(data: bytes) -> tuple[dict[str, bytes], dict[str, bytes]]:
                 else:
                     put(seg.name, seg.data)
     elif kind == "png":
-        for ctype, body in _png_chunks(data):
+        for chunk in _png.parse(data).chunks:
+            ctype, body = chunk.name, chunk.data
             if ctype in {"IHDR", "PLTE", "IDAT", "IEND"}:
                 continue
             if ctype == "eXIf":
                 put("EXIF", body)
-            elif ctype == "zTXt":
-                key, _, rest = body.partition(b"\0")
-                put(f"text {key.decode('latin-1')}", zlib.decompress(rest[1:]))
-            elif ctype == "iTXt":
-                key, _, rest = body.partition(b"\0")
-                flag, method, rest = rest[0], rest[1], rest[2:]
-                lang, _, rest = rest.partition(b"\0")
-                tkey, _, text = rest.partition(b"\0")
-                put(f"text {key.decode('latin-1')}", lang + b"\0" + tkey + b"\0"
-                    + (zlib.decompress(text) if flag else text))
-            elif ctype == "tEXt":
-                key, _, text = body.partition(b"\0")
-                put(f"text {key.decode('latin-1')}", text)
+            elif ctype in ("tEXt", "zTXt", "iTXt"):
+                key, text = _png.text_of(chunk) or (ctype, "")
+                put(f"text {key}", text.encode("utf-8"))
             elif ctype == "iCCP":
                 key, _, rest = body.partition(b"\0")
                 put("ICC profile", zlib.decompress(rest[1:]))
             else:
                 put(ctype, body)
     elif kind == "webp":
-        for ctype, body in _riff_chunks(data):
+        for chunk in _riff.parse(data).chunks:
+            ctype, body = chunk.fourcc.decode("latin-1"), chunk.data
             if ctype == "EXIF":
                 put("EXIF", body)
             elif ctype == "XMP ":

@@ -15,11 +15,10 @@ import importlib
 from .errors import SafetyLabError
 
 __version__ = "0.1.0"
-__all__ = ["SafetyLabError", "__version__", "images", "metadata", "scrub", "location",
-           "report", "samples", "sharing", "cli"]
-
 _SUBMODULES = {"images", "metadata", "scrub", "location", "report", "samples", "sharing",
+               "policy", "scenarios", "evidence", "help", "faces", "redact", "hashing", "linking",
                "cli", "widgets"}
+__all__ = ["SafetyLabError", "__version__", *sorted(_SUBMODULES)]
 
 
 def __getattr__(name: str):

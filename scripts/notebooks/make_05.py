@@ -161,7 +161,19 @@ Saying no gets easier with practice. Each of these is a complete answer — no r
     ("code", """\
 for line in policy.NO_STARTERS:
     print("•", line)"""),
-    ("md", "<!-- chat practice -->"),
+    ("md", """\
+## Practise in a chat
+
+Decisions are easier when you have made them before. Pick a conversation below and choose your
+replies; after each one you will see why it helps or what it risks, and a short debrief at the
+end. Nothing you choose is saved or sent anywhere. Two scenarios touch on threats and on helping
+a friend: they show a content note first, and you can skip them."""),
+    ("code", """\
+from safetylab.widgets.chat import ScenarioPicker
+
+picker = ScenarioPicker()
+picker.select("send_a_pic")
+picker"""),
     ("md", """\
 ## 7. Write your own photo policy
 

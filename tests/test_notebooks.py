@@ -1,7 +1,9 @@
-"""Every lesson notebook runs top to bottom, in a scratch folder, with a real kernel."""
+"""Every lesson notebook runs top to bottom, in a scratch folder, with a real kernel,
+with the network cut; and a learner's own photo never ends up in a saved notebook."""
 
 from __future__ import annotations
 
+import base64
 import shutil
 from pathlib import Path
 
@@ -13,6 +15,30 @@ from conftest import ROOT
 
 pytestmark = pytest.mark.notebook
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+# Run first in every kernel: any attempt to open a network connection is recorded and refused.
+NETWORK_GUARD = """
+import socket as _socket
+_net_attempts = []
+def _refuse(*args, **kwargs):
+    _net_attempts.append(repr(args)[:200])
+    raise OSError("safetylab lessons must not use the network")
+_socket.socket.connect = _refuse
+_socket.socket.connect_ex = _refuse
+_socket.create_connection = _refuse
+_socket.getaddrinfo = _refuse
+"""
+NETWORK_CHECK = "assert not _net_attempts, f'the lesson tried to use the network: {_net_attempts}'"
+
+
+def _run(nb, folder: Path, extra_cells=(), **options):
+    nb.cells.insert(0, nbformat.v4.new_code_cell(NETWORK_GUARD))
+    nb.cells.extend(nbformat.v4.new_code_cell(src) for src in extra_cells)
+    nb.cells.append(nbformat.v4.new_code_cell(NETWORK_CHECK))
+    client = NotebookClient(nb, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(folder)}}, **options)
+    client.execute()  # raises CellExecutionError, with the cell and traceback, on any error
+    return nb
 
 
 def test_there_are_lessons():
@@ -28,17 +54,59 @@ def test_committed_without_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_runs_top_to_bottom(path, tmp_path):
+def test_runs_top_to_bottom_offline(path, tmp_path):
     work = tmp_path / path.name
     shutil.copy(path, work)
-    nb = nbformat.read(work, as_version=4)
-    client = NotebookClient(nb, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}})
-    client.execute()  # raises CellExecutionError, with the cell and traceback, on any error
-    text = "\n".join(
-        str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) + str(o.get("data", {}).get("text/html", ""))
-        for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    nb = _run(nbformat.read(work, as_version=4), tmp_path)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
-    assert "is ready" in text
-    assert not (Path(path).parent / "clean_copies").exists(), "a lesson wrote into the repository"
+    assert not (path.parent / "clean_copies").exists(), "a lesson wrote into the repository"
+
+
+def test_a_learners_photo_is_not_saved_in_the_notebook(tmp_path):
+    """Load a photo the way the upload button does, clean it, save the notebook: no photo bytes."""
+    import numpy as np
+    from PIL import Image
+
+    from test_metadata import make_photo
+
+    photo = make_photo(tmp_path / "my_own_photo.jpg")
+    # make the picture unmistakable: random noise no other file contains
+    noise = np.random.default_rng(7).integers(0, 255, (240, 320, 3), dtype=np.uint8)
+    Image.fromarray(noise).save(photo, "JPEG", quality=95, exif=Image.open(photo).info["exif"])
+    data = photo.read_bytes()
+    work = tmp_path / "03.ipynb"
+    shutil.copy(ROOT / "notebooks" / "03_what_your_file_says.ipynb", work)
+    # Setting the value from the kernel also syncs it to the (recorded) front end, the way a
+    # browser holds it after an upload: if the widget kept the bytes, the saved widget state would.
+    upload = (
+        "import datetime as _dt\n"
+        f"_data = open({str(photo)!r}, 'rb').read()\n"
+        "inspector.upload.value = ({'name': 'my_own_photo.jpg', 'type': 'image/jpeg',"
+        " 'size': len(_data), 'content': memoryview(_data),"
+        " 'last_modified': _dt.datetime.now(_dt.timezone.utc)},)\n"
+        "del _data\n"
+        "assert inspector.report is not None and inspector.report.error is None\n"
+        "inspector.clean()\n"
+        "assert inspector.result.clean\n"
+        "inspector\n")
+    # The widget state a front end saves with the notebook: every widget's current state,
+    # binary buffers included (nbclient's own record keeps stale buffers, so it is not used).
+    state_file = tmp_path / "widget_state.json"
+    dump_state = (
+        "import json as _json\n"
+        "import ipywidgets as _w\n"
+        f"open({str(state_file)!r}, 'w').write(_json.dumps(_w.Widget.get_manager_state()))\n")
+    nb = _run(nbformat.read(work, as_version=4), tmp_path, extra_cells=[upload, dump_state],
+              store_widget_state=False)
+    import json
+
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": json.loads(state_file.read_text())}
+    nbformat.write(nb, work)  # what "save" writes, widget state included
+    saved = work.read_bytes()
+    assert b"my_own_photo" in saved  # the report (text) is there, so the check looks at the right file
+    chunk = data[len(data) // 2: len(data) // 2 + 48]  # from the middle of the compressed picture
+    assert chunk not in saved
+    for shift in range(3):  # base64 of the chunk, at each alignment
+        b64 = base64.b64encode(chunk[shift:shift + 45])
+        assert b64 not in saved

@@ -18,8 +18,8 @@ from .errors import SafetyLabError
 
 __all__ = ["main", "format_report"]
 
-_NOT_COVERED = ("Not checked by the file report: what the picture itself shows "
-                "(your face, signs, uniforms, windows, reflections).")
+_NOT_COVERED = ("Not checked here: what the background shows "
+                "(signs, uniforms, windows, reflections), and faces too small or turned away to find.")
 
 
 @contextlib.contextmanager
@@ -91,6 +91,8 @@ def format_report(rep) -> str:
         row("Thumbnail", f"{size}{diff}")
     else:
         row("Thumbnail", "none")
+    if rep.faces is not None:
+        row("Faces", f"{len(rep.faces)} found in the picture" if rep.faces else "none found")
     row("Blocks", ", ".join(rep.blocks) or "none")
     if rep.risks:
         lines.append("  What this file gives away:")
@@ -145,6 +147,28 @@ def _cmd_scrub(args) -> int:
     return 1 if failed else 0
 
 
+def _region(text: str) -> tuple[int, int, int, int]:
+    try:
+        x, y, w, h = (int(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError("a region is X,Y,W,H in pixels, e.g. 10,20,200,100") from None
+    if w <= 0 or h <= 0:
+        raise argparse.ArgumentTypeError("a region needs a width and height above 0")
+    return x, y, w, h
+
+
+def _cmd_redact(args) -> int:
+    from .redact import redact_file
+
+    res, err = _safe(redact_file, args.photo, args.output, mode=args.mode, regions=args.region or ())
+    if err:
+        print(f"safetylab: {Path(args.photo).name}: {err}", file=sys.stderr)
+        return 1
+    print(res.summary())
+    print("A hidden face does not hide the background, the file's details, or who you sent it to.")
+    return 0
+
+
 def _cmd_samples(args) -> int:
     from . import samples
 
@@ -163,6 +187,28 @@ def _cmd_samples(args) -> int:
         print(f"safetylab: {err}", file=sys.stderr)
         return 1
     print(f"Wrote {len(written)} sample files.")
+    return 0
+
+
+def _cmd_evidence(args) -> int:
+    from .evidence import NOT_YOUR_FAULT, STEPS, build_kit, load_notes
+
+    notes = None
+    if args.notes:
+        notes, err = _safe(load_notes, args.notes)
+        if err:
+            print(f"safetylab: {err}", file=sys.stderr)
+            return 1
+    kit, err = _safe(build_kit, args.folder, args.out, notes)
+    if err:
+        print(f"safetylab: {err}", file=sys.stderr)
+        return 1
+    print(kit.summary())
+    print()
+    print("You did the right thing by saving this. What comes next:")
+    for i, step in enumerate(STEPS, start=1):
+        print(f"  {i}. {step.title} {step.why}")
+    print(NOT_YOUR_FAULT)
     return 0
 
 
@@ -220,9 +266,30 @@ def _parser() -> argparse.ArgumentParser:
                    help="give copies neutral names (IMG_20240601... gives away the date)")
     s.set_defaults(func=_cmd_scrub)
 
+    r = sub.add_parser("redact", help="hide faces (and chosen regions) in a new file")
+    r.add_argument("photo", metavar="PHOTO")
+    r.add_argument("-o", "--output", metavar="OUT", required=True,
+                   help="the new file (.png keeps every other pixel exactly; .jpg is smaller)")
+    from .redact import MODES
+
+    r.add_argument("--mode", choices=MODES, default="fill",
+                   help="fill (default: the only one that holds), blur or pixelate")
+    r.add_argument("--region", type=_region, action="append", metavar="X,Y,W,H",
+                   help="also hide this box (repeatable)")
+    r.set_defaults(func=_cmd_redact)
+
     m = sub.add_parser("samples", help="rebuild sample_images/ from code (or --check them)")
     m.add_argument("--check", action="store_true", help="only verify the files match the code")
     m.set_defaults(func=_cmd_samples)
+
+    e = sub.add_parser("evidence", help="evidence kit: copies, SHA-256 manifest, timeline, report "
+                                         "(nothing is uploaded; originals are not changed)")
+    e.add_argument("folder", metavar="FOLDER", help="the folder with your screenshots and exports")
+    e.add_argument("-o", "--out", metavar="BUNDLE", required=True,
+                   help="the new folder to make the kit in (outside FOLDER)")
+    e.add_argument("--notes", metavar="NOTES.json", default=None,
+                   help="your notes: usernames, platform, what was demanded, payment requests, dates, text")
+    e.set_defaults(func=_cmd_evidence)
 
     lab = sub.add_parser("lab", help="open the lessons in JupyterLab (other options go to JupyterLab)")
     lab.set_defaults(func=_cmd_lab)

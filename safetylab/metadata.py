@@ -808,24 +808,27 @@ def read(path: str | os.PathLike, *, compare_thumbnail: bool = True) -> Metadata
     return read_photo(read_file(path), compare_thumbnail=compare_thumbnail)
 
 
-def thumbnail_differs(photo: PhotoFile, thumb: Thumbnail, threshold: float = 0.12) -> bool | None:
+def thumbnail_differs(photo: PhotoFile, thumb: Thumbnail, threshold: float = 0.12, *,
+                      main: "PILImage.Image | None" = None) -> bool | None:
     """Does the thumbnail show something other than the picture itself?
 
     Both are reduced to small grey images and compared after normalising
     brightness. A different shape (aspect ratio) or a large mean difference
     means the thumbnail is not just a smaller copy: typically it still shows
     the photo before it was cropped or edited. Returns None when either
-    picture cannot be decoded.
+    picture cannot be decoded. ``main`` may pass the picture already decoded
+    upright (at any reduced size), so a caller that needs it anyway decodes once.
     """
     from .images import load
 
     small = thumb.image()
     if small is None:
         return None
-    try:
-        main = load(photo, max_side=128)
-    except SafetyLabError:
-        return None
+    if main is None:
+        try:
+            main = load(photo, max_side=128)
+        except SafetyLabError:
+            return None
     from PIL import ImageOps
 
     ta, ma = small.width / small.height, main.width / main.height

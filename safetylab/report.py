@@ -61,7 +61,8 @@ class Report:
         }
 
 
-def risks_for(md: Metadata, place: str | None = None) -> list[Risk]:
+def risks_for(md: Metadata, place: str | None = None,
+              faces: list[dict[str, Any]] | None = None) -> list[Risk]:
     """What each finding means for the sender, most serious first."""
     out: list[Risk] = []
     g = md.gps
@@ -105,6 +106,11 @@ def risks_for(md: Metadata, place: str | None = None) -> list[Risk]:
         out.append(Risk("camera", "low",
                         "The file names the phone or camera it came from: "
                         + " ".join(v for v in (cam.make, cam.model) if v) + "."))
+    if faces:
+        n = len(faces)
+        out.append(Risk("faces", "high",
+                        f"The picture shows {n} face{'s' if n > 1 else ''}. A clear face can be "
+                        "matched to other photos of the same person online, and so to a name."))
     if md.comments or md.png_text:
         out.append(Risk("text", "medium",
                         "The file carries written notes (comments, descriptions or text fields) "
@@ -128,17 +134,48 @@ def _place(md: Metadata) -> str | None:
         return None
 
 
-def check(path: str | os.PathLike, *, place: bool = True) -> Report:
+def _faces(md: Metadata, shown) -> list[dict[str, Any]] | None:
+    """Faces found in the (reduced, upright) picture, boxed in full-size displayed pixels."""
+    from .faces import detect
+
+    try:
+        found = detect(shown)
+    except SafetyLabError as e:  # e.g. the face model is not installed
+        md.problems.append(f"faces were not checked: {e}")
+        return None
+    fx = (md.width or shown.width) / shown.width
+    fy = (md.height or shown.height) / shown.height
+    return [{"box": [round(f.box[0] * fx), round(f.box[1] * fy), round(f.box[2] * fx),
+                     round(f.box[3] * fy)], "score": round(f.score, 3)} for f in found]
+
+
+def check(path: str | os.PathLike, *, place: bool = True, faces: bool = True) -> Report:
     """Everything a photo gives away, as a :class:`Report`. The file is not changed.
+
+    The picture is decoded once, reduced, and shared by the face search and the
+    comparison with an embedded thumbnail.
 
     Raises
     ------
     SafetyLabError
         When the file cannot be read (use :func:`error_report` to turn it into a report).
     """
-    from .metadata import read
+    from .faces import DEFAULT_MAX_SIDE
+    from .images import load, read_file
+    from .metadata import read_photo, thumbnail_differs
 
-    md = read(path)
+    photo = read_file(path)
+    md = read_photo(photo, compare_thumbnail=False)
+    has_thumb = md.thumbnail is not None and bool(md.thumbnail.data)
+    shown = None
+    if faces or has_thumb:
+        try:
+            shown = load(photo, max_side=DEFAULT_MAX_SIDE)
+        except SafetyLabError as e:
+            md.problems.append(f"the picture could not be decoded: {e}")
+    if shown is not None and has_thumb:
+        md.thumbnail.differs = thumbnail_differs(photo, md.thumbnail, main=shown)
+    found = _faces(md, shown) if (faces and shown is not None) else None
     name = _place(md) if place else None
     gps = None
     if md.gps is not None:
@@ -162,7 +199,8 @@ def check(path: str | os.PathLike, *, place: bool = True) -> Report:
     }
     return Report(file=Path(path).name, format=md.format, width=md.width, height=md.height,
                   gps=gps, taken_at=md.taken_at, camera=camera, owner=md.owner, thumbnail=th,
-                  blocks=list(md.blocks), risks=risks_for(md, name), details=details, metadata=md)
+                  blocks=list(md.blocks), faces=found, risks=risks_for(md, name, found),
+                  details=details, metadata=md)
 
 
 def error_report(path: str | os.PathLike, err: SafetyLabError) -> Report:

@@ -173,6 +173,8 @@ class Sample:
         builders never guess the format from the suffix).
     credit : str
         Provenance and licence line shown next to the image.
+    licence : str
+        SPDX identifier (or ``LicenseRef-...``) of the file's licence.
     owner : str or None
         The fictional owner whose name the file carries, if any.
     landmark : str or None
@@ -186,6 +188,7 @@ class Sample:
     description: str
     make: Callable[[Path], None] = field(repr=False)
     credit: str = CREDIT
+    licence: str = LICENCE
     owner: str | None = None
     landmark: str | None = None
     expected: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
@@ -215,7 +218,7 @@ class Sample:
             "description": self.description,
             "made_by": self.made_by,
             "credit": self.credit,
-            "licence": LICENCE,
+            "licence": self.licence,
             "owner": self.owner,
             "landmark": lm,
             "expected": _jsonable(dict(self.expected)),
@@ -1352,9 +1355,11 @@ def _readme() -> bytes:
     lines = [
         "# Sample images",
         "",
-        "Every image here is drawn by safetylab's own code (`safetylab/samples.py`); none is a",
-        "photograph. The names are fictional; the only real places are the public coordinates",
-        "of famous landmarks. Licence: CC0 1.0 (public domain dedication).",
+        "Every image here is made by safetylab's own code (`safetylab/samples.py`). All but",
+        "lesson 01's are drawn, not photographed; lesson 01's are cut from a public-domain",
+        "portrait of Grace Hopper that Matplotlib ships. The names are fictional; the only real",
+        "places are the public coordinates of famous landmarks. Licence: CC0 1.0 (public domain",
+        "dedication), except where a file's line below says otherwise.",
         "",
         "Do not edit these files by hand: rebuild them with `safetylab samples` and verify them",
         "with `safetylab samples --check`. Each lesson folder has a `provenance.json` with what",
@@ -1624,3 +1629,390 @@ def check(dest: Path | None = None) -> list[str]:
                 if p.is_file() and not p.name.startswith(".") and rel not in expected:
                     problems.append(f"{rel}: this file is not made by the code (an extra file).")
     return problems
+
+
+# --------------------------------------------------------------------------- #
+# The samples of lesson 06: "If an image is being used against you"
+# --------------------------------------------------------------------------- #
+#
+# Phone screenshots of a fictional chat with a fictional account, "Sky_22": a
+# warm, fast start, a flirty turn, a photo request, then the flip to a threat and
+# a payment demand. The text is calm and never explicit: the photo is only ever
+# "a photo", drawn as a grey placeholder. Each PNG carries the time the
+# screenshot was taken (a ``Creation Time`` text chunk and a ``tIME`` chunk), as
+# phones write it, so the evidence kit can build its timeline from capture times.
+
+#: The folder of the lesson "If an image is being used against you".
+LESSON_IF_HAPPENING = "06_if_its_happening"
+
+#: The fictional account in the lesson's screenshots.
+SAMPLE_CHAT_USERNAME = "Sky_22"
+
+_CHAT_W, _CHAT_H = 750, 1334
+_CHAT_TZ = _tz(1)
+_CHAT_SHOTS_WHEN = {
+    "chat_1_friendly.png": datetime(2024, 9, 15, 19, 50, 10, tzinfo=_CHAT_TZ),
+    "chat_2_request.png": datetime(2024, 9, 15, 19, 50, 41, tzinfo=_CHAT_TZ),
+    "chat_3_threat.png": datetime(2024, 9, 15, 19, 51, 5, tzinfo=_CHAT_TZ),
+    "chat_4_deadline.png": datetime(2024, 9, 15, 19, 51, 30, tzinfo=_CHAT_TZ),
+    "payment_request.png": datetime(2024, 9, 15, 19, 52, 2, tzinfo=_CHAT_TZ),
+    "sky22_profile.png": datetime(2024, 9, 15, 19, 53, 15, tzinfo=_CHAT_TZ),
+}
+
+_INK = (28, 28, 34)
+_GREY = (108, 112, 122)
+_CHAT_BG = (237, 240, 244)
+_THEM = (255, 255, 255)
+_ME = (212, 230, 252)
+_ACCENT = (0, 114, 178)  # Okabe-Ito blue
+
+
+def _wrap_text(d: ImageDraw.ImageDraw, text: str, font, max_w: float) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        trial = f"{current} {word}".strip()
+        if not current or d.textlength(trial, font=font) <= max_w:
+            current = trial
+        else:
+            lines.append(current)
+            current = word
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _phone_chrome(img: Image.Image, clock: str, title: str, subtitle: str) -> float:
+    """Status bar, chat header and message box; returns the y where messages start."""
+    w, h = img.size
+    u = w / _CHAT_W
+    d = ImageDraw.Draw(img)
+    d.rectangle([0, 0, w, 150 * u], fill=(250, 250, 252))
+    d.text((40 * u, 26 * u), clock, font=_font(26 * u), fill=_INK, anchor="lm")
+    d.rounded_rectangle([648 * u, 16 * u, 700 * u, 36 * u], radius=5 * u, outline=_INK,
+                        width=max(1, int(2 * u)))
+    d.rectangle([653 * u, 21 * u, 690 * u, 31 * u], fill=_INK)
+    d.text((40 * u, 100 * u), "<", font=_font(40 * u), fill=_ACCENT, anchor="lm")
+    d.ellipse([80 * u, 70 * u, 140 * u, 130 * u], fill=(86, 180, 233))
+    d.text((110 * u, 100 * u), title[:1].upper(), font=_font(30 * u), fill=(255, 255, 255), anchor="mm")
+    d.text((158 * u, 86 * u), title, font=_font(30 * u), fill=_INK, anchor="lm")
+    d.text((158 * u, 118 * u), subtitle, font=_font(20 * u), fill=_GREY, anchor="lm")
+    d.line([0, 150 * u, w, 150 * u], fill=(214, 218, 224), width=max(1, int(2 * u)))
+    d.rectangle([0, 151 * u, w, h], fill=_CHAT_BG)
+    d.rectangle([0, h - 110 * u, w, h], fill=(250, 250, 252))
+    d.rounded_rectangle([30 * u, h - 88 * u, 620 * u, h - 30 * u], radius=29 * u,
+                        fill=(255, 255, 255), outline=(200, 204, 212), width=max(1, int(2 * u)))
+    d.text((60 * u, h - 59 * u), "Message", font=_font(26 * u), fill=(150, 154, 162), anchor="lm")
+    d.ellipse([640 * u, h - 88 * u, 698 * u, h - 30 * u], fill=_ACCENT)
+    d.text((669 * u, h - 59 * u), ">", font=_font(30 * u), fill=(255, 255, 255), anchor="mm")
+    return 175 * u
+
+
+def _chat_scene(clock: str, title: str, subtitle: str, items: list[tuple]):
+    """A chat screenshot. ``items``: ("day", text), ("them"|"me", text, time),
+    ("photo", time) for a photo the learner sent, ("card", title, rows, time)."""
+
+    def scene(w: int, h: int, rng: np.random.Generator) -> Image.Image:
+        img = Image.new("RGB", (w, h), _CHAT_BG)
+        u = w / _CHAT_W
+        y = _phone_chrome(img, clock, title, subtitle)
+        d = ImageDraw.Draw(img)
+        body, small = _font(29 * u), _font(20 * u)
+        line_h, pad_x, pad_y = 39 * u, 24 * u, 16 * u
+        last_side = None
+        for item in items:
+            kind = item[0]
+            if kind == "day":
+                tw = d.textlength(item[1], font=small)
+                y += 10 * u
+                d.rounded_rectangle([(w - tw) / 2 - 18 * u, y, (w + tw) / 2 + 18 * u, y + 38 * u],
+                                    radius=19 * u, fill=(218, 223, 230))
+                d.text((w / 2, y + 19 * u), item[1], font=small, fill=_INK, anchor="mm")
+                y += 58 * u
+                last_side = None
+                continue
+            side = "me" if kind in ("me", "photo") else "them"
+            y += (8 if side == last_side else 18) * u
+            last_side = side
+            if kind in ("them", "me"):
+                lines = _wrap_text(d, item[1], body, 470 * u)
+                inner_w = max(d.textlength(s, font=body) for s in lines)
+                inner_w = max(inner_w, d.textlength(item[2], font=small))
+                bw = inner_w + 2 * pad_x
+                bh = 2 * pad_y + len(lines) * line_h + 26 * u
+            elif kind == "photo":
+                bw, bh = 280 * u, 2 * pad_y + 190 * u + 26 * u
+            else:  # card
+                bw = 560 * u
+                bh = 2 * pad_y + 52 * u + len(item[2]) * 2 * line_h + 26 * u
+            x0 = w - 30 * u - bw if side == "me" else 30 * u
+            fill = _ME if side == "me" else _THEM
+            d.rounded_rectangle([x0, y, x0 + bw, y + bh], radius=22 * u, fill=fill,
+                                outline=(206, 212, 220), width=max(1, int(2 * u)))
+            ty = y + pad_y
+            if kind in ("them", "me"):
+                for s in lines:
+                    d.text((x0 + pad_x, ty + line_h / 2), s, font=body, fill=_INK, anchor="lm")
+                    ty += line_h
+                stamp = item[2]
+            elif kind == "photo":
+                # A grey placeholder: "a photo", never what it shows.
+                d.rounded_rectangle([x0 + pad_x, ty, x0 + bw - pad_x, ty + 170 * u], radius=12 * u,
+                                    fill=(178, 184, 194))
+                cx, cy = x0 + bw / 2, ty + 85 * u
+                d.polygon([(cx - 70 * u, cy + 50 * u), (cx - 15 * u, cy - 20 * u), (cx + 20 * u, cy + 25 * u),
+                           (cx + 40 * u, cy + 5 * u), (cx + 75 * u, cy + 50 * u)], fill=(142, 150, 162))
+                d.ellipse([cx + 30 * u, cy - 55 * u, cx + 60 * u, cy - 25 * u], fill=(236, 238, 242))
+                d.text((x0 + pad_x, ty + 190 * u), "Photo", font=small, fill=_GREY, anchor="ls")
+                ty += 190 * u
+                stamp = item[1]
+            else:
+                d.text((x0 + pad_x, ty + 24 * u), item[1].upper(), font=_font(26 * u), fill=_ACCENT,
+                       anchor="lm")
+                ty += 52 * u
+                for label, value in item[2]:
+                    d.text((x0 + pad_x, ty + line_h / 2), label, font=small, fill=_GREY, anchor="lm")
+                    d.text((x0 + pad_x, ty + 1.5 * line_h), value, font=body, fill=_INK, anchor="lm")
+                    ty += 2 * line_h
+                stamp = item[3]
+            d.text((x0 + bw - pad_x, y + bh - pad_y), stamp, font=small, fill=_GREY, anchor="rs")
+            y += bh
+        return img
+
+    return scene
+
+
+def _profile_scene(w: int, h: int, rng: np.random.Generator) -> Image.Image:
+    """The account's profile page: the username and handle to save."""
+    img = Image.new("RGB", (w, h), (250, 250, 252))
+    u = w / _CHAT_W
+    d = ImageDraw.Draw(img)
+    d.text((40 * u, 26 * u), "19:53", font=_font(26 * u), fill=_INK, anchor="lm")
+    d.rounded_rectangle([648 * u, 16 * u, 700 * u, 36 * u], radius=5 * u, outline=_INK,
+                        width=max(1, int(2 * u)))
+    d.rectangle([653 * u, 21 * u, 686 * u, 31 * u], fill=_INK)
+    d.text((40 * u, 100 * u), "<", font=_font(40 * u), fill=_ACCENT, anchor="lm")
+    d.text((w / 2, 100 * u), "Profile", font=_font(30 * u), fill=_INK, anchor="mm")
+    d.line([0, 150 * u, w, 150 * u], fill=(214, 218, 224), width=max(1, int(2 * u)))
+    d.ellipse([w / 2 - 95 * u, 200 * u, w / 2 + 95 * u, 390 * u], fill=(86, 180, 233))
+    d.text((w / 2, 295 * u), "S", font=_font(90 * u), fill=(255, 255, 255), anchor="mm")
+    d.text((w / 2, 450 * u), SAMPLE_CHAT_USERNAME, font=_font(44 * u), fill=_INK, anchor="mm")
+    d.text((w / 2, 500 * u), "@sky_22_music", font=_font(28 * u), fill=_GREY, anchor="mm")
+    d.text((w / 2, 560 * u), "music, festivals, good vibes only", font=_font(26 * u), fill=_INK, anchor="mm")
+    for i, (num, label) in enumerate((("38", "Followers"), ("412", "Following"), ("3", "Posts"))):
+        cx = (0.25 + 0.25 * i) * w
+        d.text((cx, 650 * u), num, font=_font(34 * u), fill=_INK, anchor="mm")
+        d.text((cx, 692 * u), label, font=_font(22 * u), fill=_GREY, anchor="mm")
+    d.text((w / 2, 770 * u), "Joined August 2024", font=_font(24 * u), fill=_GREY, anchor="mm")
+    for i, (label, colour) in enumerate((("Message", _ACCENT), ("Block", (90, 90, 96)),
+                                         ("Report", (213, 94, 0)))):
+        y0 = (850 + 110 * i) * u
+        d.rounded_rectangle([120 * u, y0, w - 120 * u, y0 + 80 * u], radius=40 * u,
+                            outline=colour, width=max(1, int(3 * u)), fill=(255, 255, 255))
+        d.text((w / 2, y0 + 40 * u), label, font=_font(30 * u), fill=colour, anchor="mm")
+    return img
+
+
+def _save_screenshot(img: Image.Image, path: Path, when: datetime) -> None:
+    """Save a screenshot as PNG with the capture time a phone records."""
+    info = PngInfo()
+    info.add(b"tIME", _png_time(when))
+    info.add_text("Creation Time", when.isoformat())
+    img.save(path, "PNG", pnginfo=info)
+
+
+_CHAT_ITEMS: dict[str, tuple[str, str, list[tuple]]] = {
+    "chat_1_friendly.png": ("19:50", "online", [
+        ("day", "Saturday 14 September"),
+        ("them", "hey! saw your comment on the gig video. you have great taste in music", "20:14"),
+        ("me", "haha thanks! were you there?", "20:15"),
+        ("them", "yes!! front row. we should go to the next one together", "20:15"),
+        ("them", "you're so easy to talk to. feels like I've known you for ages", "20:16"),
+        ("me", "same honestly", "20:18"),
+        ("them", "what are you up to tomorrow? talk then?", "20:19"),
+    ]),
+    "chat_2_request.png": ("19:50", "online", [
+        ("day", "Sunday 15 September"),
+        ("them", "kept thinking about our chat last night", "19:02"),
+        ("them", "you're really cute btw", "19:03"),
+        ("me", "stop it, you're making me blush", "19:05"),
+        ("them", "send me a pic? just for me, I promise", "19:06"),
+        ("them", "I sent you one, now it's your turn", "19:06"),
+        ("photo", "19:31"),
+    ]),
+    "chat_3_threat.png": ("19:51", "online", [
+        ("day", "Sunday 15 September"),
+        ("them", "I saved it.", "19:33"),
+        ("them", "Pay 200 in gift cards or I send the photo to your followers.", "19:33"),
+        ("them", "I have your follower list and your family's names.", "19:34"),
+        ("me", "please don't. why are you doing this", "19:36"),
+        ("them", "Pay and nobody sees it.", "19:36"),
+    ]),
+    "chat_4_deadline.png": ("19:51", "online", [
+        ("day", "Sunday 15 September"),
+        ("them", "You have until 21:00 tonight.", "19:40"),
+        ("them", "Don't tell anyone or I post it straight away.", "19:41"),
+        ("me", "I can't get that much money", "19:44"),
+        ("them", "Then send more photos. Your choice.", "19:45"),
+        ("them", "Payment details in the next message.", "19:45"),
+    ]),
+    "payment_request.png": ("19:52", "online", [
+        ("day", "Sunday 15 September"),
+        ("card", "Payment request", [("Amount", "200"), ("Method", "gift card codes, 4 x 50"),
+                                     ("Send the codes to", "sky22.pay@example.com"),
+                                     ("Deadline", "today, 21:00")], "19:46"),
+        ("them", "Send the codes there. Clock is ticking.", "19:46"),
+    ]),
+}
+
+
+def _make_chat(path: Path, name: str, seed: int) -> None:
+    clock, subtitle, items = _CHAT_ITEMS[name]
+    img = _render(_chat_scene(clock, SAMPLE_CHAT_USERNAME, subtitle, items), _CHAT_W, _CHAT_H,
+                  seed=seed, grain=0)
+    _save_screenshot(img, path, _CHAT_SHOTS_WHEN[name])
+
+
+def make_chat_1_friendly(path: Path) -> None:
+    """Screenshot 1: a warm, fast-moving first chat."""
+    _make_chat(path, "chat_1_friendly.png", 601)
+
+
+def make_chat_2_request(path: Path) -> None:
+    """Screenshot 2: flirting, the "your turn" request, and a photo sent."""
+    _make_chat(path, "chat_2_request.png", 602)
+
+
+def make_chat_3_threat(path: Path) -> None:
+    """Screenshot 3: the flip to a threat and a payment demand."""
+    _make_chat(path, "chat_3_threat.png", 603)
+
+
+def make_chat_4_deadline(path: Path) -> None:
+    """Screenshot 4: a deadline, "don't tell anyone", and a demand for more photos."""
+    _make_chat(path, "chat_4_deadline.png", 604)
+
+
+def make_payment_request(path: Path) -> None:
+    """Screenshot 5: the payment request (amount, method, where to send it)."""
+    _make_chat(path, "payment_request.png", 605)
+
+
+def make_sky22_profile(path: Path) -> None:
+    """Screenshot 6: the account's profile page, with the username and handle."""
+    img = _render(_profile_scene, _CHAT_W, _CHAT_H, seed=606, grain=0)
+    _save_screenshot(img, path, _CHAT_SHOTS_WHEN["sky22_profile.png"])
+
+
+def _lesson06() -> None:
+    L = LESSON_IF_HAPPENING
+
+    def shot(name: str, description: str, make: Callable[[Path], None]) -> None:
+        register(Sample(
+            name, L, description, make, owner=None, landmark=None,
+            expected=dict(taken_at=_CHAT_SHOTS_WHEN[name].isoformat(), format="PNG",
+                          width=_CHAT_W, height=_CHAT_H, blocks=["PNG time", "PNG text"],
+                          thumbnail_present=False, people=[], username=SAMPLE_CHAT_USERNAME),
+        ))
+
+    shot("chat_1_friendly.png",
+         "A fictional chat screenshot: a warm, fast start with the account Sky_22.",
+         make_chat_1_friendly)
+    shot("chat_2_request.png",
+         "A fictional chat screenshot: flirting, \"now it's your turn\", and a photo sent "
+         "(shown only as a grey placeholder).",
+         make_chat_2_request)
+    shot("chat_3_threat.png",
+         "A fictional chat screenshot: the tone flips to a threat and a demand for 200 in gift cards.",
+         make_chat_3_threat)
+    shot("chat_4_deadline.png",
+         "A fictional chat screenshot: a deadline, \"don't tell anyone\", and a demand for more photos.",
+         make_chat_4_deadline)
+    shot("payment_request.png",
+         "A fictional screenshot of the payment request: amount, method and where to send it.",
+         make_payment_request)
+    shot("sky22_profile.png",
+         "A fictional profile screenshot: the username and handle to save, and the Block and "
+         "Report buttons.",
+         make_sky22_profile)
+
+
+_lesson06()
+
+__all__ += [
+    "LESSON_IF_HAPPENING", "SAMPLE_CHAT_USERNAME", "make_chat_1_friendly", "make_chat_2_request",
+    "make_chat_3_threat", "make_chat_4_deadline", "make_payment_request", "make_sky22_profile",
+]
+
+
+# --------------------------------------------------------------------------- #
+# The samples of lesson 01: "Your face is a search key"
+# --------------------------------------------------------------------------- #
+#
+# A public-domain portrait (Rear Admiral Grace Hopper, a U.S. Navy photograph that
+# Matplotlib ships) plays a public profile picture, and two photos "sent in a chat"
+# are made from it: the same picture come back as a screenshot (cropped and
+# recompressed), and a different picture of the same face. The cutting and
+# changing is done by safetylab.linking, the same code the lesson runs. The
+# profile and the chat are fictional; Grace Hopper never had such an account.
+
+#: The folder of the lesson "Your face is a search key".
+LESSON_FACE_KEY = "01_your_face_is_a_search_key"
+
+_FACE_KEY_CREDIT = (
+    "Portrait of Rear Admiral Grace M. Hopper, U.S. Navy photograph, public domain; shipped with "
+    "Matplotlib (grace_hopper.jpg). Cut and changed by safetylab's own code (the changes: CC0). "
+    "The profile and the chat are fictional.")
+
+
+def make_face_profile_picture(path: Path) -> None:
+    """The public profile picture: a close head shot cut from the portrait."""
+    from . import linking
+
+    _save_jpeg(linking.original_photo("grace_hopper"), path)
+
+
+def make_face_sent_same_photo(path: Path) -> None:
+    """The profile picture come back in a chat: screenshotted, cropped, recompressed."""
+    from . import linking
+
+    _save_jpeg(linking.reused_photo(linking.original_photo("grace_hopper")), path)
+
+
+def make_face_sent_another_photo(path: Path) -> None:
+    """A different picture of the same face: other framing, light, colour and tilt."""
+    from . import linking
+
+    _save_jpeg(linking.another_photo("grace_hopper"), path)
+
+
+def _lesson01() -> None:
+    L = LESSON_FACE_KEY
+
+    def face_sample(name: str, description: str, make: Callable[[Path], None], width: int,
+                    height: int, links_by: list[str]) -> None:
+        register(Sample(
+            name, L, description, make, credit=_FACE_KEY_CREDIT,
+            licence="LicenseRef-public-domain", owner=None, landmark=None,
+            expected=dict(format="JPEG", width=width, height=height, blocks=[], people=[],
+                          thumbnail_present=False, faces=1, links_to="public_profile_picture.jpg",
+                          links_by=links_by),
+        ))
+
+    face_sample("public_profile_picture.jpg",
+                "A public profile picture: a close head shot, as most profile pictures are.",
+                make_face_profile_picture, 300, 300, ["same picture", "same face"])
+    face_sample("sent_in_chat_same_photo.jpg",
+                "The same picture sent in a chat as a screenshot, cropped a little and "
+                "recompressed: a same-picture search still finds the profile.",
+                make_face_sent_same_photo, 216, 308, ["same picture", "same face"])
+    face_sample("sent_in_chat_another_photo.jpg",
+                "A different picture of the same face (other framing, light and colour): "
+                "only a face search links it to the profile.",
+                make_face_sent_another_photo, 320, 360, ["same face"])
+
+
+_lesson01()
+
+__all__ += ["LESSON_FACE_KEY", "make_face_profile_picture", "make_face_sent_same_photo",
+            "make_face_sent_another_photo"]

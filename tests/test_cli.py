@@ -27,7 +27,7 @@ def test_check_json_one_photo_is_an_object(safetylab_cmd, tmp_path):
     assert rep["camera"]["serial"] == "PW12-000042" and rep["owner"] == "Alex Example"
     assert rep["thumbnail"] == {"present": True, "width": 160, "height": 120, "differs": False,
                                 "source": "EXIF IFD1"}
-    assert rep["faces"] is None and rep["texts"] is None and rep["error"] is None
+    assert rep["faces"] == [] and rep["texts"] is None and rep["error"] is None
     assert rep["risks"][0]["id"] == "gps" and rep["risks"][0]["level"] == "high"
 
 
@@ -77,3 +77,22 @@ def test_scrub_command(safetylab_cmd, tmp_path):
     assert rep["gps"] is None and rep["owner"] is None and rep["thumbnail"] is None and rep["risks"] == []
     missing = run(safetylab_cmd, "scrub", tmp_path / "nope.jpg")
     assert missing.returncode == 1 and len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_check_finds_faces_and_redact_hides_them(safetylab_cmd, testdata, tmp_path):
+    src = testdata / "faces" / "dlib_2008_002079.jpg"
+    rep = json.loads(run(safetylab_cmd, "check", "--json", src).stdout)
+    assert len(rep["faces"]) >= 5 and any(r["id"] == "faces" for r in rep["risks"])
+    for f in rep["faces"]:
+        x, y, w, h = f["box"]
+        assert 0 <= x and 0 <= y and x + w <= rep["width"] and y + h <= rep["height"]
+        assert 0 < f["score"] <= 1
+    out = tmp_path / "hidden.png"
+    proc = run(safetylab_cmd, "redact", src, "-o", out, "--region", "0,0,40,30")
+    assert proc.returncode == 0, proc.stderr
+    after = json.loads(run(safetylab_cmd, "check", "--json", out).stdout)
+    assert after["faces"] == [] and after["risks"] == []
+    again = run(safetylab_cmd, "redact", src, "-o", out)  # never overwrites
+    assert again.returncode == 1 and len(again.stderr.strip().splitlines()) == 1
+    assert run(safetylab_cmd, "redact", src, "-o", out, "--mode", "smudge").returncode == 2
+    assert run(safetylab_cmd, "redact", src, "-o", out, "--region", "1,2").returncode == 2

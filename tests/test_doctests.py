@@ -9,7 +9,8 @@ import pytest
 
 MODULES = ["safetylab._jpeg", "safetylab._png", "safetylab._riff", "safetylab._tiff",
            "safetylab._iptc", "safetylab._xmp", "safetylab.images", "safetylab.location",
-           "safetylab.sharing"]
+           "safetylab.sharing", "safetylab.scenarios", "safetylab.policy", "safetylab.evidence",
+           "safetylab.help"]
 
 
 @pytest.mark.parametrize("name", MODULES)

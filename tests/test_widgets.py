@@ -57,3 +57,20 @@ def test_plot_thumbnail_has_text_alternative(tmp_path):
 def test_sharing_table_says_it_is_typical():
     out = file_says.sharing_html()
     assert "Typical behaviour" in out and "Never assume" in out
+
+
+def test_private_copy_is_deleted_when_forgotten_or_dropped():
+    import gc
+
+    from safetylab.widgets._private import PrivateCopy
+
+    a = PrivateCopy("../../etc/passwd", b"photo bytes")
+    assert a.path.parent == a.folder and a.path.name == "passwd" and a.exists
+    assert (a.folder.stat().st_mode & 0o077) == 0  # only this user can read the folder
+    a.forget()
+    assert not a.folder.exists()
+    b = PrivateCopy("x.jpg", b"more bytes")
+    folder = b.folder
+    del b
+    gc.collect()
+    assert not folder.exists()  # also gone when the widget goes (and when the kernel exits)

@@ -8,20 +8,20 @@ which is how the tests use it.
 A learner's own photo stays on their machine: it is written to a private
 temporary folder while it is looked at, the upload widget is emptied at once,
 only text (never the picture) goes into the notebook's outputs, and the
-"Forget my photo" button deletes the temporary copy.
+"Forget my photo" button deletes the temporary copy (so does closing the
+notebook's kernel).
 """
 
 from __future__ import annotations
 
 import html
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import SafetyLabError
 from ..report import Report
+from ._private import PrivateCopy, take_upload
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -68,6 +68,8 @@ def _rows(rep: Report) -> list[tuple[str, str]]:
          or ", ".join(rep.details.get("people") or []) or "none"),
         ("Place names written in the file", ", ".join(dict.fromkeys((rep.details.get("place_text") or {}).values()))
          or "none"),
+        ("Faces in the picture", "not checked" if rep.faces is None else (
+            f"{len(rep.faces)} found" if rep.faces else "none found")),
         ("Embedded thumbnail", thumb),
         ("Metadata blocks", ", ".join(rep.blocks) or "none"),
     ]
@@ -86,8 +88,8 @@ def report_html(rep: Report) -> str:
     return (f'<table style="font-size:1.05em"><caption style="text-align:left;font-weight:bold">'
             f'What {_e(rep.file)} says about you</caption>{body}</table>'
             f"<p><strong>What this gives away</strong></p>{risks}"
-            "<p><em>Not checked here: what the picture itself shows — your face, signs, "
-            "uniforms, windows and reflections.</em></p>")
+            "<p><em>Not checked here: what the background shows — signs, uniforms, windows "
+            "and reflections — and faces too small or turned away to find.</em></p>")
 
 
 def compare_html(before: Report, after: Report) -> str:
@@ -157,7 +159,7 @@ class FileInspector:
         import ipywidgets as w
 
         self.out_dir = Path(out_dir)
-        self._tmp: Path | None = None
+        self._copy: PrivateCopy | None = None
         self.photo: Path | None = None
         self.report: Report | None = None
         self.result = None
@@ -184,23 +186,17 @@ class FileInspector:
         display(self.widget)
 
     def _on_upload(self, change) -> None:
-        files = change["new"]
-        if not files:
-            return
-        item = files[0]
-        name, content = item["name"], bytes(item["content"])
-        self.upload.value = ()  # the photo's bytes do not stay in the widget
-        self.load_bytes(name, content)
+        got = take_upload(self.upload, change)
+        if got is not None:
+            self.load_bytes(*got)
 
     def load_bytes(self, name: str, content: bytes) -> Report | None:
         """Look at a photo given as bytes (what the upload button delivers)."""
         from ..report import check, error_report
 
         self.forget()
-        self._tmp = Path(tempfile.mkdtemp(prefix="safetylab-"))
-        safe_name = Path(name).name or "photo"
-        self.photo = self._tmp / safe_name
-        self.photo.write_bytes(content)
+        self._copy = PrivateCopy(name, content)
+        self.photo = self._copy.path
         try:
             self.report = check(self.photo)
         except SafetyLabError as e:
@@ -238,8 +234,8 @@ class FileInspector:
 
     def forget(self) -> None:
         """Delete the temporary copy of the learner's photo and clear the report."""
-        if self._tmp is not None:
-            shutil.rmtree(self._tmp, ignore_errors=True)
-        self._tmp = self.photo = self.report = None
+        if self._copy is not None:
+            self._copy.forget()
+        self._copy = self.photo = self.report = None
         self.report_view.value = self.clean_view.value = ""
         self.clean_button.disabled = self.forget_button.disabled = True

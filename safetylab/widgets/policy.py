@@ -18,13 +18,12 @@ import base64
 import html
 import io
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .. import policy as _policy
 from ..errors import SafetyLabError
+from ._private import PrivateCopy, take_upload
 
 __all__ = ["ACCEPT", "VERDICT_STYLE", "card_html", "filters_html", "patterns_html",
            "steps_html", "ReportCardWidget", "PolicyWriter"]
@@ -160,7 +159,7 @@ class ReportCardWidget:
         if sample_keys is None:  # photos someone might send: lesson 6's are evidence screenshots
             sample_keys = [k for k, s in samples.SAMPLES.items()
                            if s.lesson[:2] < _LAST_LESSON and samples.sample_path(k).is_file()]
-        self._tmp: Path | None = None
+        self._copy: PrivateCopy | None = None
         self._own: Path | None = None
         self.card: _policy.ReportCard | None = None
         options = [("Choose a photo…", None)]
@@ -236,20 +235,15 @@ class ReportCardWidget:
             self.photo_view.value = _sample_figure(key)
 
     def _on_upload(self, change) -> None:
-        files = change["new"]
-        if not files:
-            return
-        item = files[0]
-        name, content = item["name"], bytes(item["content"])
-        self.upload.value = ()  # the photo's bytes do not stay in the widget
-        self.load_bytes(name, content)
+        got = take_upload(self.upload, change)
+        if got is not None:
+            self.load_bytes(*got)
 
     def load_bytes(self, name: str, content: bytes) -> Path:
         """Use a photo given as bytes (what the upload button delivers); returns its temporary path."""
         self.forget()
-        self._tmp = Path(tempfile.mkdtemp(prefix="safetylab-"))
-        self._own = self._tmp / (Path(name).name or "photo")
-        self._own.write_bytes(content)
+        self._copy = PrivateCopy(name, content)
+        self._own = self._copy.path
         self.forget_button.disabled = False
         if self.picker.value == _OWN:
             self._show_photo()
@@ -259,10 +253,10 @@ class ReportCardWidget:
 
     def forget(self) -> None:
         """Delete the temporary copy of the learner's photo, and a card made from it."""
-        if self._tmp is not None:
-            shutil.rmtree(self._tmp, ignore_errors=True)
+        if self._copy is not None:
+            self._copy.forget()
         had_own = self._own is not None
-        self._tmp = self._own = None
+        self._copy = self._own = None
         self.forget_button.disabled = True
         if self.picker.value == _OWN:
             self._show_photo()

@@ -1,0 +1,48 @@
+"""A learner's own photo, held privately while a lesson looks at it.
+
+The photo's bytes go to a fresh temporary folder that only this user can read
+(``mkdtemp`` makes it 0700). The folder is deleted by :meth:`PrivateCopy.forget`,
+when the object is garbage-collected, and at the latest when the kernel exits,
+so a photo does not linger on a shared computer. Widgets that accept uploads
+use this and also empty their upload widget at once, so the bytes never stay in
+widget state that a notebook might save.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import weakref
+from pathlib import Path
+
+__all__ = ["PrivateCopy", "take_upload"]
+
+
+class PrivateCopy:
+    """One private temporary copy of a learner's file."""
+
+    def __init__(self, name: str, content: bytes):
+        folder = tempfile.mkdtemp(prefix="safetylab-")
+        self.folder = Path(folder)
+        self.path = self.folder / (Path(name).name or "photo")
+        self._cleanup = weakref.finalize(self, shutil.rmtree, folder, True)  # also at exit
+        self.path.write_bytes(content)
+
+    def forget(self) -> None:
+        """Delete the copy now."""
+        self._cleanup()
+
+    @property
+    def exists(self) -> bool:
+        return self.path.exists()
+
+
+def take_upload(upload, change) -> tuple[str, bytes] | None:
+    """``(name, bytes)`` of a newly uploaded file, emptying the upload widget at once."""
+    files = change["new"]
+    if not files:
+        return None
+    item = files[0]
+    name, content = item["name"], bytes(item["content"])
+    upload.value = ()  # the photo's bytes do not stay in the widget
+    return name, content

@@ -1,0 +1,230 @@
+"""The help list: shipped data, trainers' extra files, and the HTML view."""
+
+from __future__ import annotations
+
+import doctest
+import json
+from datetime import date
+from html.parser import HTMLParser
+from importlib import resources as pkg_resources
+
+import jsonschema
+import pytest
+
+from safetylab import help as hp
+
+SHIPPED = json.loads(pkg_resources.files("safetylab").joinpath("data", "help_resources.json")
+                     .read_text(encoding="utf-8"))
+
+
+def entry(**kw):
+    base = {"region": "Our school", "name": "Ms Rivera, safeguarding lead", "does": "Listens and helps.",
+            "who": "Students of the school.", "phone": "Room 12, or extension 204",
+            "last_checked": "2026-09-01"}
+    base.update(kw)
+    return {k: v for k, v in base.items() if v is not ...}
+
+
+def write(tmp_path, data, name="ours.json"):
+    p = tmp_path / name
+    p.write_text(json.dumps(data), encoding="utf-8")
+    return p
+
+
+# --------------------------------------------------------------------------- #
+# The shipped list
+# --------------------------------------------------------------------------- #
+
+def test_schema_is_a_valid_schema_and_the_shipped_file_follows_it():
+    jsonschema.Draft202012Validator.check_schema(hp.SCHEMA)
+    jsonschema.Draft202012Validator(
+        hp.SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER).validate(SHIPPED)
+
+
+def test_required_regions_are_there_international_first():
+    regions = hp.regions()
+    assert regions[0] == hp.INTERNATIONAL
+    assert set(regions) >= {"International", "United States", "United Kingdom", "Australia", "Canada",
+                            "European Union"}
+
+
+def test_every_entry_can_be_reached_and_was_checked():
+    rows = hp.resources()
+    assert len(rows) == len(SHIPPED["resources"])
+    for r in rows:
+        assert r.url or r.phone
+        assert r.url is None or r.url.startswith("https://")
+        assert date.fromisoformat(r.last_checked) <= date.today()
+        assert r.does.endswith(".") and r.who
+
+
+@pytest.mark.parametrize("region, name, words", [
+    ("International", "StopNCII.org", ["Adults", "18"]),
+    ("International", "Take It Down (NCMEC)", ["under 18"]),
+    ("United States", "NCMEC CyberTipline", ["under 18"]),
+    ("United States", "988 Suicide & Crisis Lifeline", ["Anyone"]),
+    ("United Kingdom", "Revenge Porn Helpline", ["Adults"]),
+    ("United Kingdom", "CEOP (National Crime Agency)", ["under 18"]),
+    ("United Kingdom", "Childline", ["under 19"]),
+    ("Australia", "eSafety Commissioner", ["Anyone"]),
+    ("Canada", "Cybertip.ca", ["under 18"]),
+    ("Canada", "NeedHelpNow.ca", ["under 18"]),
+    ("European Union", "INHOPE", ["under 18"]),
+])
+def test_the_well_known_services_and_who_they_are_for(region, name, words):
+    found = {r.name: r for r in hp.resources(region)}
+    assert name in found
+    assert all(w in found[name].who for w in words)
+
+
+def test_hash_services_say_the_image_stays_on_your_device():
+    for r in hp.resources("International"):
+        assert "hash" in r.does and "without uploading" in r.does
+
+
+def test_childline_and_988_numbers():
+    uk = {r.name: r for r in hp.resources("United Kingdom")}
+    assert uk["Childline"].phone == "0800 1111"
+    assert any(r.name == "Report Remove (Childline and the Internet Watch Foundation)" for r in uk.values())
+    us = {r.name: r for r in hp.resources("United States")}
+    assert "988" in us["988 Suicide & Crisis Lifeline"].phone
+
+
+def test_caveat_says_to_check():
+    assert "check before relying on it" in hp.caveat().lower()
+    assert "services and numbers change" in hp.caveat()
+
+
+def test_region_is_matched_ignoring_case_and_unknown_regions_are_one_line():
+    assert hp.resources("united kingdom") == hp.resources("United Kingdom")
+    with pytest.raises(hp.HelpError) as err:
+        hp.resources("Atlantis")
+    msg = str(err.value)
+    assert "\n" not in msg and "Atlantis" in msg and "United Kingdom" in msg
+
+
+def test_resources_is_a_new_list_each_time():
+    rows = hp.resources()
+    rows.clear()
+    assert hp.resources()
+
+
+def test_doctests():
+    assert doctest.testmod(hp).failed == 0
+
+
+# --------------------------------------------------------------------------- #
+# A trainer's own entries
+# --------------------------------------------------------------------------- #
+
+def test_extra_entries_are_added_and_can_replace_shipped_ones(tmp_path):
+    fixed = entry(region="United Kingdom", name="Childline", phone="0800 1111 (free)")
+    p = write(tmp_path, {"resources": [entry(), fixed]})
+    rows = hp.resources(extra=p)
+    assert len(rows) == len(hp.resources()) + 1
+    assert hp.regions(extra=p)[-1] == "Our school"
+    uk = {r.name: r for r in hp.resources("United Kingdom", extra=p)}
+    assert uk["Childline"].phone == "0800 1111 (free)" and uk["Childline"].source == "ours.json"
+    ours = hp.resources("Our school", extra=p)
+    assert [r.name for r in ours] == ["Ms Rivera, safeguarding lead"] and ours[0].url is None
+    # the shipped list itself is untouched
+    assert {r.name: r for r in hp.resources("United Kingdom")}["Childline"].phone == "0800 1111"
+
+
+def test_several_extra_files_merge_in_order(tmp_path):
+    a = write(tmp_path, {"resources": [entry(phone="1")]}, "a.json")
+    b = write(tmp_path, {"resources": [entry(phone="2")]}, "b.json")
+    assert hp.resources("Our school", extra=[a, b])[0].phone == "2"
+
+
+@pytest.mark.parametrize("data, field", [
+    ({"resources": [entry(who=...)]}, "resources[0].who"),
+    ({"resources": [entry(phone=5)]}, "resources[0].phone"),
+    ({"resources": [entry(phone=...)]}, "resources[0].url"),
+    ({"resources": [entry(phone=None)]}, "resources[0].url"),
+    ({"resources": [entry(url="www.example.org")]}, "resources[0].url"),
+    ({"resources": [entry(last_checked="2026-02-30")]}, "resources[0].last_checked"),
+    ({"resources": [entry(last_checked="1 Sept 2026")]}, "resources[0].last_checked"),
+    ({"resources": [entry(), entry(name=" ")]}, "resources[1].name"),
+    ({"resources": [entry(), {**entry(), "phon": "1"}]}, "resources[1].phon"),
+    ({"resources": [entry(), entry()]}, "resources[1].name"),
+    ({"resources": []}, "resources"),
+    ({"resource": [entry()]}, "resources"),
+    ({"resources": [entry()], "caveat": ""}, "caveat"),
+    ({"resources": [entry(), "Childline"]}, "resources[1]"),
+    ([entry()], None),
+])
+def test_a_broken_extra_file_names_the_file_and_field(tmp_path, data, field):
+    p = write(tmp_path, data, "trainer_list.json")
+    with pytest.raises(hp.HelpDataError) as err:
+        hp.resources(extra=p)
+    msg = str(err.value)
+    assert "\n" not in msg and "trainer_list.json" in msg
+    assert err.value.file == "trainer_list.json" and err.value.field == field
+    if field:
+        assert field in msg
+
+
+def test_extra_file_not_json_or_missing(tmp_path):
+    p = tmp_path / "bad.json"
+    p.write_text('{"resources": [', encoding="utf-8")
+    with pytest.raises(hp.HelpDataError, match=r"bad.json is not valid: it is not valid JSON \(line 1"):
+        hp.resources(extra=p)
+    with pytest.raises(hp.HelpDataError, match="no help list file called 'gone.json'"):
+        hp.help_html(extra=tmp_path / "gone.json")
+
+
+# --------------------------------------------------------------------------- #
+# HTML
+# --------------------------------------------------------------------------- #
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.captions, self._cap, self.text = [], [], False, []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._cap = tag == "caption" or self._cap
+
+    def handle_endtag(self, tag):
+        if tag == "caption":
+            self._cap = False
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._cap:
+            self.captions.append(data)
+
+
+def _parse(html_text):
+    t = _Tags()
+    t.feed(html_text)
+    return t
+
+
+def test_help_html_for_one_region_adds_the_international_services():
+    page = _parse(hp.help_html("Canada"))
+    assert page.captions == ["Canada", "International"]
+    text = "".join(page.text)
+    assert "Cybertip.ca" in text and "StopNCII.org" in text and "Childline" not in text
+    assert hp.caveat() in text
+
+
+def test_help_html_for_all_regions():
+    page = _parse(hp.help_html())
+    assert page.captions == hp.regions()
+    text = "".join(page.text)
+    assert all(r.name in text for r in hp.resources())
+    assert "https://stopncii.org" in text and "0800 1111" in text
+
+
+def test_help_html_is_plain_accessible_text(tmp_path):
+    p = write(tmp_path, {"resources": [entry(name="<b>Ours</b> & co", url="https://example.org/?a=1&b=2")]})
+    raw = hp.help_html("Our school", extra=p)
+    assert "&lt;b&gt;Ours&lt;/b&gt; &amp; co" in raw and "<b>Ours" not in raw
+    page = _parse(raw)
+    tags = [t for t, _ in page.tags]
+    assert not {"a", "img", "script", "iframe", "link"} & set(tags)  # nothing to fetch or follow
+    assert all(a.get("scope") in ("col", "row") for t, a in page.tags if t == "th")
+    assert ("p", {"role": "note"}) in page.tags

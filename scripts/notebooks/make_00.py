@@ -8,12 +8,9 @@ true as lessons are added.
 
 from __future__ import annotations
 
-from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from _nb import write
 
-OUT = Path(__file__).resolve().parents[2] / "notebooks" / "00_start_here.ipynb"
 
 CELLS: list[tuple[str, str]] = [
     ("md", """\
@@ -175,23 +172,5 @@ left lists them all). Each lesson ends with **what you can do** — and with wha
 ]
 
 
-def build() -> nbformat.NotebookNode:
-    """The notebook, with fixed cell ids and no outputs."""
-    nb = new_notebook(metadata={
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"}})
-    for n, (kind, source) in enumerate(CELLS, 1):
-        cell = new_markdown_cell(source) if kind == "md" else new_code_cell(source)
-        cell["id"] = f"l00-{n:02d}"
-        nb.cells.append(cell)
-    nbformat.validate(nb)
-    return nb
-
-
-def main() -> None:
-    nbformat.write(build(), OUT)
-    print(f"Wrote {OUT}")
-
-
 if __name__ == "__main__":
-    main()
+    write(CELLS, "00_start_here.ipynb", "l00")

@@ -8,12 +8,9 @@ code does not print.
 
 from __future__ import annotations
 
-from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from _nb import write
 
-OUT = Path(__file__).resolve().parents[2] / "notebooks" / "01_your_face_is_a_search_key.ipynb"
 
 CELLS: list[tuple[str, str]] = [
     ("md", """\
@@ -228,18 +225,5 @@ link_explorer"""),
 ]
 
 
-def build() -> nbformat.NotebookNode:
-    cells = []
-    for i, (kind, text) in enumerate(CELLS):
-        cell = new_markdown_cell(text) if kind == "md" else new_code_cell(text)
-        cell.id = f"lesson01-{i:02d}"  # fixed ids: re-running rewrites the same bytes
-        cells.append(cell)
-    nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    return nb
-
-
 if __name__ == "__main__":
-    nbformat.write(build(), OUT)
-    print(f"wrote {OUT}")
+    write(CELLS, "01_your_face_is_a_search_key.ipynb", "lesson01")

@@ -1,8 +1,14 @@
 """Writes notebooks/03_what_your_file_says.ipynb (committed without outputs). Run from the repo root."""
-import nbformat as nbf
+from _nb import write
 
-md = nbf.v4.new_markdown_cell
-code = nbf.v4.new_code_cell
+
+def md(source: str) -> tuple[str, str]:
+    return ("md", source)
+
+
+def code(source: str) -> tuple[str, str]:
+    return ("code", source)
+
 cells = [
 md("""# Lesson 3 — What your photo file says
 
@@ -105,9 +111,7 @@ md("""## Summary
 - Apps *may* remove some of it, but that changes — clean it yourself.
 - Cleaning removes the file's details, never what the picture shows."""),
 ]
-for i, cell in enumerate(cells):
-    cell.id = f"lesson03-{i:02d}"  # fixed ids: re-running rewrites the same bytes
-nb = nbf.v4.new_notebook(cells=cells)
-nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-nb.metadata["language_info"] = {"name": "python"}
-nbf.write(nb, "notebooks/03_what_your_file_says.ipynb")
+
+
+if __name__ == "__main__":
+    write(cells, "03_what_your_file_says.ipynb", "lesson03")

@@ -8,12 +8,9 @@ rewrites the same file.
 
 from __future__ import annotations
 
-from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from _nb import write
 
-OUT = Path(__file__).resolve().parents[2] / "notebooks" / "05_your_photo_policy.ipynb"
 
 CELLS: list[tuple[str, str]] = [
     ("md", """\
@@ -239,23 +236,5 @@ not with you, whatever you sent. Lesson 6 goes through the steps that help."""),
 ]
 
 
-def build() -> nbformat.NotebookNode:
-    """The notebook, with fixed cell ids and no outputs."""
-    nb = new_notebook(metadata={
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"}})
-    for n, (kind, source) in enumerate(CELLS, 1):
-        cell = new_markdown_cell(source) if kind == "md" else new_code_cell(source)
-        cell["id"] = f"l05-{n:02d}"
-        nb.cells.append(cell)
-    nbformat.validate(nb)
-    return nb
-
-
-def main() -> None:
-    nbformat.write(build(), OUT)
-    print(f"Wrote {OUT}")
-
-
 if __name__ == "__main__":
-    main()
+    write(CELLS, "05_your_photo_policy.ipynb", "l05")

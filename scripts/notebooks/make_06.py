@@ -10,12 +10,9 @@ The chat practice uses the scenario ``the_flip`` from ``safetylab/data/scenarios
 
 from __future__ import annotations
 
-from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from _nb import write
 
-OUT = Path(__file__).resolve().parents[2] / "notebooks" / "06_if_its_happening.ipynb"
 
 CELLS: list[tuple[str, str]] = [
     ("md", """\
@@ -235,23 +232,5 @@ If a friend tells you this is happening to them, the way you react matters a lot
 ]
 
 
-def build() -> nbformat.NotebookNode:
-    """The notebook, with fixed cell ids and no outputs."""
-    nb = new_notebook(metadata={
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"}})
-    for n, (kind, source) in enumerate(CELLS, 1):
-        cell = new_markdown_cell(source) if kind == "md" else new_code_cell(source)
-        cell["id"] = f"l06-{n:02d}"
-        nb.cells.append(cell)
-    nbformat.validate(nb)
-    return nb
-
-
-def main() -> None:
-    nbformat.write(build(), OUT)
-    print(f"Wrote {OUT}")
-
-
 if __name__ == "__main__":
-    main()
+    write(CELLS, "06_if_its_happening.ipynb", "l06")

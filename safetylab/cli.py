@@ -18,8 +18,8 @@ from .errors import SafetyLabError
 
 __all__ = ["main", "format_report"]
 
-_NOT_COVERED = ("Not checked here: what the background shows "
-                "(signs, uniforms, windows, reflections), and faces too small or turned away to find.")
+_NOT_COVERED = ("Not checked here: skylines, landmarks, uniforms and reflections; writing too "
+                "small or blurred to read; faces too small or turned away to find.")
 
 
 @contextlib.contextmanager
@@ -93,6 +93,8 @@ def format_report(rep) -> str:
         row("Thumbnail", "none")
     if rep.faces is not None:
         row("Faces", f"{len(rep.faces)} found in the picture" if rep.faces else "none found")
+    if rep.texts is not None:
+        row("Text in picture", "; ".join(t["text"] for t in rep.texts[:6]) or "none found")
     row("Blocks", ", ".join(rep.blocks) or "none")
     if rep.risks:
         lines.append("  What this file gives away:")
@@ -108,7 +110,7 @@ def _cmd_check(args) -> int:
 
     reports, failed = [], False
     for p in args.photos:
-        rep, err = _safe(check, p)
+        rep, err = _safe(check, p, faces=not args.no_faces, texts=not args.no_texts)
         if err:
             failed = True
             rep = error_report(p, SafetyLabError(err))
@@ -254,6 +256,9 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="pre-send report: what a photo file gives away")
     c.add_argument("photos", nargs="+", metavar="PHOTO")
     c.add_argument("--json", action="store_true", help="print JSON (one object per photo)")
+    c.add_argument("--no-faces", action="store_true", help="skip the face search (faster; faces: null)")
+    c.add_argument("--no-texts", action="store_true",
+                   help="skip reading text in the picture (faster; texts: null)")
     c.set_defaults(func=_cmd_check)
 
     s = sub.add_parser("scrub", help="write cleaned copies (the originals are never changed)")

@@ -62,7 +62,8 @@ class Report:
 
 
 def risks_for(md: Metadata, place: str | None = None,
-              faces: list[dict[str, Any]] | None = None) -> list[Risk]:
+              faces: list[dict[str, Any]] | None = None,
+              texts: list[dict[str, Any]] | None = None) -> list[Risk]:
     """What each finding means for the sender, most serious first."""
     out: list[Risk] = []
     g = md.gps
@@ -111,6 +112,11 @@ def risks_for(md: Metadata, place: str | None = None,
         out.append(Risk("faces", "high",
                         f"The picture shows {n} face{'s' if n > 1 else ''}. A clear face can be "
                         "matched to other photos of the same person online, and so to a name."))
+    if texts:
+        shown = ", ".join(f"“{t['text']}”" for t in texts[:4]) + (" …" if len(texts) > 4 else "")
+        out.append(Risk("texts", "high",
+                        f"Readable writing in the picture: {shown}. Signs, labels, badges and plates "
+                        "can point to where you live, study or work."))
     if md.comments or md.png_text:
         out.append(Risk("text", "medium",
                         "The file carries written notes (comments, descriptions or text fields) "
@@ -149,11 +155,29 @@ def _faces(md: Metadata, shown) -> list[dict[str, Any]] | None:
                      round(f.box[3] * fy)], "score": round(f.score, 3)} for f in found]
 
 
-def check(path: str | os.PathLike, *, place: bool = True, faces: bool = True) -> Report:
+def _texts(md: Metadata, shown) -> list[dict[str, Any]] | None:
+    """Lines of text read in the (reduced, upright) picture, boxed in full-size displayed pixels."""
+    from .clues import read_text
+
+    try:
+        hits = read_text(shown)
+    except SafetyLabError as e:  # e.g. the text reader is not installed
+        md.problems.append(f"background text was not checked: {e}")
+        return None
+    fx = (md.width or shown.width) / shown.width
+    fy = (md.height or shown.height) / shown.height
+    return [{"text": h.text, "box": [round(h.box[0] * fx), round(h.box[1] * fy), round(h.box[2] * fx),
+                                     round(h.box[3] * fy)], "score": round(float(h.score), 3),
+             "mirrored": bool(h.mirrored)} for h in hits]
+
+
+def check(path: str | os.PathLike, *, place: bool = True, faces: bool = True,
+          texts: bool = True) -> Report:
     """Everything a photo gives away, as a :class:`Report`. The file is not changed.
 
-    The picture is decoded once, reduced, and shared by the face search and the
-    comparison with an embedded thumbnail.
+    The picture is decoded once, reduced, and shared by the face search, the
+    text reader and the comparison with an embedded thumbnail. ``faces=False``
+    and ``texts=False`` skip those (faster; they are then ``None``: not checked).
 
     Raises
     ------
@@ -168,7 +192,7 @@ def check(path: str | os.PathLike, *, place: bool = True, faces: bool = True) ->
     md = read_photo(photo, compare_thumbnail=False)
     has_thumb = md.thumbnail is not None and bool(md.thumbnail.data)
     shown = None
-    if faces or has_thumb:
+    if faces or texts or has_thumb:
         try:
             shown = load(photo, max_side=DEFAULT_MAX_SIDE)
         except SafetyLabError as e:
@@ -176,6 +200,7 @@ def check(path: str | os.PathLike, *, place: bool = True, faces: bool = True) ->
     if shown is not None and has_thumb:
         md.thumbnail.differs = thumbnail_differs(photo, md.thumbnail, main=shown)
     found = _faces(md, shown) if (faces and shown is not None) else None
+    words = _texts(md, shown) if (texts and shown is not None) else None
     name = _place(md) if place else None
     gps = None
     if md.gps is not None:
@@ -199,7 +224,8 @@ def check(path: str | os.PathLike, *, place: bool = True, faces: bool = True) ->
     }
     return Report(file=Path(path).name, format=md.format, width=md.width, height=md.height,
                   gps=gps, taken_at=md.taken_at, camera=camera, owner=md.owner, thumbnail=th,
-                  blocks=list(md.blocks), faces=found, risks=risks_for(md, name, found),
+                  blocks=list(md.blocks), faces=found, texts=words,
+                  risks=risks_for(md, name, found, words),
                   details=details, metadata=md)
 
 

@@ -2016,3 +2016,23 @@ _lesson01()
 
 __all__ += ["LESSON_FACE_KEY", "make_face_profile_picture", "make_face_sent_same_photo",
             "make_face_sent_another_photo"]
+
+
+# --------------------------------------------------------------------------- #
+# The samples of lesson 02: "Your background gives away the place"
+# --------------------------------------------------------------------------- #
+# Drawn scenes with location clues and their ground-truth annotation files; the
+# drawing and the annotations live in safetylab/scenes.py.
+
+LESSON_BACKGROUND = "02_your_background_gives_away_the_place"
+
+
+def _lesson02() -> None:
+    from . import scenes
+
+    scenes.register_samples(register, Sample, LESSON_BACKGROUND)
+
+
+_lesson02()
+
+__all__ += ["LESSON_BACKGROUND"]

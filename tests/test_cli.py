@@ -27,7 +27,7 @@ def test_check_json_one_photo_is_an_object(safetylab_cmd, tmp_path):
     assert rep["camera"]["serial"] == "PW12-000042" and rep["owner"] == "Alex Example"
     assert rep["thumbnail"] == {"present": True, "width": 160, "height": 120, "differs": False,
                                 "source": "EXIF IFD1"}
-    assert rep["faces"] == [] and rep["texts"] is None and rep["error"] is None
+    assert rep["faces"] == [] and rep["texts"] == [] and rep["error"] is None
     assert rep["risks"][0]["id"] == "gps" and rep["risks"][0]["level"] == "high"
 
 

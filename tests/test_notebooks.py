@@ -60,6 +60,11 @@ def test_runs_top_to_bottom_offline(path, tmp_path):
     nb = _run(nbformat.read(work, as_version=4), tmp_path)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
+    # a figure must show as a picture, not as the text "<Figure size 900x400 with 2 Axes>"
+    bare = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+            if str(o.get("data", {}).get("text/plain", "")).startswith("<Figure size")
+            and "image/png" not in o.get("data", {})]
+    assert not bare, f"{len(bare)} figure(s) shown as text only"
     assert not (path.parent / "clean_copies").exists(), "a lesson wrote into the repository"
 
 

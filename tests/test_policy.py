@@ -17,7 +17,8 @@ from safetylab.errors import OutputError, SafetyLabError
 from safetylab.policy import CLEAR, DONT_SEND, THINK_AGAIN
 from safetylab.report import Report, Risk
 
-SAMPLE_KEYS = sorted(samples.SAMPLES)
+SAMPLE_KEYS = sorted(k for k in samples.SAMPLES
+                     if k.lower().endswith((".jpg", ".jpeg", ".png", ".webp", ".heic", ".tif", ".tiff")))
 ORDER = (CLEAR, THINK_AGAIN, DONT_SEND)
 FILTER_IDS = [f.id for f in policy.FILTERS]
 

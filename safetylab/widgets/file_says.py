@@ -70,6 +70,8 @@ def _rows(rep: Report) -> list[tuple[str, str]]:
          or "none"),
         ("Faces in the picture", "not checked" if rep.faces is None else (
             f"{len(rep.faces)} found" if rep.faces else "none found")),
+        ("Writing in the picture", "not checked" if rep.texts is None else (
+            "; ".join(t["text"] for t in rep.texts[:6]) or "none found")),
         ("Embedded thumbnail", thumb),
         ("Metadata blocks", ", ".join(rep.blocks) or "none"),
     ]
@@ -88,8 +90,8 @@ def report_html(rep: Report) -> str:
     return (f'<table style="font-size:1.05em"><caption style="text-align:left;font-weight:bold">'
             f'What {_e(rep.file)} says about you</caption>{body}</table>'
             f"<p><strong>What this gives away</strong></p>{risks}"
-            "<p><em>Not checked here: what the background shows — signs, uniforms, windows "
-            "and reflections — and faces too small or turned away to find.</em></p>")
+            "<p><em>Not checked here: skylines, landmarks, uniforms and reflections; writing "
+            "too small or blurred to read; faces too small or turned away to find.</em></p>")
 
 
 def compare_html(before: Report, after: Report) -> str:

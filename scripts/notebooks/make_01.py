@@ -33,6 +33,7 @@ In this lesson you will watch that happen — on this computer, with a made-up g
 ## Check your environment
 Run the cell below (click it, then press **Shift + Enter**). It should say that everything is ready."""),
     ("code", """\
+%matplotlib inline
 import safetylab
 from safetylab import faces, hashing, linking
 from safetylab.widgets import face_key

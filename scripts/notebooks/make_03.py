@@ -27,7 +27,8 @@ In this lesson you will:
 *Time: about 30 minutes. Nothing in this lesson uses the internet.*"""),
 md("""## Check your environment
 Run the cell below (click it, then press **Shift + Enter**). It should say that everything is ready."""),
-code("""import safetylab
+code("""%matplotlib inline
+import safetylab
 from safetylab import report, samples, location, scrub
 from safetylab.widgets import file_says
 from IPython.display import HTML, display

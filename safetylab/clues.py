@@ -1,0 +1,500 @@
+"""Clues in the background: annotations, the spot-the-clue game, automatic hints.
+
+Three parts, all pure Python, used by the lesson "Your background gives away
+the place" and its widget:
+
+* **Annotations** — what a photo's background reveals, in the documented JSON
+  format of ``docs/clue-annotations.md``, validated against
+  ``safetylab/data/clues.schema.json`` (:func:`validate`, :func:`load`). A bad
+  file raises :class:`ClueFileError` naming the file and the field.
+* **The game** — the learner marks places (a click, :meth:`Game.mark`, or a
+  box, :meth:`Game.mark_box`); :func:`score` compares the marks with the
+  annotation by overlap and gives feedback for every clue found or missed.
+* **Hints** — :func:`read_text` reads signs, labels and plates offline with
+  RapidOCR (its models ship inside the ``rapidocr-onnxruntime`` package), also
+  trying each line flipped left to right to catch writing seen in a mirror;
+  :func:`hints` boxes and explains each reading.
+
+Boxes are always ``[x, y, w, h]`` in pixels of the picture as displayed.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .errors import SafetyLabError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from PIL import Image as PILImage
+
+__all__ = [
+    "ClueFileError", "OCRMissingError", "SCHEMA_PATH", "schema", "validate", "load", "dump",
+    "Mark", "ClueResult", "SceneResult", "score", "Game",
+    "TextHit", "Hint", "read_text", "hints", "iou", "text_matches",
+]
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "clues.schema.json"
+
+#: How close a click may be to a clue's box (pixels) and still count.
+CLICK_MARGIN = 8
+#: Smallest overlap (intersection over union) a marked box needs with a clue.
+MIN_IOU = 0.3
+
+
+class ClueFileError(SafetyLabError):
+    """An annotation file is not valid: the message names the file and the field."""
+
+
+class OCRMissingError(SafetyLabError):
+    """The offline text reader is not installed."""
+
+
+# --------------------------------------------------------------------------- #
+# Annotation files
+# --------------------------------------------------------------------------- #
+
+@functools.lru_cache(maxsize=1)
+def _schema_text() -> str:
+    return SCHEMA_PATH.read_text(encoding="utf-8")
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of an annotation file (a new dict each call)."""
+    return json.loads(_schema_text())
+
+
+def _field(path: Iterable[Any]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(the whole file)"
+
+
+def validate(data: Any, source: str = "annotation") -> dict[str, Any]:
+    """Check ``data`` against the schema and the rules a schema cannot state.
+
+    Parameters
+    ----------
+    data : object
+        A parsed annotation.
+    source : str
+        The file name used in the error message.
+
+    Returns
+    -------
+    dict
+        ``data`` itself, when it is valid.
+
+    Raises
+    ------
+    ClueFileError
+        Naming ``source`` and the first field that is wrong.
+    """
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: (list(e.absolute_path), e.message))
+    if errors:
+        err = errors[0]
+        where = _field(err.absolute_path)
+        if err.validator == "required" and isinstance(err.instance, dict):
+            missing = [k for k in err.validator_value if k not in err.instance]
+            if missing:
+                where = _field([*err.absolute_path, missing[0]])
+        elif err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+            if extra:
+                where = _field([*err.absolute_path, extra[0]])
+        raise ClueFileError(f"{source}: the field {where} is not valid ({err.message[:120]}).")
+    w, h = data["size"]
+    seen: set[str] = set()
+    boxes = [("person", data["person"])] if data.get("person") else []
+    for i, clue in enumerate(data["clues"]):
+        if clue["id"] in seen:
+            raise ClueFileError(f"{source}: the field clues[{i}].id repeats the id {clue['id']!r}.")
+        seen.add(clue["id"])
+        boxes.append((f"clues[{i}].box", clue["box"]))
+    for where, (x, y, bw, bh) in boxes:
+        if x + bw > w or y + bh > h:
+            raise ClueFileError(f"{source}: the field {where} goes outside the {w} x {h} picture.")
+    return data
+
+
+def load(path: str | os.PathLike) -> dict[str, Any]:
+    """Read and validate an annotation file; errors name the file and the field."""
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ClueFileError(f"{p.name}: the annotation file cannot be read ({exc.strerror}).") from None
+    except ValueError as exc:
+        raise ClueFileError(f"{p.name}: the file is not valid JSON ({exc}).") from None
+    return validate(data, p.name)
+
+
+def dump(data: Mapping[str, Any]) -> bytes:
+    """An annotation as the bytes of a file (validated first)."""
+    validate(dict(data), str(data.get("image", "annotation")))
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+# --------------------------------------------------------------------------- #
+# Scoring
+# --------------------------------------------------------------------------- #
+
+def iou(a: Sequence[float], b: Sequence[float]) -> float:
+    """Intersection over union of two ``[x, y, w, h]`` boxes (0 when they do not touch).
+
+    Examples
+    --------
+    >>> iou([0, 0, 10, 10], [5, 0, 10, 10])
+    0.3333333333333333
+    """
+    ix = max(0.0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = a[2] * a[3] + b[2] * b[3] - inter
+    return inter / union if union > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One place the learner marked: a click (``w == h == 0``) or a box."""
+
+    x: float
+    y: float
+    w: float = 0.0
+    h: float = 0.0
+
+    @property
+    def is_click(self) -> bool:
+        return self.w <= 0 or self.h <= 0
+
+    def hits(self, box: Sequence[float]) -> bool:
+        """Does this mark find a clue whose region is ``box``?"""
+        if self.is_click:
+            x, y, w, h = box
+            m = CLICK_MARGIN
+            return x - m <= self.x <= x + w + m and y - m <= self.y <= y + h + m
+        return iou([self.x, self.y, self.w, self.h], box) >= MIN_IOU
+
+
+@dataclass(frozen=True)
+class ClueResult:
+    """One clue: found or missed, with the feedback to show."""
+
+    id: str
+    type: str
+    found: bool
+    feedback: str
+    box: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class SceneResult:
+    """The outcome of one scene."""
+
+    image: str
+    clues: tuple[ClueResult, ...]
+    stray_marks: int
+
+    @property
+    def found(self) -> int:
+        return sum(c.found for c in self.clues)
+
+    @property
+    def total(self) -> int:
+        return len(self.clues)
+
+    def summary(self) -> str:
+        """One plain line."""
+        line = f"You found {self.found} of {self.total} clue{'s' if self.total != 1 else ''}."
+        if self.stray_marks:
+            line += (f" {self.stray_marks} mark{'s' if self.stray_marks != 1 else ''} did not land on a "
+                     "listed clue — if you saw something there, it may still be worth a second look.")
+        return line
+
+
+def _feedback(clue: Mapping[str, Any], found: bool) -> str:
+    what = clue.get("text", "").replace("\n", " ")
+    said = f" It reads “{what}”." if what else ""
+    mirror = " It is seen in a mirror, so it reads backwards." if clue.get("mirrored") else ""
+    head = "Found" if found else "Missed"
+    return f"{head}: {clue['type'].replace('_', ' ')} — reveals {clue['reveals']}.{said}{mirror} {clue['why']}"
+
+
+def score(annotation: Mapping[str, Any], marks: Iterable[Mark | Sequence[float]]) -> SceneResult:
+    """Compare the learner's marks with a scene's annotation.
+
+    A click finds a clue when it lands in the clue's box (or within
+    :data:`CLICK_MARGIN` pixels of it); a box finds it when it overlaps it by
+    at least :data:`MIN_IOU` (so one huge box around everything finds nothing).
+
+    Parameters
+    ----------
+    annotation : mapping
+        A valid annotation (see :func:`validate`).
+    marks : iterable
+        :class:`Mark` objects, ``(x, y)`` clicks or ``(x, y, w, h)`` boxes.
+
+    Returns
+    -------
+    SceneResult
+    """
+    ms = [m if isinstance(m, Mark) else Mark(*m) for m in marks]
+    results = []
+    used: set[int] = set()
+    for clue in annotation["clues"]:
+        hit = [i for i, m in enumerate(ms) if m.hits(clue["box"])]
+        used.update(hit)
+        results.append(ClueResult(clue["id"], clue["type"], bool(hit), _feedback(clue, bool(hit)),
+                                  tuple(int(v) for v in clue["box"])))
+    return SceneResult(str(annotation.get("image", "")), tuple(results), len(ms) - len(used))
+
+
+class Game:
+    """The spot-the-clue game over several scenes, driven from plain Python.
+
+    Parameters
+    ----------
+    annotations : sequence of mapping
+        One valid annotation per scene, in playing order.
+
+    Examples
+    --------
+    >>> ann = {"format": "safetylab-clues/1", "image": "x.png", "size": [100, 100], "person": None,
+    ...        "clues": [{"id": "a", "type": "street_sign", "box": [10, 10, 20, 10],
+    ...                   "reveals": "the street", "why": "A name finds it."}]}
+    >>> g = Game([ann]); _ = g.mark(15, 15); g.check().found, g.points, g.max_points
+    (1, 1, 1)
+    """
+
+    def __init__(self, annotations: Sequence[Mapping[str, Any]]):
+        if not annotations:
+            raise ValueError("the game needs at least one scene")
+        self.annotations = [validate(dict(a), str(a.get("image", f"scene {i + 1}")))
+                            for i, a in enumerate(annotations)]
+        self.index = 0
+        self.marks: list[Mark] = []
+        self.results: dict[int, SceneResult] = {}
+
+    @property
+    def annotation(self) -> Mapping[str, Any]:
+        return self.annotations[self.index]
+
+    def mark(self, x: float, y: float) -> Mark:
+        """Mark a point (a click) on the current scene."""
+        m = Mark(float(x), float(y))
+        self.marks.append(m)
+        return m
+
+    def mark_box(self, x: float, y: float, w: float, h: float) -> Mark:
+        """Mark a box ``[x, y, w, h]`` on the current scene."""
+        if w <= 0 or h <= 0:
+            raise ValueError("a box needs a positive width and height")
+        m = Mark(float(x), float(y), float(w), float(h))
+        self.marks.append(m)
+        return m
+
+    def undo(self) -> None:
+        """Remove the last mark, if any."""
+        if self.marks:
+            self.marks.pop()
+
+    def check(self) -> SceneResult:
+        """Score the current scene (again, if marks changed) and remember the result."""
+        result = score(self.annotation, self.marks)
+        self.results[self.index] = result
+        return result
+
+    def go(self, index: int) -> None:
+        """Move to scene ``index``; its marks start empty."""
+        if not 0 <= index < len(self.annotations):
+            raise IndexError(f"there are {len(self.annotations)} scenes")
+        self.index, self.marks = index, []
+
+    def next(self) -> bool:
+        """Move to the next scene; False when this was the last."""
+        if self.index + 1 >= len(self.annotations):
+            return False
+        self.go(self.index + 1)
+        return True
+
+    @property
+    def points(self) -> int:
+        return sum(r.found for r in self.results.values())
+
+    @property
+    def max_points(self) -> int:
+        return sum(len(a["clues"]) for a in self.annotations)
+
+    def summary(self) -> str:
+        """The score across scenes, in one plain line."""
+        return (f"Score: {self.points} of {self.max_points} clues across "
+                f"{len(self.results)} of {len(self.annotations)} scenes checked.")
+
+
+# --------------------------------------------------------------------------- #
+# Automatic hints: offline OCR
+# --------------------------------------------------------------------------- #
+
+@dataclass(frozen=True)
+class TextHit:
+    """A line of text read in a picture."""
+
+    text: str
+    box: tuple[int, int, int, int]
+    score: float
+    mirrored: bool = False
+
+
+@dataclass(frozen=True)
+class Hint:
+    """An automatic hint: a boxed reading and why it matters."""
+
+    text: str
+    box: tuple[int, int, int, int]
+    kind: str
+    explanation: str
+    hit: TextHit = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
+
+
+@functools.lru_cache(maxsize=1)
+def _engine():
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError:
+        raise OCRMissingError("The offline text reader is not installed: run `make lab` "
+                              "(it installs rapidocr-onnxruntime).") from None
+    import logging
+    logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+    return RapidOCR()
+
+
+def _as_rgb(image: "PILImage.Image | np.ndarray | str | os.PathLike") -> np.ndarray:
+    from PIL import Image
+
+    if isinstance(image, np.ndarray):
+        arr = image
+        if arr.ndim == 2:
+            arr = np.stack([arr] * 3, axis=-1)
+        return np.ascontiguousarray(arr[..., :3].astype(np.uint8))
+    if isinstance(image, Image.Image):
+        return np.asarray(image.convert("RGB"))
+    from . import images
+
+    return np.asarray(images.load(image).convert("RGB"))
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def text_matches(read: str, truth: str) -> bool:
+    """Is ``read`` the exact text ``truth``, every character right?
+
+    Spaces are ignored, nothing else: the text reader often drops the gap
+    between words in short signs ("ElmPark"), which changes nothing a stranger
+    could do with the reading. Case and punctuation must match.
+
+    Examples
+    --------
+    >>> text_matches("ElmPark", "Elm Park"), text_matches("E1m Park", "Elm Park")
+    (True, False)
+    """
+    return "".join(read.split()) == "".join(truth.split())
+
+
+def read_text(image: "PILImage.Image | np.ndarray | str | os.PathLike", *,
+              min_score: float = 0.5, try_mirror: bool = True) -> list[TextHit]:
+    """Read the lines of text in a picture, offline.
+
+    Each line the detector finds is read as it is and, with ``try_mirror``,
+    flipped left to right; the mirrored reading wins only when it is clearly
+    more confident (writing seen in a mirror or through a window).
+
+    Parameters
+    ----------
+    image : PIL image, array or path
+        The picture (not changed).
+    min_score : float
+        Readings less confident than this are dropped.
+    try_mirror : bool
+        Also try each line flipped.
+
+    Returns
+    -------
+    list of TextHit
+        Top to bottom, then left to right; boxes in displayed pixels.
+    """
+    rgb = _as_rgb(image)
+    bgr = np.ascontiguousarray(rgb[..., ::-1])
+    engine = _engine()
+    quads, _ = engine(bgr, use_det=True, use_cls=False, use_rec=False)
+    H, W = rgb.shape[:2]
+    boxes, crops = [], []
+    for quad in quads or []:
+        pts = np.asarray(quad, dtype=float)
+        x0, y0 = max(0, int(np.floor(pts[:, 0].min()))), max(0, int(np.floor(pts[:, 1].min())))
+        x1, y1 = min(W, int(np.ceil(pts[:, 0].max()))), min(H, int(np.ceil(pts[:, 1].max())))
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            continue
+        boxes.append((x0, y0, x1 - x0, y1 - y0))
+        crops.append(np.ascontiguousarray(bgr[y0:y1, x0:x1]))
+    if not crops:
+        return []
+    batch = crops + ([np.ascontiguousarray(c[:, ::-1]) for c in crops] if try_mirror else [])
+    readings, _ = engine.text_rec(batch)  # one batch: every line as it is, then flipped
+    hits: list[TextHit] = []
+    n = len(crops)
+    for i, box in enumerate(boxes):
+        text, conf = str(readings[i][0]), float(readings[i][1])
+        mirrored = False
+        if try_mirror:
+            ftext, fconf = str(readings[n + i][0]), float(readings[n + i][1])
+            if ftext and fconf > conf + 0.08:
+                text, conf, mirrored = ftext, fconf, True
+        text = _norm(text)
+        if any(ch.isalnum() for ch in text) and conf >= min_score:
+            hits.append(TextHit(text, box, round(conf, 4), mirrored))
+    return sorted(hits, key=lambda t: (t.box[1] // 10, t.box[0]))
+
+
+_KINDS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("car plate", re.compile(r"^[A-Z]{1,3}[- ]?\d{1,4}[- ]?[A-Z]{1,3}$|^[A-Z]{2}\d{2} ?[A-Z]{3}$"),
+     "Looks like a number plate: it ties the place to a car people see every day."),
+    ("street", re.compile(r"\b(rue|street|st|road|rd|lane|avenue|ave|way|place|drive)\b", re.I),
+     "Looks like a street name: with a map it finds the street."),
+    ("stop or route", re.compile(r"\b(bus|stop|line|tram|ferry|station|platform)\b", re.I),
+     "Looks like a stop or a route: it says where you wait or travel."),
+    ("school or work", re.compile(r"\b(school|college|primary|high|academy|ltd|logistics|university|st\b)",
+                                  re.I),
+     "Looks like a school or employer: a place you go on weekdays."),
+    ("postcode or phone", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|\b\d{4,5}\b|\b0\d{3}\b"),
+     "Looks like a postcode, area code or number: it narrows down the town."),
+    ("number", re.compile(r"^\d{1,4}[A-Za-z]?$"),
+     "A short number on its own is often a house or flat number."),
+)
+
+
+def hints(image: "PILImage.Image | np.ndarray | str | os.PathLike", **kw: Any) -> list[Hint]:
+    """Every line of text found, boxed, with a plain explanation of what it could give away."""
+    out = []
+    for hit in read_text(image, **kw):
+        kind, why = "text", "Any readable words can be searched for; check whether they point to a place."
+        for name, pattern, explanation in _KINDS:
+            if pattern.search(hit.text):
+                kind, why = name, explanation
+                break
+        if hit.mirrored:
+            why = "Seen in a mirror (it reads backwards), flipped back here. " + why
+        out.append(Hint(hit.text, hit.box, kind, why, hit))
+    return out

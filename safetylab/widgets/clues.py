@@ -1,0 +1,221 @@
+"""Widgets and figures for the lesson "Your background gives away the place".
+
+Thin by design: the game and its scoring live in :mod:`safetylab.clues`, the
+scenes in :mod:`safetylab.scenes`, the blur in :mod:`safetylab.background`;
+this module only lays them out. :class:`ClueGame` is driven by clicks on the
+picture (an ipympl figure, when ``%matplotlib widget`` is on), by keyboard
+(two number boxes and **Mark here**), or from plain Python
+(``game.click(x, y)``, ``game.check_button.click()``), which is how the tests use it.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+from .. import clues as _clues
+from .. import scenes as _scenes
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+__all__ = ["result_html", "hints_html", "plot_scene", "plot_hints", "plot_blur", "ClueGame"]
+
+# Okabe-Ito, always with a text label too.
+_FOUND, _MISSED, _MARK, _HINT = "#009E73", "#D55E00", "#0072B2", "#CC79A7"
+
+
+def _e(value) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def result_html(result: _clues.SceneResult, title: str = "") -> str:
+    """One scene's outcome as an accessible table: every clue, FOUND or MISSED, with why it matters."""
+    rows = "".join(
+        f'<tr><th scope="row" style="color:{_FOUND if c.found else _MISSED}">'
+        f'{"✔ FOUND" if c.found else "✘ MISSED"}</th><td>{_e(c.feedback.split(": ", 1)[1])}</td></tr>'
+        for c in result.clues)
+    cap = _e(title or result.image)
+    return (f'<table style="font-size:1.05em"><caption style="text-align:left"><strong>{cap}</strong> — '
+            f'{_e(result.summary())}</caption><tr><th scope="col">Result</th><th scope="col">The clue'
+            f'</th></tr>{rows}</table>')
+
+
+def hints_html(found: Sequence[_clues.Hint]) -> str:
+    """The automatic hints as a table: what was read, where, and why it matters."""
+    if not found:
+        return ('<p role="status">The text reader found no readable writing. That does not mean the '
+                'picture is safe: shapes, views and landmarks need a human eye.</p>')
+    rows = "".join(f'<tr><td>{i}</td><td><strong>{_e(h.text)}</strong></td><td>{_e(h.kind)}</td>'
+                   f'<td>{_e(h.explanation)}</td></tr>' for i, h in enumerate(found, 1))
+    return ('<table><caption style="text-align:left"><strong>What software read by itself</strong> '
+            '(numbers match the boxes on the picture)</caption><tr><th scope="col">#</th>'
+            '<th scope="col">Read</th><th scope="col">Looks like</th><th scope="col">Why it matters</th>'
+            f'</tr>{rows}</table>')
+
+
+def _figure(size=(8, 6)):
+    import matplotlib.pyplot as plt
+
+    with plt.ioff():
+        fig = plt.figure(figsize=size)
+    return fig
+
+
+def _box(ax, box, colour, label, style="-"):
+    from matplotlib.patches import Rectangle
+
+    x, y, w, h = box
+    ax.add_patch(Rectangle((x, y), w, h, fill=False, edgecolor=colour, linewidth=2.5, linestyle=style))
+    ax.text(x, max(0, y - 4), label, color="white", fontsize=10, va="bottom",
+            bbox=dict(facecolor=colour, edgecolor="none", pad=1.5))
+
+
+def plot_scene(image, annotation: Mapping[str, Any] | None = None, result: _clues.SceneResult | None = None,
+               marks: Sequence[_clues.Mark] = (), fig: "Figure | None" = None) -> "Figure":
+    """Show a picture, the learner's marks and, after a check, every clue boxed FOUND or MISSED."""
+    fig = fig or _figure()
+    fig.clear()
+    ax = fig.add_axes([0, 0, 1, 1])
+    ax.imshow(image)
+    ax.set_axis_off()
+    for m in marks:
+        if m.is_click:
+            ax.plot([m.x], [m.y], marker="X", markersize=14, color=_MARK, markeredgecolor="white")
+        else:
+            _box(ax, (m.x, m.y, m.w, m.h), _MARK, "your box", "--")
+    if result is not None:
+        for c in result.clues:
+            _box(ax, c.box, _FOUND if c.found else _MISSED, ("FOUND " if c.found else "MISSED ") + c.id,
+                 "-" if c.found else ":")
+    found = f"; {result.found} of {result.total} clues found" if result else ""
+    fig.text_alternative = (f"{(annotation or {}).get('title', 'A picture')}: {len(marks)} marks{found}.")
+    return fig
+
+
+def plot_hints(image, found: Sequence[_clues.Hint], fig: "Figure | None" = None) -> "Figure":
+    """The picture with every automatic hint boxed and numbered."""
+    fig = fig or _figure()
+    fig.clear()
+    ax = fig.add_axes([0, 0, 1, 1])
+    ax.imshow(image)
+    ax.set_axis_off()
+    for i, h in enumerate(found, 1):
+        _box(ax, h.box, _HINT, f"{i}: {h.text}")
+    fig.text_alternative = "Text found by software: " + ("; ".join(h.text for h in found) or "none") + "."
+    return fig
+
+
+def plot_blur(before, result, fig: "Figure | None" = None) -> "Figure":
+    """Before and after background blur, side by side."""
+    fig = fig or _figure((11, 4.4))
+    fig.clear()
+    for i, (pic, title) in enumerate(((before, "Before"), (result.image, "Background blurred"))):
+        ax = fig.add_subplot(1, 2, i + 1)
+        ax.imshow(pic)
+        ax.set_title(title, fontsize=13)
+        ax.set_axis_off()
+    fig.tight_layout()
+    fig.text_alternative = ("Before and after: the person is kept sharp, the background is blurred. "
+                            + (" ".join(result.still_visible) or "No text is readable any more."))
+    return fig
+
+
+class ClueGame:
+    """Spot the clues, scene after scene.
+
+    Parameters
+    ----------
+    names : sequence of str, optional
+        Scene names (see :data:`safetylab.scenes.SCENES`); all by default.
+    annotations, images : sequences, optional
+        Your own pictures and annotations instead of the drawn scenes
+        (e.g. from :func:`safetylab.clues.load`).
+    """
+
+    def __init__(self, names: Sequence[str] | None = None, *, annotations=None, images=None):
+        import ipywidgets as w
+
+        if annotations is None:
+            names = list(names or _scenes.SCENES)
+            annotations = [_scenes.annotation(n) for n in names]
+            images = [_scenes.render(n) for n in names]
+        self.images = list(images)
+        self.game = _clues.Game(annotations)
+        self.result: _clues.SceneResult | None = None
+        self.fig = plot_scene(self.images[0], self.game.annotation)
+        self.fig.canvas.mpl_connect("button_press_event", self._on_press)
+        self.title = w.HTML()
+        self.x = w.BoundedIntText(description="x", min=0, max=10_000, layout=w.Layout(width="140px"))
+        self.y = w.BoundedIntText(description="y", min=0, max=10_000, layout=w.Layout(width="140px"))
+        self.mark_button = w.Button(description="Mark here", tooltip="Mark the point x, y")
+        self.undo_button = w.Button(description="Undo last mark")
+        self.check_button = w.Button(description="Check my marks", button_style="primary")
+        self.next_button = w.Button(description="Next scene")
+        self.feedback = w.HTML()
+        self.score = w.HTML()
+        self.mark_button.on_click(lambda _: self.click(self.x.value, self.y.value))
+        self.undo_button.on_click(lambda _: self.undo())
+        self.check_button.on_click(lambda _: self.check())
+        self.next_button.on_click(lambda _: self.next())
+        canvas = self.fig.canvas if isinstance(self.fig.canvas, w.DOMWidget) else w.HTML(
+            "<p>Run <code>%matplotlib widget</code> to click on the picture; the boxes below work too.</p>")
+        self.view = w.VBox([self.title, canvas, w.HBox([self.x, self.y, self.mark_button, self.undo_button]),
+                            w.HBox([self.check_button, self.next_button]), self.feedback, self.score])
+        self._refresh()
+
+    def _ipython_display_(self):  # pragma: no cover - needs a front end
+        from IPython.display import display
+
+        display(self.view)
+
+    def _on_press(self, event) -> None:  # pragma: no cover - needs a front end
+        if event.inaxes is not None and event.xdata is not None:
+            self.click(event.xdata, event.ydata)
+
+    def _refresh(self) -> None:
+        a = self.game.annotation
+        level = _scenes.LEVELS.get(a.get("level"), "")
+        self.title.value = (f'<h3>Scene {self.game.index + 1} of {len(self.game.annotations)}: '
+                            f'{_e(a.get("title", a["image"]))}{" (" + level + ")" if level else ""}</h3>'
+                            f'<p>Mark every place that could tell a stranger where this is. '
+                            f'{len(self.game.marks)} mark(s) so far.</p>')
+        plot_scene(self.images[self.game.index], a, self.result, self.game.marks, fig=self.fig)
+        self.fig.canvas.draw_idle()
+        self.score.value = f'<p role="status"><strong>{_e(self.game.summary())}</strong></p>'
+
+    def click(self, x: float, y: float) -> _clues.Mark:
+        """Mark a point, as a click on the picture does."""
+        m = self.game.mark(x, y)
+        self._refresh()
+        return m
+
+    def mark_box(self, x: float, y: float, w: float, h: float) -> _clues.Mark:
+        """Mark a box."""
+        m = self.game.mark_box(x, y, w, h)
+        self._refresh()
+        return m
+
+    def undo(self) -> None:
+        self.game.undo()
+        self.result = None
+        self._refresh()
+
+    def check(self) -> _clues.SceneResult:
+        """Score this scene and show the feedback for every clue."""
+        self.result = self.game.check()
+        self.feedback.value = result_html(self.result, self.game.annotation.get("title", ""))
+        self._refresh()
+        return self.result
+
+    def next(self) -> bool:
+        """Go to the next scene (False after the last)."""
+        moved = self.game.next()
+        if moved:
+            self.result = None
+            self.feedback.value = ""
+        else:
+            self.feedback.value = (f'<p role="status">That was the last scene. '
+                                   f'{_e(self.game.summary())}</p>')
+        self._refresh()
+        return moved

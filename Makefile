@@ -9,7 +9,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: lab test bench samples setup system face-model clean help
+.PHONY: lab app test bench samples setup system face-model clean help
 
 help:
 	@echo "make lab    - set up and open the lessons in JupyterLab"
@@ -35,9 +35,14 @@ face-model:
 # Debian packages the tests and benchmarks use (ExifTool checks our scrubbing).
 system:
 	@sh scripts/install-system-deps.sh
+	@sh scripts/install-browser-deps.sh
 
 lab: $(STAMP)
 	$(VENV)/bin/safetylab lab
+
+# learner mode: the lessons in the browser, code hidden
+app: $(STAMP)
+	$(VENV)/bin/safetylab app
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -49,4 +54,4 @@ samples: $(STAMP)
 	$(VENV)/bin/safetylab samples
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts bench-results
+	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts bench-results tests/browser/node_modules

@@ -244,6 +244,12 @@ def _cmd_lab(args) -> int:
     return subprocess.call(cmd, cwd=folder)
 
 
+def _cmd_app(args) -> int:
+    from .app import main as app_main
+
+    return app_main(args.extra)
+
+
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="safetylab",
@@ -296,6 +302,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="your notes: usernames, platform, what was demanded, payment requests, dates, text")
     e.set_defaults(func=_cmd_evidence)
 
+    a = sub.add_parser("app", add_help=False,
+                       help="open the lessons in learner mode: in the browser, without code "
+                            "(safetylab app --help for its options)")
+    a.set_defaults(func=_cmd_app)
+
     lab = sub.add_parser("lab", help="open the lessons in JupyterLab (other options go to JupyterLab)")
     lab.set_defaults(func=_cmd_lab)
     return ap
@@ -304,7 +315,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
-    if extra and args.command != "lab":
+    if extra and args.command not in ("lab", "app"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.extra = extra
     try:

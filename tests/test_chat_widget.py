@@ -60,7 +60,7 @@ def test_every_route_by_clicking(sc):
 def test_chat_markup_is_accessible():
     practice = chat.ChatPractice("send_a_pic")
     log = practice.log.value
-    assert re.search(r'<ol role="log" aria-live="polite" aria-label="Chat with Sky_22"', log)
+    assert re.search(r'<div role="log" aria-live="polite" aria-label="Chat with Sky_22"', log)
     assert all(t.startswith("Sky_22:") for t in bubbles(log))
     assert 'role="note"' in log  # the coaching notice
     assert practice.feedback.value == "" and practice.debrief.value == ""

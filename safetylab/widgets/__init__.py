@@ -20,3 +20,28 @@ def __getattr__(name: str):
 
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(name)
+
+
+def figure_html(fig, *, dpi: int = 100) -> str:
+    """A matplotlib figure as an ``<img>`` with its text alternative as ``alt``.
+
+    Lessons show figures this way rather than as bare outputs, so that screen
+    readers (and learner mode in the browser) get the figure's description.
+    """
+    import base64
+    import html
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    alt = getattr(fig, "text_alternative", None) or "A figure; its description is in the text above."
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return (f'<img alt="{html.escape(alt, quote=True)}" src="data:image/png;base64,{data}" '
+            'style="max-width:100%;height:auto">')
+
+
+def show_figure(fig) -> None:
+    """Display a figure in a notebook with its text alternative (see :func:`figure_html`)."""
+    from IPython.display import HTML, display
+
+    display(HTML(figure_html(fig)))

@@ -6,7 +6,7 @@ widget can be driven from plain Python (``chat.choose(1)``,
 ``chat.choice_buttons[0].click()``, ``picker.select("the_flip")``), which is
 how the tests use it.
 
-Accessibility: the conversation is an ordered list with ``role="log"`` and
+Accessibility: the conversation is an ordered list inside a ``role="log"`` region with
 ``aria-live="polite"`` so screen readers announce new messages; every bubble
 starts with the speaker's name as text, so sides are never told apart by
 colour or position alone; feedback carries a text label ("Safe choice",
@@ -76,9 +76,9 @@ def transcript_html(state: State) -> str:
     if state.notice:
         notice = ('<p role="note" style="border-left:6px solid #0072B2;padding:.3em .8em;margin:.6em 0;'
                   f'color:#111;background:#EEF6FC">{_e(state.notice)}</p>')
-    return (f'<ol role="log" aria-live="polite" aria-label="Chat with {_e(sc.their_name)}" '
-            'style="list-style:none;padding:0;margin:0;font-size:1.1em;max-width:40em">'
-            f"{items}</ol>{notice}")
+    return (f'<div role="log" aria-live="polite" aria-label="Chat with {_e(sc.their_name)}">'
+            '<ol style="list-style:none;padding:0;margin:0;font-size:1.1em;max-width:40em">'
+            f"{items}</ol></div>{notice}")
 
 
 def feedback_html(choice: Choice | None) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
+from ._style import text_colour
 from .. import clues as _clues
 from .. import scenes as _scenes
 
@@ -32,7 +33,7 @@ def _e(value) -> str:
 def result_html(result: _clues.SceneResult, title: str = "") -> str:
     """One scene's outcome as an accessible table: every clue, FOUND or MISSED, with why it matters."""
     rows = "".join(
-        f'<tr><th scope="row" style="color:{_FOUND if c.found else _MISSED}">'
+        f'<tr><th scope="row" style="color:{text_colour(_FOUND if c.found else _MISSED)}">'
         f'{"✔ FOUND" if c.found else "✘ MISSED"}</th><td>{_e(c.feedback.split(": ", 1)[1])}</td></tr>'
         for c in result.clues)
     cap = _e(title or result.image)

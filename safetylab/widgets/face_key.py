@@ -19,6 +19,8 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
+from ._media import AltImage
+from ._style import text_colour
 from ..errors import SafetyLabError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,7 +47,7 @@ def _e(value: Any) -> str:
 def _verdict(linked: bool, yes: str = "LINKED", no: str = "not linked") -> str:
     colour = _LINKED[0] if linked else _NOT_LINKED[0]
     mark = "&#9679;" if linked else "&#9675;"  # filled / hollow circle: a shape cue too
-    return f'<span style="color:{colour};font-weight:bold">{mark} {_e(yes if linked else no)}</span>'
+    return f'<span style="color:{text_colour(colour)};font-weight:bold">{mark} {_e(yes if linked else no)}</span>'
 
 
 def _table(caption: str, head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -273,7 +275,7 @@ class RobustnessExplorer:
         self.change = w.Dropdown(options=list(self.transforms), value=first.label, description="Change")
         self.strength = w.SelectionSlider(options=list(first.strengths), value=first.strengths[1],
                                           description="Strength", continuous_update=False)
-        self.image = w.Image(format="png", width=240, layout=w.Layout(width="240px"))
+        self.image = AltImage(format="png", width=240, layout=w.Layout(width="240px"))
         self.result = w.HTML()
         self.distance: int | None = None
         self.change.observe(self._on_change, names="value")

@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._style import text_colour
 from ..errors import SafetyLabError
 from ..report import Report
 from ._private import PrivateCopy, take_upload
@@ -84,7 +85,7 @@ def report_html(rep: Report) -> str:
     body = "".join(f'<tr><th scope="row" style="text-align:left;padding-right:1em">{_e(k)}</th>'
                    f'<td style="text-align:left">{_e(v)}</td></tr>' for k, v in _rows(rep))
     risks = "".join(
-        f'<li><span style="color:{_LEVEL_STYLE[r.level][0]};font-weight:bold">'
+        f'<li><span style="color:{text_colour(_LEVEL_STYLE[r.level][0])};font-weight:bold">'
         f'{_LEVEL_STYLE[r.level][1]}</span> {_e(r.message)}</li>' for r in rep.risks)
     risks = f"<ul>{risks}</ul>" if risks else "<p>No hidden details found in this file.</p>"
     return (f'<table style="font-size:1.05em"><caption style="text-align:left;font-weight:bold">'

@@ -16,6 +16,8 @@ import io
 import time
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from ._media import AltImage
+from ._style import text_colour
 from .. import permanence as perm
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,7 +38,7 @@ def _e(value: Any) -> str:
 
 def _verdict(linked: bool, yes: str, no: str) -> str:
     colour, mark = (_ORANGE, "&#9679;") if linked else (_BLUE, "&#9675;")  # filled / hollow: a shape cue
-    return f'<span style="color:{colour};font-weight:bold">{mark} {_e(yes if linked else no)}</span>'
+    return f'<span style="color:{text_colour(colour)};font-weight:bold">{mark} {_e(yes if linked else no)}</span>'
 
 
 def _table(caption: str, head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -108,9 +110,9 @@ def copies_html(copies: "perm.Copies") -> str:
     for p in perm.PLACES:
         here = copies.has(p.id)
         if here and not p.removed_by:
-            state = '<strong style="color:#D55E00">&#9679; STILL THERE — no button reaches it</strong>'
+            state = '<strong style="color:#A33F00">&#9679; STILL THERE — no button reaches it</strong>'
         elif here:
-            state = '<strong style="color:#E69F00">&#9679; still there</strong>'
+            state = '<strong style="color:#8A5A00">&#9679; still there</strong>'
         else:
             state = '<span style="color:#0072B2">&#9675; removed (typically)</span>'
         reach = ", ".join(perm.ACTIONS[a] for a in perm.ACTIONS if a in p.removed_by) or "none"
@@ -373,11 +375,11 @@ class ViewOnce:
         self.phone_button = w.Button(description="Photograph the screen with a second phone", disabled=True,
                                      layout=w.Layout(width="auto"),
                                      tooltip="A second phone pointed at the screen: no notification is sent")
-        self.screen = w.Image(format="jpeg", width=300, layout=w.Layout(width="300px", min_height="120px"))
+        self.screen = AltImage(format="jpeg", width=300, layout=w.Layout(width="300px", min_height="120px"))
         self.screen.alt = "The photo is closed."
         self.status = w.HTML(value='<p role="status">Press <strong>Open the photo</strong>. It will disappear '
                                    f"after {self.seconds:g} seconds.</p>")
-        self.copy_view = w.Image(format="jpeg", width=300, layout=w.Layout(width="300px"))
+        self.copy_view = AltImage(format="jpeg", width=300, layout=w.Layout(width="300px"))
         self.result = w.HTML()
         self.open_button.on_click(lambda _b: self.show())
         self.screenshot_button.on_click(lambda _b: self.capture("screenshot"))
@@ -497,7 +499,7 @@ class CopiesExplorer:
         for a, b in self.buttons.items():
             b.on_click(lambda _b, a=a: self.press(a))
         self.reset_button.on_click(lambda _b: self.reset())
-        self.diagram = w.Image(format="png", layout=w.Layout(width="100%", max_width="760px"))
+        self.diagram = AltImage(format="png", layout=w.Layout(width="100%", max_width="760px"))
         self.text = w.HTML()
         self.widget = w.VBox([w.HBox([*self.buttons.values(), self.reset_button]), self.diagram, self.text])
         self.update()
@@ -547,7 +549,7 @@ class ForwardingExplorer:
                                style={"description_width": "initial"})
         self.m = w.IntSlider(value=m, min=1, max=10, description="Group size", continuous_update=False,
                              style={"description_width": "initial"})
-        self.plot = w.Image(format="png", layout=w.Layout(width="100%", max_width="760px"))
+        self.plot = AltImage(format="png", layout=w.Layout(width="100%", max_width="760px"))
         self.text = w.HTML()
         self.result: perm.ForwardingResult | None = None
         self.figure = None

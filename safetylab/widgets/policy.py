@@ -326,7 +326,10 @@ class PolicyWriter:
         rows: list[Any] = [self.title]
         for name, heading in _policy.POLICY_FIELDS:
             area = w.Textarea(value=getattr(policy, name), placeholder=_policy.PLACEHOLDERS[name],
-                              tooltip=heading, rows=4, layout=w.Layout(width="95%"))
+                              description=heading, description_allow_html=False, tooltip=heading,
+                              rows=4, layout=w.Layout(width="95%"),
+                              style={"description_width": "0px"})  # the label for screen readers;
+            # the visible heading is the paragraph above it
             self.fields[name] = area
             rows += [w.HTML(f"<p style='margin:.6em 0 0'><strong>{_e(heading)}</strong> "
                             "<small>(one rule per line)</small></p>"), area]

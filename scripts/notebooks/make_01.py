@@ -35,6 +35,7 @@ Run the cell below (click it, then press **Shift + Enter**). It should say that 
     ("code", """\
 %matplotlib inline
 import safetylab
+from safetylab.widgets import show_figure
 from safetylab import faces, hashing, linking
 from safetylab.widgets import face_key
 from IPython.display import HTML, display
@@ -59,7 +60,7 @@ gallery = linking.default_gallery()
 print(f"The gallery has {len(gallery)} profiles.")
 fig = face_key.plot_gallery(gallery, n=24)
 print(fig.text_alternative)
-fig"""),
+show_figure(fig)"""),
     ("code", """\
 for person in linking.portraits().values():
     print(f"Credit: {person.credit}")
@@ -80,7 +81,7 @@ sent = linking.reused_photo(linking.original_photo("grace_hopper"))
 by_hash = linking.find_by_hash(sent, gallery, k=3)
 fig = face_key.plot_search(sent, by_hash, title="The photo sent in the chat")
 print(fig.text_alternative)
-fig"""),
+show_figure(fig)"""),
     ("code", """\
 display(HTML(face_key.hash_matches_html(by_hash)))"""),
     ("md", """\
@@ -101,7 +102,7 @@ profile_picture = linking.original_photo("grace_hopper")
 results = hashing.robustness(profile_picture, variants=True)
 fig = hashing.plot_robustness(results)
 print(fig.text_alternative)
-fig"""),
+show_figure(fig)"""),
     ("md", """\
 Everyday handling — resizing, recompressing, screenshots, brightness, mirroring — barely moves the
 fingerprint. Cropping a lot or turning the picture does: those make a *new* picture as far as the
@@ -138,7 +139,7 @@ differs."""),
 by_face = linking.find_by_face(another, gallery, k=3)
 fig = face_key.plot_search(another, by_face.matches, title="Another photo, sent in a chat")
 print(fig.text_alternative)
-fig"""),
+show_figure(fig)"""),
     ("code", """\
 display(HTML(face_key.face_matches_html(by_face)))"""),
     ("md", """\
@@ -161,7 +162,7 @@ pictures = [("not hidden", close_up)] + [(style, linking.hide_faces(close_up, st
                                          for style in linking.REDACTION_STYLES]
 fig = face_key.plot_redactions(pictures, checks)
 print(fig.text_alternative)
-fig"""),
+show_figure(fig)"""),
     ("code", """\
 display(HTML(face_key.redaction_html(checks)))"""),
     ("md", """\

@@ -30,6 +30,7 @@ Run the cell below (click it, then press **Shift + Enter**). It should say that 
 code("""import safetylab
 from safetylab import scenes, clues, background
 from safetylab.widgets import clues as clue_widgets
+from safetylab.widgets import show_figure
 from IPython.display import HTML, display
 
 try:  # clickable pictures when ipympl is installed; the number boxes always work
@@ -58,12 +59,12 @@ found = clues.hints(street)
 fig = clue_widgets.plot_hints(street, found)
 print(fig.text_alternative)
 display(HTML(clue_widgets.hints_html(found)))
-fig"""),
+show_figure(fig)"""),
 md("""Mirrors do not hide writing: they only flip it. The reader tries every line both ways."""),
 code("""hall = scenes.render("mirror_house_number")
 found = clues.hints(hall)
 display(HTML(clue_widgets.hints_html(found)))
-clue_widgets.plot_hints(hall, found)"""),
+show_figure(clue_widgets.plot_hints(hall, found))"""),
 md("""Software reads **words**. It does not recognise the shape of a skyline or a famous tower in a
 window — but a person does, in a second. Your own eye is still the best check."""),
 md("""## 3. Blur the background
@@ -74,7 +75,7 @@ code("""selfie = scenes.render("school_uniform")
 blurred = background.blur_background(selfie, annotation=scenes.annotation("school_uniform"))
 fig = clue_widgets.plot_blur(selfie, blurred)
 print(fig.text_alternative)
-fig"""),
+show_figure(fig)"""),
 code("""print("After the blur:")
 for line in blurred.still_visible:
     print(" -", line)"""),

@@ -29,6 +29,7 @@ md("""## Check your environment
 Run the cell below (click it, then press **Shift + Enter**). It should say that everything is ready."""),
 code("""%matplotlib inline
 import safetylab
+from safetylab.widgets import show_figure
 from safetylab import report, samples, location, scrub
 from safetylab.widgets import file_says
 from IPython.display import HTML, display
@@ -46,7 +47,7 @@ internet: the map below is drawn from a list of towns that comes with the course
 code("""g = holiday_report.gps
 fig = location.plot_location(g["lat"], g["lon"], place=g["place"])
 print(fig.text_alternative)
-fig"""),
+show_figure(fig)"""),
 md("""**Think about it:** if this were a photo taken at home, what would the map show?
 
 Most people who ask for a photo mean no harm. But you can't tell in advance who does, and the
@@ -58,7 +59,7 @@ picture but leave the old preview untouched. Compare the picture with the previe
 code("""cropped = samples.sample_path("cropped_thumbnail.jpg")
 fig = file_says.plot_thumbnail(cropped)
 print(fig.text_alternative)
-fig"""),
+show_figure(fig)"""),
 code("""cropped_report = report.check(cropped)
 for risk in cropped_report.risks:
     print(f"[{risk.level}] {risk.message}")"""),

@@ -32,6 +32,7 @@ Run the cell below (click it, then press **Shift + Enter**). It should say that 
     ("code", """\
 %matplotlib inline
 import safetylab
+from safetylab.widgets import show_figure
 from safetylab import permanence, samples
 from safetylab.widgets import permanence as lesson
 from IPython.display import HTML, display
@@ -59,7 +60,7 @@ view.hide()
 fig = lesson.plot_capture(view.picture, view.copy, check, how="A second phone's photo of the screen")
 display(HTML(lesson.link_html(check, "A second phone's photo of the screen")))
 print(fig.text_alternative)
-fig"""),
+show_figure(fig)"""),
     ("md", """\
 The copy is blurrier, tilted and has glare — and it **still matches** the original, both as the
 same picture (its perceptual hash, from lesson 1) and as the same face."""),
@@ -74,7 +75,7 @@ results = permanence.capture_survey()
 display(HTML(lesson.survey_html(results)))
 fig = lesson.plot_capture_survey(results)
 print(fig.text_alternative)
-fig"""),
+show_figure(fig)"""),
     ("md", """\
 A capture the hash misses has not disappeared: it still exists, and it still shows everything
 the photo showed. A face in it can still be found by a face search."""),
@@ -95,7 +96,7 @@ for button in ("delete_for_me", "delete_for_everyone", "unsend"):
     print(permanence.copies_summary(state))
 fig = lesson.plot_copies(state)
 print(fig.text_alternative)
-fig"""),
+show_figure(fig)"""),
     ("md", """\
 Delete buttons work inside the chat. **Copies that have already left the chat — a screenshot, a
 backup, a forward — are out of reach.** What each button does also depends on the app, its version
@@ -134,7 +135,7 @@ display(HTML(lesson.edits_html(permanence.edit_survey(samples.sample_path("landm
 from safetylab.widgets import file_says
 fig = file_says.plot_thumbnail(samples.sample_path("cropped_thumbnail.jpg"))
 print(fig.text_alternative)
-fig"""),
+show_figure(fig)"""),
     ("md", """\
 ## 5. What you can do
 

@@ -1,0 +1,319 @@
+"""Fixtures of the real-browser tests: a learner-mode server, Debian's Chromium, axe-core.
+
+- ``server`` (session): ``python -m safetylab.app`` on a free loopback port, serving a
+  scratch copy of the lesson notebooks, in its own process group, with a guard that
+  refuses (and records) every network connection that is not to this computer — in
+  the server and in every lesson kernel it starts. Torn down with SIGTERM, then SIGKILL.
+- ``browser`` (session): Chromium driven by the Python ``playwright`` package. Playwright
+  cannot download its own browser here, so it uses Debian's (``/usr/bin/chromium``, or
+  ``$SAFETYLAB_CHROMIUM``).
+- ``page`` (per test): a fresh browser context whose every request to another host is
+  aborted and recorded, and whose Content-Security-Policy violations are recorded;
+  ``offline_report(page)`` lists both. When a test fails, a screenshot of its page is
+  saved as ``test-artifacts/screenshots/<test>-FAILED.png`` and its path is added to
+  the failure message.
+- ``axe_source``: axe-core, installed from npm by ``scripts/install-browser-deps.sh``
+  into ``tests/browser/node_modules``.
+
+Outside CI anything missing (Voila, Playwright, Chromium, axe-core) skips these tests
+with the reason; under ``CI=true`` it fails them (``conftest.require``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, require
+
+HERE = Path(__file__).resolve().parent
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+RENDER_TIMEOUT_MS = 240_000  # a lesson runs all its cells before the page shows
+
+# Loaded first by every Python process the server starts (PYTHONPATH): a connection to
+# anything but this computer is refused before a packet leaves, and written to a log.
+NETWORK_GUARD = r'''
+"""safetylab browser tests: only connections to this computer are allowed."""
+import ipaddress as _ip
+import os as _os
+import socket as _socket
+import sys as _sys
+
+_LOG = _os.environ.get("SAFETYLAB_NET_LOG")
+_connect, _connect_ex, _getaddrinfo = _socket.socket.connect, _socket.socket.connect_ex, _socket.getaddrinfo
+
+
+def _is_local(host):
+    if host is None:
+        return True
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    if host in ("", "localhost", "ip6-localhost", "ip6-loopback"):
+        return True
+    try:
+        return _ip.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _refuse(what):
+    if _LOG:
+        with open(_LOG, "a", encoding="utf-8") as fh:
+            fh.write(f"pid {_os.getpid()} {' '.join(_sys.argv[:3])}: {what}\n")
+    raise OSError(f"network use is not allowed in safetylab (tried {what})")
+
+
+def _check(sock, address):
+    if sock.family in (_socket.AF_INET, _socket.AF_INET6) and isinstance(address, tuple) \
+            and not _is_local(address[0]):
+        _refuse(f"connect {address!r}")
+
+
+def connect(self, address):
+    _check(self, address)
+    return _connect(self, address)
+
+
+def connect_ex(self, address):
+    _check(self, address)
+    return _connect_ex(self, address)
+
+
+def getaddrinfo(host, *args, **kwargs):
+    if not _is_local(host):
+        _refuse(f"getaddrinfo {host!r}")
+    return _getaddrinfo(host, *args, **kwargs)
+
+
+_socket.socket.connect = connect
+_socket.socket.connect_ex = connect_ex
+_socket.getaddrinfo = getaddrinfo
+'''
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives the learner-mode pages in Chromium (Playwright)")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _local_opener():
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never a proxy
+
+
+class Server:
+    """A running learner-mode server (see the ``server`` fixture)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.lessons = root / "lessons"   # what it serves: a copy of notebooks/
+        self.tmp = root / "tmp"           # its TMPDIR: the private folders live in here
+        self.net_log = root / "network-attempts.log"
+        self.log = root / "server.log"
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.proc: subprocess.Popen | None = None
+
+    def env(self) -> dict:
+        guard = self.root / "guard"
+        guard.mkdir(exist_ok=True)
+        (guard / "sitecustomize.py").write_text(NETWORK_GUARD, encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "VOILA"))}
+        env.update(
+            PYTHONPATH=os.pathsep.join([str(guard), env.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+            SAFETYLAB_NET_LOG=str(self.net_log), TMPDIR=str(self.tmp),
+            JUPYTER_CONFIG_DIR=str(self.root / "jupyter-config"),  # no user config changes the app
+            JUPYTER_RUNTIME_DIR=str(self.root / "jupyter-runtime"),
+            BROWSER="true", PYDEVD_DISABLE_FILE_VALIDATION="1",
+            no_proxy="*", NO_PROXY="*")
+        for key in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+            env.pop(key, None)
+        return env
+
+    def start(self, timeout: float = 90) -> "Server":
+        self.lessons.mkdir(parents=True)
+        self.tmp.mkdir()
+        for nb in LESSONS:
+            shutil.copy(nb, self.lessons / nb.name)
+        cmd = [sys.executable, "-m", "safetylab.app", "--no-browser", "--port", str(self.port),
+               "--lessons", str(self.lessons)]
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=self.env(),
+                                         cwd=self.root, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                with _local_opener().open(self.url, timeout=5) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"the learner-mode server did not start:\n{self.log_tail()}")
+
+    def get(self, path: str, timeout: float = 60):
+        """``(status, headers, body)`` of a GET on the server (errors included)."""
+        try:
+            with _local_opener().open(self.url + path.lstrip("/"), timeout=timeout) as r:
+                return r.status, r.headers, r.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers, e.read().decode("utf-8", "replace")
+
+    def log_tail(self, n: int = 40) -> str:
+        try:
+            return "\n".join(self.log.read_text(encoding="utf-8", errors="replace").splitlines()[-n:])
+        except OSError:
+            return "(no log)"
+
+    def network_attempts(self) -> list[str]:
+        try:
+            return self.net_log.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+
+    def stop(self, timeout: float = 30) -> int | None:
+        """Stop the server and everything it started (its process group)."""
+        if self.proc is None or self.proc.poll() is not None:
+            return None if self.proc is None else self.proc.returncode
+        for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10)):
+            try:
+                os.killpg(self.proc.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                return self.proc.wait(timeout=wait)
+            except subprocess.TimeoutExpired:
+                continue
+        return self.proc.poll()
+
+
+def _require_app() -> None:
+    require(importlib.util.find_spec("voila") is not None,
+            "Voila is not installed (learner mode needs it: the lab extra)")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """A learner-mode server for the whole session (scratch copy of the lessons)."""
+    _require_app()
+    srv = Server(tmp_path_factory.mktemp("learner-mode")).start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+    attempts = srv.network_attempts()
+    assert not attempts, "the learner-mode server or a lesson kernel tried to use the network:\n" + \
+        "\n".join(attempts)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = os.environ.get("SAFETYLAB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    require(Path(path).exists(),
+            "Chromium is not installed (make test installs Debian's chromium: scripts/install-browser-deps.sh)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    require(importlib.util.find_spec("playwright") is not None,
+            "the Python playwright package is not installed (the test extra)")
+    from playwright.sync_api import sync_playwright
+
+    for stale in SCREENSHOTS.glob("*-FAILED.png"):  # from an earlier run: they would mislead
+        stale.unlink()
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    require(AXE_JS.is_file(),
+            f"axe-core is not installed at {AXE_JS.relative_to(ROOT)} (scripts/install-browser-deps.sh runs npm ci)")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def _is_local_url(url: str) -> bool:
+    return bool(re.match(r"(https?|wss?)://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?/", url)) or \
+        url.startswith(("data:", "blob:", "about:"))
+
+
+@pytest.fixture
+def page(browser, server, request):
+    """A page in a fresh context; requests that would leave this computer are aborted and recorded."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=False,
+                                  service_workers="block")
+    outside: list[str] = []
+    csp: list[str] = []
+
+    def guard(route):
+        if _is_local_url(route.request.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    pg.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
+    pg.safetylab_outside, pg.safetylab_csp = outside, csp  # read by offline_report()
+    request.node.safetylab_page = pg  # for the screenshot of a failure
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+def offline_report(page) -> list[str]:
+    """What the page tried to load from elsewhere, and what the browser's policy blocked."""
+    return [f"request to {u}" for u in page.safetylab_outside] + \
+        [f"blocked by the page's policy: {m}" for m in page.safetylab_csp]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    pg = getattr(item, "safetylab_page", None)
+    if rep.when != "call" or not rep.failed or pg is None or pg.is_closed():
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.name).strip("_")
+    path = SCREENSHOTS / f"{name}-FAILED.png"
+    try:
+        pg.screenshot(path=str(path), full_page=True, timeout=20_000)
+    except Exception as e:  # the page may have crashed: say so, do not hide the real failure
+        note = f"(no screenshot: {type(e).__name__}: {e})"
+    else:
+        note = f"Screenshot of the page when it failed: {path}"
+    if hasattr(rep.longrepr, "addsection"):
+        rep.longrepr.addsection("screenshot", note)
+    crash = getattr(rep.longrepr, "reprcrash", None)
+    if crash is not None:
+        crash.message = f"{crash.message} [{note}]"

@@ -140,6 +140,14 @@ def _place(md: Metadata) -> str | None:
         return None
 
 
+def _full_size(md: Metadata, shown, box) -> list[int]:
+    """A box ``[x, y, w, h]`` found in the reduced picture, in the full-size displayed picture."""
+    fx = (md.width or shown.width) / shown.width
+    fy = (md.height or shown.height) / shown.height
+    x, y, w, h = box
+    return [round(x * fx), round(y * fy), round(w * fx), round(h * fy)]
+
+
 def _faces(md: Metadata, shown) -> list[dict[str, Any]] | None:
     """Faces found in the (reduced, upright) picture, boxed in full-size displayed pixels."""
     from .faces import detect
@@ -149,10 +157,7 @@ def _faces(md: Metadata, shown) -> list[dict[str, Any]] | None:
     except SafetyLabError as e:  # e.g. the face model is not installed
         md.problems.append(f"faces were not checked: {e}")
         return None
-    fx = (md.width or shown.width) / shown.width
-    fy = (md.height or shown.height) / shown.height
-    return [{"box": [round(f.box[0] * fx), round(f.box[1] * fy), round(f.box[2] * fx),
-                     round(f.box[3] * fy)], "score": round(f.score, 3)} for f in found]
+    return [{"box": _full_size(md, shown, f.box), "score": round(f.score, 3)} for f in found]
 
 
 def _texts(md: Metadata, shown) -> list[dict[str, Any]] | None:
@@ -164,10 +169,7 @@ def _texts(md: Metadata, shown) -> list[dict[str, Any]] | None:
     except SafetyLabError as e:  # e.g. the text reader is not installed
         md.problems.append(f"background text was not checked: {e}")
         return None
-    fx = (md.width or shown.width) / shown.width
-    fy = (md.height or shown.height) / shown.height
-    return [{"text": h.text, "box": [round(h.box[0] * fx), round(h.box[1] * fy), round(h.box[2] * fx),
-                                     round(h.box[3] * fy)], "score": round(float(h.score), 3),
+    return [{"text": h.text, "box": _full_size(md, shown, h.box), "score": round(float(h.score), 3),
              "mirrored": bool(h.mirrored)} for h in hits]
 
 

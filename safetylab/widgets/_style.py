@@ -30,3 +30,33 @@ def text_colour(colour: str) -> str:
     ('#8A5A00', '#0072B2')
     """
     return TEXT_SHADES.get(colour.upper(), colour)
+
+
+_CELL = 'style="text-align:left;padding:0.2em 0.8em 0.2em 0"'
+
+
+def verdict_html(linked: bool, yes: str, no: str) -> str:
+    """"Still linked" (vermillion, filled dot) or "not linked" (blue, hollow dot), as bold text.
+
+    The dot's shape carries the meaning too, so it never rests on colour alone.
+    """
+    import html
+
+    colour, mark = ("#D55E00", "&#9679;") if linked else ("#0072B2", "&#9675;")
+    return (f'<span style="color:{text_colour(colour)};font-weight:bold">{mark} '
+            f'{html.escape(yes if linked else no)}</span>')
+
+
+def table_html(caption: str, head, rows) -> str:
+    """An accessible table: a caption, column headers, and each row's first cell as its header.
+
+    Cells are HTML already (escape text before passing it); the caption and headers are escaped.
+    """
+    import html
+
+    cols = "".join(f'<th scope="col" {_CELL}>{html.escape(str(h))}</th>' for h in head)
+    body = "".join("<tr>" + f'<th scope="row" {_CELL}>{r[0]}</th>'
+                   + "".join(f"<td {_CELL}>{c}</td>" for c in r[1:]) + "</tr>" for r in rows)
+    return (f'<table style="font-size:1.05em;border-collapse:collapse"><caption style="text-align:left;'
+            f'font-weight:bold;padding-bottom:0.3em">{html.escape(caption)}</caption><tr>{cols}</tr>'
+            f"{body}</table>")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ._media import AltImage
-from ._style import text_colour
+from ._style import table_html, verdict_html
 from ..errors import SafetyLabError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,10 +34,6 @@ __all__ = ["hash_matches_html", "face_matches_html", "redaction_html", "stats_ht
 
 ACCEPT = ".jpg,.jpeg,.png,.webp,.tif,.tiff,.heic,.heif,.avif"
 # Colour-blind-safe (Okabe-Ito), always with a text label: colour is never the only signal.
-_LINKED = ("#D55E00", "LINKED")
-_NOT_LINKED = ("#0072B2", "not linked")
-_TH = 'style="text-align:left;padding:0.2em 0.8em 0.2em 0"'
-_TD = 'style="text-align:left;padding:0.2em 0.8em 0.2em 0"'
 
 
 def _e(value: Any) -> str:
@@ -45,18 +41,11 @@ def _e(value: Any) -> str:
 
 
 def _verdict(linked: bool, yes: str = "LINKED", no: str = "not linked") -> str:
-    colour = _LINKED[0] if linked else _NOT_LINKED[0]
-    mark = "&#9679;" if linked else "&#9675;"  # filled / hollow circle: a shape cue too
-    return f'<span style="color:{text_colour(colour)};font-weight:bold">{mark} {_e(yes if linked else no)}</span>'
+    return verdict_html(linked, yes, no)
 
 
 def _table(caption: str, head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """An accessible table: caption, column headers, the first cell of a row as its header."""
-    cols = "".join(f'<th scope="col" {_TH}>{_e(h)}</th>' for h in head)
-    body = "".join("<tr>" + f'<th scope="row" {_TH}>{r[0]}</th>' + "".join(f"<td {_TD}>{c}</td>" for c in r[1:])
-                   + "</tr>" for r in rows)
-    return (f'<table style="font-size:1.05em;border-collapse:collapse"><caption style="text-align:left;'
-            f'font-weight:bold;padding-bottom:0.3em">{_e(caption)}</caption><tr>{cols}</tr>{body}</table>')
+    return table_html(caption, head, rows)
 
 
 # --------------------------------------------------------------------------- #

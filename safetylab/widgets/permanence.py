@@ -17,7 +17,7 @@ import time
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ._media import AltImage
-from ._style import text_colour
+from ._style import table_html, verdict_html
 from .. import permanence as perm
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,24 +29,18 @@ __all__ = ["link_html", "survey_html", "edits_html", "copies_html", "forwarding_
 
 # Okabe-Ito, always with a text label or a hatch: colour is never the only signal.
 _ORANGE, _BLUE, _GREEN, _GREY, _SKY, _YELLOW = "#D55E00", "#0072B2", "#009E73", "#999999", "#56B4E9", "#E69F00"
-_TH = 'style="text-align:left;padding:0.2em 0.8em 0.2em 0"'
 
 
 def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def _verdict(linked: bool, yes: str, no: str) -> str:
-    colour, mark = (_ORANGE, "&#9679;") if linked else (_BLUE, "&#9675;")  # filled / hollow: a shape cue
-    return f'<span style="color:{text_colour(colour)};font-weight:bold">{mark} {_e(yes if linked else no)}</span>'
+def _verdict(linked: bool, yes: str = "LINKED", no: str = "not linked") -> str:
+    return verdict_html(linked, yes, no)
 
 
 def _table(caption: str, head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    cols = "".join(f'<th scope="col" {_TH}>{_e(h)}</th>' for h in head)
-    body = "".join("<tr>" + f'<th scope="row" {_TH}>{r[0]}</th>' + "".join(f"<td {_TH}>{c}</td>" for c in r[1:])
-                   + "</tr>" for r in rows)
-    return (f'<table style="font-size:1.05em;border-collapse:collapse"><caption style="text-align:left;'
-            f'font-weight:bold;padding-bottom:0.3em">{_e(caption)}</caption><tr>{cols}</tr>{body}</table>')
+    return table_html(caption, head, rows)
 
 
 def _png(fig_or_image, *, dpi: int = 80, max_side: int = 360) -> bytes:
@@ -81,7 +75,7 @@ def link_html(check: "perm.LinkCheck", how: str = "The copy") -> str:
                "did not make it disappear from the world.</p>" if check.linked else
                "<p>This copy is not linked by these two searches. It still exists, and anyone who "
                "sees it can see what it shows.</p>")
-    return (f'<div role="status">' + summary
+    return ('<div role="status">' + summary
             + _table(f"{how}: does it still match the original?", ["Check", "Measure", "Result"],
                      [(_e(a), _e(b), c) for a, b, c in rows]) + "</div>")
 

@@ -80,7 +80,12 @@ def test_view_once_schedules_on_a_running_loop_and_cancels_on_hide():
         view.close()
         return hidden_by_timer
 
-    assert asyncio.run(run())
+    # in a thread of its own: another test's tool (Playwright's sync API) may keep an event
+    # loop running in this thread for the whole session
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(asyncio.run, run()).result(timeout=60)
 
 
 def test_copies_explorer_buttons_update_the_diagram_and_the_text():

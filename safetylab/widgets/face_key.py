@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ._media import AltImage
-from ._style import table_html, verdict_html
+from ._style import table_html as _table
+from ._style import verdict_html as _verdict
 from ..errors import SafetyLabError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,14 +39,6 @@ ACCEPT = ".jpg,.jpeg,.png,.webp,.tif,.tiff,.heic,.heif,.avif"
 
 def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value))
-
-
-def _verdict(linked: bool, yes: str = "LINKED", no: str = "not linked") -> str:
-    return verdict_html(linked, yes, no)
-
-
-def _table(caption: str, head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    return table_html(caption, head, rows)
 
 
 # --------------------------------------------------------------------------- #

@@ -17,7 +17,8 @@ import time
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ._media import AltImage
-from ._style import table_html, verdict_html
+from ._style import table_html as _table
+from ._style import verdict_html as _verdict
 from .. import permanence as perm
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,14 +34,6 @@ _ORANGE, _BLUE, _GREEN, _GREY, _SKY, _YELLOW = "#D55E00", "#0072B2", "#009E73", 
 
 def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value))
-
-
-def _verdict(linked: bool, yes: str = "LINKED", no: str = "not linked") -> str:
-    return verdict_html(linked, yes, no)
-
-
-def _table(caption: str, head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    return table_html(caption, head, rows)
 
 
 def _png(fig_or_image, *, dpi: int = 80, max_side: int = 360) -> bytes:

@@ -369,7 +369,10 @@ class Hint:
 
 @functools.lru_cache(maxsize=1)
 def _engine():
+    from ._offline import import_onnxruntime
+
     try:
+        import_onnxruntime()  # with its usage reports switched off, before RapidOCR makes sessions
         from rapidocr_onnxruntime import RapidOCR
     except ImportError:
         raise OCRMissingError("The offline text reader is not installed: run `make lab` "

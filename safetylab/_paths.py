@@ -123,10 +123,9 @@ def within(base: str | os.PathLike, name: str | os.PathLike, *, what: str = "fol
     """The path a typed ``name`` stands for, inside the folder ``base``.
 
     ``name`` is a name or a relative path (``my_evidence_kit``,
-    ``kits/monday``), read from ``base``. It may not be absolute, hold ``..``,
-    or lead out of ``base`` through a link. A name that is exactly one of the
-    folders in ``also`` (for example the sample folder a lesson offers) is
-    accepted as well, as are paths inside them.
+    ``kits/monday``), read from ``base``. It may not hold ``..``, and wherever
+    it leads (an absolute path, a link followed) must be inside ``base`` or one
+    of the folders in ``also`` (for example the sample folder a lesson offers).
 
     Parameters
     ----------
@@ -163,24 +162,18 @@ def within(base: str | os.PathLike, name: str | os.PathLike, *, what: str = "fol
     text = os.fspath(name).strip()
     root = Path(base).resolve()
     example = "my_folder" if "folder" in what else "my_file"
+    if not text or "\0" in text:
+        raise OutsideFolderError(f"No {what} was given: type a name such as {example}.")
     shown = "".join(c if c.isprintable() else "?" for c in text.replace('"', "'"))
     shown = shown if len(shown) <= 60 else shown[:57] + "..."
     refuse = OutsideFolderError(
         f'The {what} must be a name inside this lesson\'s folder, like {example} (not "{shown}").')
-    if not text or "\0" in text:
-        raise OutsideFolderError(f"No name was given for the {what}: type a name such as {example}.")
-    for allowed in also:
-        allowed_path = Path(allowed).resolve()
-        candidate = Path(text)
-        if candidate.is_absolute() and ".." not in candidate.parts:
-            resolved = candidate.resolve()
-            if resolved == allowed_path or allowed_path in resolved.parents:
-                return resolved
     posix, windows = PurePosixPath(text), PureWindowsPath(text)
-    if posix.is_absolute() or windows.is_absolute() or windows.drive or text.startswith(("~", "\\")) \
-            or ".." in posix.parts or ".." in windows.parts:
+    if ".." in posix.parts or ".." in windows.parts or text.startswith("~"):
         raise refuse
-    path = (root / text).resolve()  # links followed: a link that leads out is refused
-    if path != root and root not in path.parents:
-        raise refuse
-    return path
+    absolute = posix.is_absolute() or windows.is_absolute() or bool(windows.drive) or text.startswith("\\")
+    path = Path(text).resolve() if absolute else (root / text).resolve()  # links followed
+    for allowed in (root, *(Path(a).resolve() for a in also)):
+        if path == allowed or allowed in path.parents:
+            return path
+    raise refuse

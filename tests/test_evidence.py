@@ -452,8 +452,8 @@ def test_empty_names_are_refused(shots, tmp_path, widgets):
         ev.build_kit("  ", tmp_path / "kit")
     with pytest.raises(ev.EvidenceError, match="No folder was given for the kit"):
         ev.build_kit(shots, "")
-    maker = widgets.KitMaker(folder="", out_dir=tmp_path / "kit")
-    assert maker.make() is None and "No folder was given" in maker.result_view.value
+    maker = widgets.KitMaker(folder="", out_dir="kit")
+    assert maker.make() is None and "No folder of screenshots was given" in maker.result_view.value
 
 
 def test_bad_created_time(shots, tmp_path):
@@ -844,7 +844,8 @@ def test_kit_maker_form_to_kit(widgets, shots, tmp_path, monkeypatch):
     assert maker.payments == [] and "No payment requests" in maker.payments_view.value
 
 
-def test_kit_maker_shows_one_line_errors(widgets, tmp_path):
+def test_kit_maker_shows_one_line_errors(widgets, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     maker = widgets.KitMaker(folder=tmp_path / "nothing_here", out_dir=tmp_path / "kit")
     assert maker.make() is None
     assert 'role="alert"' in maker.result_view.value and "nothing_here" in maker.result_view.value

@@ -23,6 +23,7 @@ import os
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .._paths import within
 from ..errors import SafetyLabError
 from ..evidence import STEPS, Kit, Notes, Payment, Step, build_kit, notes_from_form
 
@@ -120,12 +121,22 @@ class KitMaker:
     folder : path-like, optional
         The folder to copy; by default the lesson's sample screenshots.
     out_dir : path-like
-        The new folder for the kit (relative paths are relative to the notebook).
+        The new folder for the kit (relative paths are relative to ``base``).
+    base : path-like, optional
+        The lesson's folder (default: the current folder). What is typed into the
+        boxes must name a folder inside it (or the ``folder`` given here): never an
+        absolute path elsewhere, ``..`` or a link that leads out
+        (:func:`safetylab._paths.within`), so a lesson on a shared computer
+        cannot be made to copy someone else's files.
     """
 
     def __init__(self, folder: str | os.PathLike | None = None,
-                 out_dir: str | os.PathLike = "my_evidence_kit"):
+                 out_dir: str | os.PathLike = "my_evidence_kit", base: str | os.PathLike | None = None):
         import ipywidgets as w
+
+        self.base = Path.cwd() if base is None else Path(base)
+        given = str(default_folder() if folder is None else folder)
+        self.given_folders = [Path(given)] if given.strip() else []  # may be typed back as it was
 
         full = w.Layout(width="100%", max_width="46em")
         self.kit: Kit | None = None
@@ -150,7 +161,7 @@ class KitMaker:
                             style=_WIDE, layout=full)
         self.text = w.Textarea(description="In your own words", style=_WIDE,
                                layout=w.Layout(width="100%", max_width="46em", height="6em"))
-        self.folder = w.Text(value=str(default_folder() if folder is None else folder),
+        self.folder = w.Text(value=given,
                              description="Folder of screenshots", style=_WIDE, layout=full)
         self.out_dir = w.Text(value=str(out_dir), description="New folder for the kit", style=_WIDE,
                               layout=full)
@@ -208,7 +219,10 @@ class KitMaker:
         """Make the kit from the folder and the notes; show the result or one plain line."""
         self.kit = None
         try:
-            self.kit = build_kit(self.folder.value.strip(), self.out_dir.value.strip(), self.notes())
+            source = within(self.base, self.folder.value, what="folder of screenshots",
+                            also=self.given_folders)
+            out = within(self.base, self.out_dir.value, what="new folder for the kit")
+            self.kit = build_kit(source, out, self.notes())
         except SafetyLabError as e:
             self.result_view.value = f'<p role="alert">{_e(e)}</p>'
             return None

@@ -346,11 +346,12 @@ def content_security_policy(nonce: str | None = None) -> str:
         The secret of one lesson page: its inline scripts carry it (:func:`add_nonce`).
         Without it no inline script runs at all (the lesson list has none).
 
-    Voila's lab page has inline scripts of its own (its set-up, one per cell), so
-    they run by this per-page nonce; nothing else inline runs: no event handler
-    attribute (``onerror=``), no ``javascript:`` link. ``'unsafe-eval'`` stays:
-    the widget manager compiles the widgets' JSON schemas with ``new Function``.
-    Styles may be inline (widgets set their own); they cannot run code.
+    Voila 0.5's lab page has inline scripts of its own (its set-up, one per cell),
+    so they run by this per-page nonce; nothing else inline runs: no event handler
+    attribute (``onerror=``), no ``javascript:`` link, no script a widget's HTML
+    brings. No ``'unsafe-eval'`` either: every lesson runs and is used without it
+    in the browser tests, which fail on any policy violation. Styles may be inline
+    (widgets set their own); they cannot run code.
     """
     scripts = "script-src 'self'" + (f" 'nonce-{nonce}'" if nonce else "")
     return "; ".join([
@@ -592,7 +593,8 @@ def voila_argv(folder: str | os.PathLike, port: int | None = None, open_browser:
         # redirected there): the clean copies, policies and evidence kits learners make.
         # Never the notebooks or any code.
         r"--VoilaConfiguration.file_allowlist=.*\.(png|jpe?g|gif|svg|webp|heic|heif|avif|tiff?|html|csv|json|txt|pdf)",
-        r"--VoilaConfiguration.file_denylist=.*\.(ipynb|py|pyc|sh)|(.*/)?\..*",  # code, hidden files
+        # code, hidden files, the facilitator's folder (the trainer's guide and answers)
+        r"--VoilaConfiguration.file_denylist=.*\.(ipynb|py|pyc|sh)|(.*/)?\..*|facilitator/.*",
         "--Voila.log_level=WARN",
     ]
     return argv
@@ -644,7 +646,8 @@ def _voila_app_class(limits: Limits = Limits()):
         def get(self):
             self.set_header("Content-Type", "text/html; charset=UTF-8")
             self.set_header("Cache-Control", "no-store")
-            self.finish(index_html(find_lessons(self.folder), base_url=self.base_url))
+            lessons = [le for le in find_lessons(self.folder) if is_lesson(le.path.name, self.folder)]
+            self.finish(index_html(lessons, base_url=self.base_url))
 
     class _NeedsTokenHandler(JupyterHandler):
         """Where a request without the token or the cookie is sent (Voila's log-in page):

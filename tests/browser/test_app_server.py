@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,6 +24,9 @@ import pytest
 
 from safetylab import app
 from safetylab.errors import SafetyLabError
+
+from conftest import require
+from netguard import off_machine, strace_command
 
 from .conftest import LESSONS, Server, _require_app
 
@@ -146,6 +151,7 @@ def test_voila_options_keep_learner_mode_local_codeless_and_offline(tmp_path):
     ("clean_copies/photo-1a2b.jpg", True), ("clean_copies/IMG.HEIC", True),
     ("my_evidence_kit/report.html", True), ("my_policy/my-photo-policy.html", True),
     ("03_what_your_file_says.ipynb", False), ("facilitator/03.md", False), ("x.py", False),
+    ("facilitator/answers.txt", False), ("facilitator/handout.pdf", False),
     (".ipynb_checkpoints/a.png", False), ("kit/.hidden.png", False), ("scripts/run.sh", False),
 ])
 def test_only_what_lessons_make_is_served_as_a_file(tmp_path, path, served):
@@ -247,6 +253,37 @@ def test_the_network_guard_is_in_every_python_the_server_starts(own_server):
     out = subprocess.run([sys.executable, "-c", probe], env=own_server.env(), capture_output=True, text=True,
                          timeout=60)
     assert json.loads(out.stdout) == ["sitecustomize", "sitecustomize", True, True, False, False], out.stderr
+
+
+def test_a_lesson_in_learner_mode_sends_nothing_off_this_computer(tmp_path_factory):
+    """The server and a lesson kernel reading text with ONNX Runtime, for 20 s and more, under
+    strace: every process and thread, C++ included (the Python guard cannot see C++)."""
+    _require_app()
+    require(shutil.which("strace") is not None,
+            "strace is not installed (make test installs Debian's strace: scripts/install-system-deps.sh)")
+    srv = Server(tmp_path_factory.mktemp("learner-mode-strace"))
+    trace = srv.root / "strace.log"
+    srv.wrap = strace_command(trace, [])
+    home = srv.root / "home"
+    home.mkdir()
+    srv.extra_env = {"HOME": str(home)}  # so a file written there (a device id) shows
+    srv.start(timeout=180)
+    try:
+        status, _, body = srv.get("voila/render/02_your_background_gives_away_the_place.ipynb", timeout=300)
+        assert status == 200 and "There was an error" not in body
+        ran = time.monotonic()
+        assert list(srv.tmp.glob("safetylab-app-*/kernel-*")), "the lesson's kernel is not running"
+        time.sleep(max(0.0, 25 - (time.monotonic() - ran)))  # its text reader has been up 25 s and more
+        assert list(srv.tmp.glob("safetylab-app-*/kernel-*")), "the lesson's kernel stopped early"
+    finally:
+        srv.stop()
+    log = trace.read_text(errors="replace")
+    assert re.search(r'connect\(\d+, \{sa_family=AF_INET, sin_port=htons\(\d+\), '
+                     r'sin_addr=inet_addr\("127\.0\.0\.1"\)', log), "strace saw no kernel connection at all"
+    leaks = off_machine(log)
+    assert not leaks, "addressed something off this computer:\n" + "\n".join(leaks[:10])
+    telemetry = [str(p.relative_to(home)) for p in home.rglob("*") if "Microsoft" in p.parts or "deviceid" in p.name]
+    assert not telemetry, f"ONNX Runtime kept a device id or report queue: {telemetry}"
 
 
 def test_stopping_the_server_removes_its_private_folder_and_kernels(own_server):

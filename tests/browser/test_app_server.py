@@ -171,6 +171,75 @@ def test_the_browser_may_load_nothing_from_another_host():
     assert app.tornado_settings("127.0.0.1")["allow_remote_access"] is False
     assert app.tornado_settings("0.0.0.0")["allow_remote_access"] is True
     assert app.tornado_settings()["headers"]["Content-Security-Policy"] == csp
+    for policy in (csp, app.content_security_policy(nonce="abc")):  # no inline script but by nonce
+        rules = dict(r.strip().split(" ", 1) for r in policy.split(";"))
+        assert "'unsafe-inline'" not in rules["script-src"] and "'unsafe-eval'" not in rules["script-src"]
+        assert rules["script-src-attr"] == "'none'" and rules["object-src"] == "'none'"
+    assert "'nonce-abc'" in app.content_security_policy(nonce="abc")
+
+
+@pytest.mark.parametrize("headers, cross", [
+    ({}, False), ({"Sec-Fetch-Site": "none"}, False), ({"Sec-Fetch-Site": "same-origin"}, False),
+    ({"Sec-Fetch-Site": "same-site"}, True), ({"Sec-Fetch-Site": "cross-site"}, True),
+    ({"Referer": "http://127.0.0.1:8866/"}, False), ({"Referer": "http://127.0.0.1:8867/"}, True),
+    ({"Origin": "http://evil.example"}, True), ({"Origin": "null"}, True),
+    ({"Sec-Fetch-Site": "same-origin", "Referer": "http://evil.example/"}, False),  # the browser's word wins
+])
+def test_cross_site_requests_are_recognised(headers, cross):
+    assert app.is_cross_site(headers, "127.0.0.1:8866") is cross
+
+
+@pytest.mark.parametrize("host, local", [
+    ("127.0.0.1:8866", True), ("localhost:8866", True), ("[::1]:8866", True), ("127.1.2.3", True),
+    ("evil.example:8866", False), ("127.0.0.1.nip.io:8866", False), ("", False), ("10.0.0.1:8866", False),
+])
+def test_only_local_host_names_are_local(host, local):
+    assert app.is_local_host(host) is local
+
+
+@pytest.mark.parametrize("path, kind, attachment, sandboxed", [
+    ("my-files/clean-copies/photo-1a2b.jpg", "image/jpeg", False, False),
+    ("my-files/policy/my_photo_policy.html", "text/html; charset=utf-8", False, True),
+    ("kit/report.html", "text/html; charset=utf-8", False, True),
+    ("kit/files/sent.html", "application/octet-stream", True, True),   # copied by the kit
+    ("kit/files/sub/photo.jpg", "application/octet-stream", True, True),
+    ("kit/timeline.csv", "text/plain; charset=utf-8", False, True),
+    ("kit/report.pdf", "application/pdf", True, True),
+    ("drawing.svg", "application/octet-stream", True, True),
+    ("page.xhtml", "application/octet-stream", True, True),
+])
+def test_files_are_sent_inert(tmp_path, path, kind, attachment, sandboxed):
+    (tmp_path / "kit" / "files").mkdir(parents=True)
+    (tmp_path / "kit" / "manifest.json").write_text("{}")
+    policy = app.file_policy(path, tmp_path)
+    assert (policy.content_type, policy.attachment) == (kind, attachment)
+    assert policy.csp.startswith("sandbox") is sandboxed and "allow-scripts" not in policy.csp
+    headers = policy.headers(path.rsplit("/", 1)[-1])
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers.get("Content-Disposition", "").startswith("attachment") is attachment
+
+
+def test_only_lesson_notebooks_in_the_folder_itself_are_lessons(tmp_path):
+    (tmp_path / "01_a.ipynb").write_text("{}")
+    (tmp_path / "elsewhere.ipynb").write_text("{}")
+    (tmp_path / "02_link.ipynb").symlink_to(tmp_path / "elsewhere.ipynb")
+    (tmp_path / "facilitator").mkdir()
+    (tmp_path / "facilitator" / "03_b.ipynb").write_text("{}")
+    assert [p for p in ("01_a.ipynb", "02_link.ipynb", "facilitator/03_b.ipynb", "elsewhere.ipynb",
+                        "../01_a.ipynb", "01_a.ipynb/..", "") if app.is_lesson(p, tmp_path)] == ["01_a.ipynb"]
+
+
+def test_limits_and_the_address(tmp_path, capsys):
+    assert app.Limits(max_lessons=2, idle_minutes=0.25).culling()["cull_idle_timeout"] == 15
+    for bad in (["--max-lessons", "0"], ["--idle-minutes", "-1"]):
+        assert app.main(["--no-browser", "--lessons", str(tmp_path), *bad]) == 1
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("safetylab: ") and "\n" not in err
+    token = app.new_token()
+    assert len(token) >= 40 and token != app.new_token()
+    assert app.app_address("127.0.0.1", 8866, token) == f"http://127.0.0.1:8866/?token={token}"
+    assert 'nonce="n1"' in app.add_nonce("<SCRIPT src=x></SCRIPT><scripts>", "n1")
+    assert app.add_nonce("<scripts>", "n1") == "<scripts>"
 
 
 def test_free_port_skips_a_port_in_use():

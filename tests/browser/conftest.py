@@ -248,7 +248,8 @@ def _require_app() -> None:
 def server(tmp_path_factory):
     """A learner-mode server for the whole session (scratch copy of the lessons)."""
     _require_app()
-    srv = Server(tmp_path_factory.mktemp("learner-mode")).start()
+    # more lessons at once than a learner needs: a test that fails may leave one open
+    srv = Server(tmp_path_factory.mktemp("learner-mode"), "--max-lessons", "6").start()
     try:
         yield srv
     finally:
@@ -322,6 +323,7 @@ def page(browser, server, request):
         try:  # leave the page as a learner does: Voila then shuts the lesson's kernel down
             if not pg.is_closed():
                 pg.goto("about:blank", timeout=10_000)
+                pg.wait_for_timeout(1000)  # its shutdown request (a beacon) is sent on the way out
         except Exception:  # noqa: BLE001 - a crashed page is reported by its test
             pass
         context.close()

@@ -131,7 +131,7 @@ class KitMaker:
     """
 
     def __init__(self, folder: str | os.PathLike | None = None,
-                 out_dir: str | os.PathLike = "my_evidence_kit", base: str | os.PathLike | None = None):
+                 out_dir: str | os.PathLike = "my-files/evidence-kit", base: str | os.PathLike | None = None):
         import ipywidgets as w
 
         self.base = Path.cwd() if base is None else Path(base)

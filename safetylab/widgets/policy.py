@@ -319,7 +319,7 @@ class PolicyWriter:
         link that leads out (:func:`safetylab._paths.within`).
     """
 
-    def __init__(self, folder: str | os.PathLike = "my_policy",
+    def __init__(self, folder: str | os.PathLike = "my-files/policy",
                  policy: _policy.PersonalPolicy | None = None, base: str | os.PathLike | None = None):
         import ipywidgets as w
 
@@ -397,7 +397,8 @@ class PolicyWriter:
     def save(self) -> Path | None:
         """Save the policy as a new HTML file in the chosen folder and say where."""
         try:
-            folder = within(self.base, self.folder.value.strip() or "my_policy", what="folder for your policy")
+            folder = within(self.base, self.folder.value.strip() or "my-files/policy",
+                            what="folder for your policy")
             self.saved = _policy.save_policy(self.policy, folder)
         except SafetyLabError as e:
             self.status.value = f'<p role="alert">{_e(e)}</p>'

@@ -731,7 +731,9 @@ def _voila_app_class(limits: Limits = Limits()):
         @tornado.web.authenticated
         async def get(self, path=None):
             folder = Path(self.settings["safetylab_lessons"])
-            if not is_lesson(path or "", folder):
+            if not (path or "").lower().endswith(".ipynb"):  # what a lesson links to: a file
+                return self.redirect(url_path_join(self.base_url, "voila/files", quote(path or "")))
+            if not is_lesson(path, folder):
                 raise tornado.web.HTTPError(404)
             if is_cross_site(self.request.headers, self.request.host):
                 return self._refuse(403, _elsewhere_html(self.base_url))

@@ -249,7 +249,7 @@ def server(tmp_path_factory):
     """A learner-mode server for the whole session (scratch copy of the lessons)."""
     _require_app()
     # more lessons at once than a learner needs: a test that fails may leave one open
-    srv = Server(tmp_path_factory.mktemp("learner-mode"), "--max-lessons", "6").start()
+    srv = Server(tmp_path_factory.mktemp("learner-mode"), "--max-lessons", "8").start()
     try:
         yield srv
     finally:
@@ -321,9 +321,10 @@ def page(browser, server, request):
         yield pg
     finally:
         try:  # leave the page as a learner does: Voila then shuts the lesson's kernel down
-            if not pg.is_closed():
-                pg.goto("about:blank", timeout=10_000)
-                pg.wait_for_timeout(1000)  # its shutdown request (a beacon) is sent on the way out
+            here = re.match(r"http://127\.0\.0\.1:\d+/", pg.url or "") if not pg.is_closed() else None
+            if here:  # to the lesson list: its shutdown request (a beacon) goes out on the way
+                pg.goto(here.group(0), timeout=30_000)
+                pg.wait_for_timeout(1000)
         except Exception:  # noqa: BLE001 - a crashed page is reported by its test
             pass
         context.close()

@@ -104,14 +104,18 @@ def websocket_status(url: str, headers: dict | None = None) -> int:
 
     async def attempt():
         try:
-            conn = await tornado.websocket.websocket_connect(
-                tornado.httpclient.HTTPRequest(url, headers=headers or {}, follow_redirects=False))
+            conn = await tornado.websocket.websocket_connect(tornado.httpclient.HTTPRequest(
+                url, headers=headers or {}, follow_redirects=False, connect_timeout=60, request_timeout=120))
         except tornado.httpclient.HTTPClientError as e:
             return e.code
         conn.close()
         return 101
 
-    return asyncio.run(attempt())
+    import concurrent.futures
+
+    # in a thread of its own: Playwright's sync API keeps an event loop running in this one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, attempt()).result()
 
 
 # --------------------------------------------------------------------------- #
@@ -161,8 +165,9 @@ def test_the_websocket_needs_the_token_too(guarded):
     assert status == 200
     kid = kernel_id(body)
     ws = f"ws://127.0.0.1:{guarded.port}/api/kernels/{kid}/channels"
-    assert websocket_status(ws) in (302, 403)
-    assert websocket_status(ws + "?token=wrong") in (302, 403)
+    for url in (ws, ws + "?token=wrong"):
+        got = websocket_status(url)
+        assert got in (302, 403), f"the websocket answered {got} without the token"
     assert guarded.get(f"api/kernels/{kid}", token=False)[0] in (302, 403)
     assert websocket_status(f"{ws}?token={guarded.token}") == 101  # the control: it is there
     assert guarded.get(f"api/kernels/{kid}")[0] == 200
@@ -196,6 +201,13 @@ def test_files_are_never_active_content_of_the_app(guarded, path, kind, attachme
     assert ("attachment" in (headers.get("Content-Disposition") or "")) is attachment
     csp = headers["Content-Security-Policy"]
     assert csp.startswith("sandbox") and "allow-scripts" not in csp and "allow-same-origin" not in csp
+
+
+def test_a_lessons_link_to_a_file_goes_through_the_same_door(guarded):
+    status, headers, _ = guarded.get("voila/render/my_evidence_kit/report.html")
+    assert status == 302 and headers["Location"].endswith("/voila/files/my_evidence_kit/report.html")
+    status, headers, _ = guarded.get("voila/render/my_evidence_kit/report.html", token=False)
+    assert status == 302 and "/login" in headers["Location"]
 
 
 def test_links_out_of_the_lessons_folder_are_not_followed(guarded):

@@ -67,6 +67,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from . import _datafile
+from ._datafile import DataFileError
 from .errors import SafetyLabError
 
 __all__ = [
@@ -143,21 +145,13 @@ class EvidenceError(SafetyLabError):
     """The kit could not be made or checked: one plain line saying why."""
 
 
-class NotesError(EvidenceError):
+class NotesError(EvidenceError, DataFileError):
     """A notes file is missing, is not JSON, or has a field of the wrong kind.
 
-    Attributes
-    ----------
-    file : str
-        The notes file's name.
-    field : str or None
-        The field that is wrong (``"payments[0].amount"``), when there is one.
+    ``str(err)`` is one line, ``FILE: FIELD: PROBLEM``; ``err.file`` is the
+    notes file's name and ``err.field`` the field that is wrong
+    (``"payments[0].amount"``; ``""`` for the whole file).
     """
-
-    def __init__(self, message: str, *, file: str = "", field: str | None = None):
-        super().__init__(message)
-        self.file = file
-        self.field = field
 
 
 # --------------------------------------------------------------------------- #
@@ -253,73 +247,21 @@ class Notes:
         Raises
         ------
         NotesError
-            Naming ``source`` and the field that is wrong.
+            ``SOURCE: FIELD: PROBLEM``, naming ``source`` and the field that is wrong.
 
         Examples
         --------
         >>> Notes.from_dict({"usernames": "Sky_22", "payments": [{"amount": 200}]}).payments
         (Payment(amount='200', method='', account=''),)
         """
-        import jsonschema
-
-        validator = jsonschema.Draft202012Validator(_NOTES_SCHEMA)
-        errors = sorted(validator.iter_errors(data), key=lambda e: (list(e.absolute_path), e.message))
-        if errors:
-            err = jsonschema.exceptions.best_match(errors)
-            where, problem = _describe(err)
-            raise NotesError(f"The notes in {source} are not valid: {problem}", file=source, field=where)
+        _datafile.validate(data, _NOTES_SCHEMA, file=source, error=NotesError)
         return cls(usernames=data.get("usernames"), platform=data.get("platform", ""),
                    demanded=data.get("demanded", ""),
                    payments=[Payment(**p) for p in data.get("payments", [])],
                    dates=data.get("dates"), text=data.get("text", ""))
 
 
-_TEXT_OR_LIST = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
-_NOTES_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "usernames": _TEXT_OR_LIST,
-        "platform": {"type": "string"},
-        "demanded": {"type": "string"},
-        "payments": {"type": "array", "items": {
-            "type": "object", "additionalProperties": False,
-            "properties": {"amount": {"type": ["string", "number"]},
-                           "method": {"type": "string"}, "account": {"type": "string"}}}},
-        "dates": _TEXT_OR_LIST,
-        "text": {"type": "string"},
-    },
-}
-
-
-def _path_text(parts: Iterable[Any]) -> str:
-    out = ""
-    for p in parts:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out
-
-
-def _describe(err) -> tuple[str | None, str]:
-    """``(field, plain problem)`` for a jsonschema error."""
-    where = _path_text(err.absolute_path) or None
-    if err.validator == "additionalProperties":
-        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
-        name = _path_text([*err.absolute_path, extra[0]]) if extra else where
-        return name, f"the field '{name}' is not one it knows (a typo?)."
-    if err.validator == "required":
-        missing = [k for k in err.validator_value if k not in err.instance]
-        name = _path_text([*err.absolute_path, missing[0]]) if missing else where
-        return name, f"the field '{name}' is missing."
-    kinds = {"string": "text", "number": "a number", "array": "a list", "object": "an object",
-             "integer": "a whole number", "null": "null", "boolean": "true or false"}
-    if err.validator in ("type", "anyOf"):
-        if where is None:
-            return None, "it must be a JSON object with fields such as 'usernames' and 'platform'."
-        if err.validator == "anyOf":
-            return where, f"the field '{where}' must be text or a list of texts."
-        wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
-        return where, f"the field '{where}' must be {' or '.join(kinds.get(w, w) for w in wanted)}."
-    return where, f"the field '{where or 'notes'}' is wrong ({err.message})."
+_NOTES_SCHEMA = "notes.schema.json"
 
 
 def load_notes(path: str | os.PathLike) -> Notes:
@@ -328,22 +270,10 @@ def load_notes(path: str | os.PathLike) -> Notes:
     Raises
     ------
     NotesError
-        One plain line naming the file (and the field, when one is wrong).
+        One plain line, ``FILE: FIELD: PROBLEM``.
     """
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise NotesError(f"There is no notes file called {p.name!r} here.", file=p.name) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise NotesError(f"The notes file {p.name} could not be read "
-                         f"({getattr(e, 'strerror', None) or type(e).__name__}).", file=p.name) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise NotesError(f"The notes file {p.name} is not valid JSON (line {e.lineno}, column {e.colno}).",
-                         file=p.name) from None
-    return Notes.from_dict(data, source=p.name)
+    data = _datafile.load(path, _NOTES_SCHEMA, error=NotesError, what="a notes file")
+    return Notes.from_dict(data, source=Path(path).name)
 
 
 def _split(text: str | Iterable[str] | None) -> list[str]:

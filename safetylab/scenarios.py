@@ -50,7 +50,6 @@ from .errors import SafetyLabError
 
 __all__ = [
     "QUALITIES",
-    "STEPS",
     "ScenarioError",
     "ChoiceError",
     "Choice",
@@ -74,16 +73,6 @@ __all__ = [
 
 #: The three kinds of reply, in the order they are counted.
 QUALITIES = ("safe", "risky", "neutral")
-
-#: The five steps for when a photo is already being used as a threat, by number.
-#: Choices tag the steps they practise with ``"steps": [n, ...]``.
-STEPS: Mapping[int, str] = MappingProxyType({
-    1: "Stop paying and stop complying",
-    2: "Send nothing more",
-    3: "Save the evidence",
-    4: "Block, then report",
-    5: "Tell someone you trust and get help",
-})
 
 _SCHEMA_FILE = "scenario.schema.json"
 _FOLDER = "scenarios"
@@ -131,7 +120,7 @@ class Choice:
     kind : str
         ``"message"`` (sent in the chat) or ``"action"`` (done, e.g. blocking).
     steps : tuple of int
-        Which of the five :data:`STEPS` it practises; often empty.
+        Which of the five :func:`safetylab.content.steps` it practises; often empty.
     """
 
     text: str
@@ -242,7 +231,7 @@ class Scenario:
 
     @property
     def uses_steps(self) -> bool:
-        """Whether any reply is tagged with one of the five :data:`STEPS`."""
+        """Whether any reply is tagged with one of the five :func:`safetylab.content.steps`."""
         return any(c.steps for n in self.nodes.values() for c in n.choices)
 
 
@@ -497,7 +486,7 @@ class State:
     qualities : tuple of str
         The quality of each choice made, in order.
     steps : tuple of int
-        The :data:`STEPS` practised, in the order they were practised.
+        The :func:`safetylab.content.steps` practised, in the order they were practised.
     last_choice : Choice or None
         The most recent choice, whose feedback is shown.
     """
@@ -630,9 +619,11 @@ class Summary:
     total : int
         How many replies were chosen.
     steps : tuple of int
-        The :data:`STEPS` practised, in order.
+        The :func:`safetylab.content.steps` practised, in order.
     steps_in_order : bool
-        Whether all five steps were practised, each after the one before.
+        Whether all five steps were practised, each after the one before; a
+        step that may come first (telling a trusted adult, for someone under
+        18) counts as in order when it comes first.
     text : str
         The same in one or two plain sentences.
     """
@@ -667,7 +658,7 @@ def summary(state: State) -> Summary:
     counts = {q: state.qualities.count(q) for q in QUALITIES}
     total = len(state.qualities)
     firsts = list(dict.fromkeys(state.steps))
-    in_order = firsts == sorted(STEPS)
+    in_order = _in_order(firsts)
     if total == 0:
         text = "No replies chosen yet."
     else:
@@ -686,6 +677,17 @@ def summary(state: State) -> Summary:
                      + ", ".join(str(s) for s in firsts) + " of the five.")
     return Summary(ended=state.ended, ending=state.ending, counts=MappingProxyType(counts), total=total,
                    steps=state.steps, steps_in_order=in_order, text=text)
+
+
+def _in_order(firsts: list[int]) -> bool:
+    """All the steps, in their order; a step that may come first may also come first."""
+    from .content import steps
+
+    all_steps = steps()
+    numbers = [s.number for s in all_steps]
+    allowed = [numbers] + [[s.number] + [n for n in numbers if n != s.number] for s in all_steps
+                           if s.may_come_first]
+    return firsts in allowed
 
 
 def paths(scenario: Scenario, *, max_visits: int = 2, limit: int = 10_000) -> list[tuple[int, ...]]:

@@ -103,7 +103,7 @@ question; the words after `#` say what it means):"""),
     ("code", """\
 three_day_chat = {
     "known_for": "days",          # we've talked for three days
-    "met": "no",                  # never met, never a video call
+    "someone_knows": "no",        # nobody I trust knows about them
     "pushing": "yes",             # they keep asking
     "their_photo": "your_turn",   # "I sent one, now it's your turn"
     "fast": "yes",                # it got personal very fast
@@ -156,7 +156,8 @@ card_maker"""),
 
 Saying no gets easier with practice. Each of these is a complete answer — no reason needed:"""),
     ("code", """\
-for line in policy.NO_STARTERS:
+from safetylab import content
+for line in content.no_starters():
     print("•", line)"""),
     ("md", """\
 ## Practise in a chat

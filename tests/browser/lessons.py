@@ -326,11 +326,13 @@ def use_permanence(ctx: Context) -> None:
     expect(screenshot).to_be_disabled()
 
     # Where copies live: a delete button, and what it leaves.
-    action, label = next(iter(perm.ACTIONS.items()))
-    button = page.get_by_role("button", name=label, exact=True)
+    from safetylab import content
+
+    action = next(iter(content.delete_actions().values()))
+    button = page.get_by_role("button", name=action.label, exact=True)
     explorer = _vbox_of(button)
     press(page, button)
-    after = perm.apply_delete(perm.initial_copies(), action)
+    after = perm.apply_delete(perm.initial_copies(), action.id)
     expect(explorer.locator('[role="status"]')).to_contain_text(perm.copies_summary(after))
 
     # How far a forwarded photo travels: the group-size slider, from the keyboard.
@@ -364,7 +366,7 @@ def _reply_and_feedback(page: Page, practice_root, scenario_id: str) -> None:
 
 
 def use_policy(ctx: Context) -> None:
-    from safetylab import policy, samples
+    from safetylab import content, policy, samples
 
     page = ctx.page
     # Chat practice: a reply, and its feedback.
@@ -376,7 +378,7 @@ def use_policy(ctx: Context) -> None:
     make = page.get_by_role("button", name="Make my report card")
     card_widget = _vbox_of(make)
     card_widget.locator("select").first.select_option(label="Sample: clean.jpg")
-    pushing = next(q for q in policy.QUESTIONS if q.id == "pushing")
+    pushing = content.question("pushing")
     yes = next(o.label for o in pushing.options if o.value == "yes")
     card_widget.get_by_role("radio", name=yes).check()
     press(page, make)  # from the keyboard
@@ -393,9 +395,11 @@ def use_policy(ctx: Context) -> None:
 # --------------------------------------------------------------------------- #
 
 def use_if_happening(ctx: Context) -> None:
-    from safetylab.evidence import STEPS
+    from safetylab.content import steps
+    from safetylab.evidence import LEAVE_OUT
     from safetylab.widgets.evidence import ALL_DONE_MESSAGE
 
+    STEPS = steps()
     page, server = ctx.page, ctx.server
     # The five steps, ticked with the keyboard (Tab to move, Space to tick).
     first_step = page.get_by_role("checkbox", name=f"1. {STEPS[0].title}")
@@ -414,6 +418,19 @@ def use_if_happening(ctx: Context) -> None:
     maker.get_by_role("textbox", name="Usernames, handles").fill("Sky_22")
     kit_name = f"kit-{ctx.tmp.name}"  # a new folder each time: a kit never replaces another
     maker.get_by_role("textbox", name="New folder for the kit").fill(kit_name)
+    # Nothing is copied before the list of files is shown and confirmed.
+    expect(make).to_be_disabled()
+    press(page, maker.get_by_role("button", name="Show the files first"))
+    listing = maker.locator("table", has=page.locator("caption", has_text="The kit would copy"))
+    expect(listing).to_be_visible(timeout=60_000)
+    expect(listing).to_contain_text("chat_1_friendly.png")
+    expect(listing).to_contain_text("PNG image")
+    expect(maker).to_contain_text(LEAVE_OUT[:60])  # what to leave out, before anything is copied
+    expect(make).to_be_disabled()
+    confirm = maker.get_by_role("checkbox", name="I have looked at the list: the image itself is not in it")
+    confirm.focus()
+    page.keyboard.press("Space")
+    expect(make).to_be_enabled()
     press(page, make)  # from the keyboard
     expect(maker).to_contain_text("Your evidence kit is ready.", timeout=60_000)
     report = server.lessons / kit_name / "report.html"

@@ -36,8 +36,8 @@ carries its source and the date it was last checked.
 
 Examples
 --------
->>> [s.title for s in steps()][:2]
-['Stop paying and stop doing what they ask', 'Send nothing more']
+>>> [s.number for s in steps()]
+[1, 2, 3, 4, 5]
 >>> [f.id for f in filters()]
 ['trust', 'identity', 'permanence']
 >>> question("proof").option("trusted_more").verdict
@@ -134,6 +134,14 @@ def _data(name: str, extra: Any = None) -> dict[str, Any]:
         _datafile.check_unique(data.get(list_field, []), key, list_field=list_field, file=file,
                                error=ContentError)
     return merged
+
+
+def _folders(extra: Any) -> list[Any]:
+    """Only the folders of ``extra``: a file given for one kind of content is not read as another."""
+    if extra is None:
+        return []
+    items = [extra] if isinstance(extra, (str, os.PathLike)) else list(extra)
+    return [e for e in items if os.path.isdir(e)]
 
 
 def _where(row: Mapping[str, Any], name: str, list_field: str) -> tuple[str, str]:
@@ -306,7 +314,7 @@ def questions(extra: Any = None) -> tuple[Question, ...]:
     todos = dict(_shipped("questions").get("todos", {}))
     for p in _datafile.extra_files("questions.json", extra):  # a trainer's todos add to the shipped ones
         todos.update(_datafile.load(p, "questions.schema.json", error=ContentError).get("todos", {}))
-    filter_ids = {f.id for f in filters(extra)}
+    filter_ids = {f.id for f in filters(_folders(extra))}
     out = []
     for row in data["questions"]:
         file, where = _where(row, "questions", "questions")

@@ -119,16 +119,24 @@ class Finding:
                 "message": self.message, "todo": self.todo, "cleanable": self.cleanable}
 
 
+def _phone_step(step_id: str) -> str:
+    """The title of a phone step (``phone_steps.json``), to point to it by name."""
+    for s in content.phone_steps():
+        if s.id == step_id:
+            return f"“{s.title}”"
+    return "the phone steps"
+
+
 def _clean_todo() -> str:
     """Phone first, then a clean copy: what to do about details hidden in the file."""
-    return ("On your phone, share it without its location (see “Share a photo without its location” in "
-            "the phone steps); on a computer, make a clean copy (safetylab scrub) and check the copy.")
+    return (f"On your phone, share it without its location (see {_phone_step('share_without_location')} "
+            "in the phone steps); on a computer, make a clean copy (safetylab scrub) and check the copy.")
 
 
 #: What to do beyond cleaning, per metadata risk id (see :func:`safetylab.report.risks_for`).
 _EXTRA = {
-    "gps": "Turn your camera's location off if you don't need it (see “Stop your camera saving where "
-           "you are”). Removing the position does not hide what the background shows.",
+    "gps": "Turn your camera's location off if you don't need it (see the phone steps). Removing the "
+           "position does not hide what the background shows.",
     "gps_empty": "Check that location is off for your camera.",
     "thumbnail_differs": "Check the clean copy: the hidden preview must be gone.",
     "owner": "Take your name out of your camera's or phone's settings (often called “Artist”, "

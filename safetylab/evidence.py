@@ -1235,7 +1235,8 @@ def report_html(kit: Kit) -> str:
     from .help import crisis_html
 
     items = "".join(f"<li><strong>{_e(s.title)}.</strong> {_e(s.why)}"
-                    + (f" <em>{_e(s.under_18)}</em>" if s.under_18 else "") + "</li>" for s in _steps())
+                    + (f" <em><strong>Under 18:</strong> {_e(s.under_18)}</em>" if s.under_18 else "") + "</li>"
+                    for s in _steps())
     nxt = ('<section aria-labelledby="next-h"><h2 id="next-h">For the person who made this kit: '
            f"what comes next</h2><ol>{items}</ol><p>{_e(NOT_YOUR_FAULT)}</p>{crisis_html()}</section>")
     return (

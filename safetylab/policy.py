@@ -552,7 +552,7 @@ def steps_list_html() -> str:
     """
     items = []
     for s in content.steps():
-        young = f' <em>{_e(s.under_18)}</em>' if s.under_18 else ""
+        young = f" <em><strong>Under 18:</strong> {_e(s.under_18)}</em>" if s.under_18 else ""
         items.append(f"<li><strong>{_e(s.title)}.</strong> {_e(s.why)}{young}</li>")
     return f'<ol aria-label="Five steps that help">{"".join(items)}</ol>'
 

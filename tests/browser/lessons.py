@@ -179,6 +179,20 @@ def use_start_here(ctx: Context) -> None:
         assert link.evaluate("a => a.href").endswith(f"/voila/render/{nb.name}")
     for number in sorted(set(numbers) - {nb.name[:2] for nb in present}):
         expect(table.locator("tr", has=page.locator(f'th:text-is("{number}")'))).to_contain_text("Coming soon")
+    expect_crisis_lines(page)
+
+
+def expect_crisis_lines(page: Page) -> None:
+    """The crisis sentence and every region's crisis lines are on the page, as the learner sees them."""
+    from safetylab import help as hp
+
+    block = page.get_by_role("note", name="Crisis lines").first
+    expect(block).to_be_visible()
+    expect(block).to_contain_text(hp.crisis_line())
+    for region, lines in hp.crisis_lines().items():
+        expect(block).to_contain_text(region)
+        for line in lines:
+            expect(block).to_contain_text(line.reach)
 
 
 # --------------------------------------------------------------------------- #
@@ -405,6 +419,11 @@ def use_if_happening(ctx: Context) -> None:
 
     STEPS = steps()
     page, server = ctx.page, ctx.server
+    # The crisis lines come first, at the lesson's opening, for every region.
+    expect_crisis_lines(page)
+    # Made-up pictures have their own section, and their own practice chat.
+    expect(page.get_by_role("heading", name="4. If the picture was made up")).to_be_visible()
+    expect(page.locator("#rendered_cells")).to_contain_text("Take It Down")
     # The five steps, ticked with the keyboard (Tab to move, Space to tick).
     first_step = page.get_by_role("checkbox", name=f"1. {STEPS[0].title}")
     checklist = _vbox_of(first_step)
@@ -443,13 +462,19 @@ def use_if_happening(ctx: Context) -> None:
     response = page.request.get(link.evaluate("a => a.href"))
     assert response.ok and b"Sky_22" in response.body(), "the report's link does not open the report"
 
-    # Chat practice after the flip: content note first, then a reply and its feedback.
-    begin = page.get_by_role("button", name="Begin")
-    expect(begin).to_be_visible()
-    click(begin)
-    expect(begin).to_be_hidden()
-    practice = _vbox_of(page.get_by_role("button", name="Start again"))
-    _reply_and_feedback(page, practice, "the_flip")
+    # Chat practice after the flip, and for a made-up picture: each shows its content note and the
+    # crisis lines first, then a reply and its feedback.
+    from safetylab.scenarios import load
+
+    for scenario_id in ("the_flip", "made_up"):
+        title = load(scenario_id).title
+        practice = page.locator("div.widget-vbox", has=page.get_by_role("heading", name=title, exact=True)).last
+        begin = practice.get_by_role("button", name="Begin")
+        expect(practice.get_by_role("note", name="Crisis lines")).to_be_visible()
+        expect(begin).to_be_visible()
+        click(begin)
+        expect(begin).to_be_hidden()
+        _reply_and_feedback(page, practice, scenario_id)
 
 
 USE = {"00": use_start_here, "01": use_face_key, "02": use_background, "03": use_file_says,

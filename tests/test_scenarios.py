@@ -219,6 +219,28 @@ def test_the_threat_scenario_shows_the_crisis_lines_of_every_region():
     assert "hurting yourself" in chat.debrief.value  # and again at the end
 
 
+@pytest.mark.parametrize("sc", SHIPPED, ids=IDS)
+def test_no_scenario_treats_a_video_call_or_meeting_as_proof_of_trust(sc):
+    """For an audience with under-18s: video can be faked or recorded, and meeting up is never the check."""
+    for node in sc.nodes.values():
+        for c in node.choices:
+            asks = re.search(r"video|\bmeet\b|meet up|in person", c.text, re.I)
+            if asks:
+                assert c.quality != "safe", c.text
+                assert re.search(r"faked|recorded", c.feedback), c.feedback
+            assert not re.search(r"(simplest|best|good) ways? to check", c.feedback, re.I), c.feedback
+    words = " ".join(texts_of(sc))
+    assert "no video" not in words.lower()  # a missing video call is not a warning sign either way
+
+
+def test_the_fake_profile_says_video_is_not_proof():
+    sc = S.load("fake_profile")
+    ask = next(c for c in sc.node("move").choices if "video call" in c.text)
+    assert ask.quality == "neutral" and "faked" in ask.feedback and "someone you trust" in ask.feedback
+    assert "video can be faked" in sc.limits
+    assert any("isn't proof" in t for t in sc.node("end_reported").ending.takeaways)
+
+
 def test_the_flip_says_it_is_not_their_fault():
     sc = S.load("the_flip")
     words = " ".join(texts_of(sc)).lower()

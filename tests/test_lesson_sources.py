@@ -83,11 +83,11 @@ def test_an_edit_saved_in_jupyterlab_updates_both_files(tmp_path):
         cells[1]["metadata"]["tags"] = [TRAINER_TAG]
         await manager.save(model, "02_your_background_gives_away_the_place.ipynb")
 
-    import concurrent.futures
+    # in a thread of its own: Playwright's sync API (the browser tests) may keep an event loop
+    # running in this thread for the whole session
+    from concurrent.futures import ThreadPoolExecutor
 
-    # in a thread of its own: after the browser tests, Playwright's sync API keeps an event
-    # loop running in this one, where asyncio.run() would refuse to start
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+    with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, edit()).result()
     source = (work / "02_your_background_gives_away_the_place.md").read_text(encoding="utf-8")
     assert "A note from your trainer: look at the windows first." in source

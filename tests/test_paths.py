@@ -97,13 +97,21 @@ def test_the_evidence_kit_boxes_stay_in_the_lesson_folder(lesson, box, typed):
     tmp = lesson.parent
     maker = KitMaker(out_dir="my_kit")
     getattr(maker, box).value = typed.format(secret=tmp / "someone_elses" / "photos", tmp=tmp)
-    assert maker.make() is None
-    shown = maker.result_view.value
+    if box == "folder":  # refused when the files would be listed
+        assert maker.preview() is None
+        shown = maker.plan_view.value
+    else:  # refused when the kit would be made
+        assert maker.preview() is not None
+        maker.confirm.value = True
+        assert maker.make() is None
+        shown = maker.result_view.value
     assert 'role="alert"' in shown and "must be a name inside this lesson" in shown
     assert not (lesson / "my_kit").exists() and not (tmp / "kit").exists()
     assert not Path("/tmp/kit-elsewhere").exists()
     # what the lesson offers (its sample screenshots) and a name inside still work
     maker = KitMaker(out_dir="my_kit")
+    assert maker.preview() is not None
+    maker.confirm.value = True
     assert maker.make() is not None and (lesson / "my_kit" / "report.html").is_file()
 
 
@@ -113,7 +121,7 @@ def test_the_evidence_kit_folder_cannot_lead_out_through_a_link(lesson):
     (lesson / "shots").symlink_to(lesson.parent / "someone_elses" / "photos", target_is_directory=True)
     maker = KitMaker(out_dir="my_kit")
     maker.folder.value = "shots"
-    assert maker.make() is None and "must be a name inside this lesson" in maker.result_view.value
+    assert maker.preview() is None and "must be a name inside this lesson" in maker.plan_view.value
     assert not (lesson / "my_kit").exists()
 
 

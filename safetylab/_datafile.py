@@ -7,7 +7,8 @@ and evidence notes are all JSON files checked against a JSON Schema (Draft
 them all the same way:
 
 - the file is read as UTF-8 (a byte-order mark is allowed), and refused when it
-  is missing, a folder, not text, or larger than ``max_bytes``;
+  is missing, a folder, not an ordinary file (a pipe, a device: never waited on
+  or read without end), not text, or larger than ``max_bytes``;
 - the JSON is parsed with **duplicate keys refused** (the second one would
   silently hide the first);
 - the data is checked against the schema, then against the rules a schema

@@ -9,6 +9,7 @@ decompression bomb or an absurd header is refused with a plain message.
 from __future__ import annotations
 
 import os
+import struct
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "MAX_PIXELS", "MAX_FILE_BYTES", "PhotoFile", "sniff", "read_file", "open_image",
-    "load", "displayed_size", "ORIENTATION_SWAPS",
+    "load", "displayed_size", "ORIENTATION_SWAPS", "HEIF_FORMATS", "RAW_FORMATS", "heif_brand",
+    "bare_copy",
 ]
 
 #: Largest image safetylab decodes (150 megapixels: bigger than any phone photo).
@@ -32,8 +34,12 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 #: EXIF orientations that swap width and height when the photo is shown upright.
 ORIENTATION_SWAPS = {5, 6, 7, 8}
 
+#: The formats of the HEIF family (decoded through pillow-heif).
 HEIF_FORMATS = {"HEIC", "HEIF", "AVIF"}
+#: Camera raw formats: their metadata is read, their pictures are not decoded.
 RAW_FORMATS = {"DNG", "CR2", "NEF", "RW2", "ORF", "ARW"}
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1",
+                b"mif2", b"avif", b"avis", b"MiHE", b"MiAB"}
 
 
 @dataclass(frozen=True)
@@ -70,8 +76,6 @@ def sniff(head: bytes, suffix: str = "") -> str:
     ...
     safetylab.errors.NotAPhotoError: This file is not a photo safetylab can read (JPEG, PNG, WebP, TIFF, HEIC/HEIF or AVIF).
     """
-    from . import _bmff
-
     if head.startswith(b"\xff\xd8\xff"):
         return "JPEG"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -86,7 +90,7 @@ def sniff(head: bytes, suffix: str = "") -> str:
         return "RW2"
     if head[:4] in (b"IIRO", b"IIRS", b"MMOR"):
         return "ORF"
-    brand = _bmff.is_heif(head)
+    brand = heif_brand(head)
     if brand:
         if brand.lower() in ("avif", "avis"):
             return "AVIF"
@@ -96,6 +100,26 @@ def sniff(head: bytes, suffix: str = "") -> str:
     raise NotAPhotoError(
         "This file is not a photo safetylab can read "
         "(JPEG, PNG, WebP, TIFF, HEIC/HEIF or AVIF).")
+
+
+def heif_brand(head: bytes) -> str | None:
+    """The major brand if ``head`` starts an ISO-BMFF image file (HEIC, HEIF, AVIF), else None.
+
+    Examples
+    --------
+    >>> heif_brand(b"\\x00\\x00\\x00\\x18ftypheic\\x00\\x00\\x00\\x00mif1heic")
+    'heic'
+    >>> heif_brand(b"\\x00\\x00\\x00\\x18ftypisom") is None
+    True
+    """
+    if len(head) < 12 or head[4:8] != b"ftyp":
+        return None
+    major = head[8:12]
+    (size,) = struct.unpack(">I", head[:4])
+    brands = {major} | {head[i:i + 4] for i in range(16, min(size, len(head), 64), 4)}
+    if brands & _HEIF_BRANDS:
+        return major.decode("latin-1", "replace")
+    return None
 
 
 def read_file(path: str | os.PathLike) -> PhotoFile:
@@ -190,6 +214,21 @@ def open_image(photo: PhotoFile) -> "PILImage.Image":
     except Exception:  # Pillow raises many types on hostile input
         raise CorruptFileError(f"{photo.name} is damaged and cannot be opened as a picture.") from None
     return im
+
+
+def bare_copy(im: "PILImage.Image") -> "PILImage.Image":
+    """A plain image with the same pixels and palette, and no ``info`` or tags carried over.
+
+    Examples
+    --------
+    >>> from PIL import Image
+    >>> im = Image.new("RGB", (2, 2)); im.info["comment"] = b"hi"
+    >>> bare_copy(im).info
+    {}
+    """
+    out = im.copy()  # a plain Image: format-specific tags (tag_v2, applist...) stay behind
+    out.info = {}
+    return out
 
 
 def load(photo: PhotoFile | str | os.PathLike, *, max_side: int | None = None,

@@ -44,7 +44,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from PIL.PngImagePlugin import PngInfo
 
-from . import _jpeg, _png, _riff
+from .formats import exif, iptc, jpeg_segments, png_chunks, riff_chunks
 from .errors import NotAPhotoError, OutputError
 from .images import HEIF_FORMATS, sniff
 
@@ -881,91 +881,20 @@ def _exif(*, when: datetime, landmark: Landmark | None = None, make: str | None 
     return _dump_exif(data)
 
 
-_TIFF_FORMATS = {1: "B", 2: "B", 3: "H", 4: "I", 5: "II", 7: "B", 9: "i", 10: "ii"}
-_IFD_POINTERS = {"Exif": 0x8769, "GPS": 0x8825}
-
-
-def _ifd_entry(tag_type: int, value: Any) -> tuple[int, bytes]:
-    """``(count, big-endian bytes)`` of one TIFF value."""
-    if tag_type == 2:
-        raw = value.encode("ascii") + b"\0"
-        return len(raw), raw
-    if tag_type in (1, 7):
-        raw = bytes(value) if not isinstance(value, int) else bytes((value,))
-        return len(raw), raw
-    if tag_type in (5, 10):
-        pairs = [value] if isinstance(value[0], int) else list(value)
-        fmt = ">" + _TIFF_FORMATS[tag_type]
-        return len(pairs), b"".join(struct.pack(fmt, *pair) for pair in pairs)
-    items = [value] if isinstance(value, int) else list(value)
-    return len(items), struct.pack(">" + _TIFF_FORMATS[tag_type] * len(items), *items)
-
-
-def _ifd_bytes(entries: dict[int, tuple[int, int, bytes]], start: int, next_ifd: int) -> bytes:
-    """One IFD at offset ``start``: sorted entries, next-IFD pointer, then word-aligned values."""
-    tags = sorted(entries)
-    values_at = start + 2 + 12 * len(tags) + 4
-    head = struct.pack(">H", len(tags))
-    blob = b""
-    for tag in tags:
-        tag_type, count, raw = entries[tag]
-        if len(raw) <= 4:
-            field_ = raw.ljust(4, b"\0")
-        else:
-            field_ = struct.pack(">I", values_at + len(blob))
-            blob += raw + (b"\0" if len(raw) % 2 else b"")
-        head += struct.pack(">HHI", tag, tag_type, count) + field_
-    return head + struct.pack(">I", next_ifd) + blob
-
-
 def _dump_exif(data: dict[str, Any]) -> bytes:
     """Serialise a piexif-style dict as clean EXIF: ``Exif\\0\\0`` + big-endian TIFF.
 
     piexif's own ``dump`` leaves out the next-IFD pointers of sub-IFDs and writes
-    unsorted, unaligned entries, which ExifTool's validator flags. This writer
-    follows the TIFF rules (sorted tags, values on even offsets, every IFD ended
-    by a next-IFD pointer) and uses piexif's tag table for the types.
+    unsorted, unaligned entries, which ExifTool's validator flags. The layout is
+    :func:`safetylab.formats.exif.build`'s; piexif's tag table gives the types.
     """
     import piexif
 
-    def encode(group: str, tags: dict[int, Any]) -> dict[int, tuple[int, int, bytes]]:
+    typed = {}
+    for group in ("0th", "Exif", "GPS", "1st"):
         table = piexif.TAGS["Image" if group in ("0th", "1st") else group]
-        out = {}
-        for tag, value in tags.items():
-            tag_type = table[tag]["type"]
-            count, raw = _ifd_entry(tag_type, value)
-            out[tag] = (tag_type, count, raw)
-        return out
-
-    thumb = data.get("thumbnail")
-    ifds = {"0th": encode("0th", data.get("0th") or {})}
-    for group in ("Exif", "GPS"):
-        if data.get(group):
-            ifds[group] = encode(group, data[group])
-            ifds["0th"][_IFD_POINTERS[group]] = (4, 1, b"\0\0\0\0")
-    if thumb:
-        first = encode("1st", data.get("1st") or {})
-        first[0x0201] = (4, 1, b"\0\0\0\0")
-        first[0x0202] = (4, 1, struct.pack(">I", len(thumb)))
-        ifds["1st"] = first
-    # Pass 1: sizes (pointer values do not change sizes); pass 2: real offsets.
-    offsets, pos = {}, 8
-    for name, entries in ifds.items():
-        offsets[name] = pos
-        pos += len(_ifd_bytes(entries, pos, 0))
-    thumb_at = pos
-    for group in ("Exif", "GPS"):
-        if group in ifds:
-            ifds["0th"][_IFD_POINTERS[group]] = (4, 1, struct.pack(">I", offsets[group]))
-    if thumb:
-        ifds["1st"][0x0201] = (4, 1, struct.pack(">I", thumb_at))
-    tiff = b"MM\0*" + struct.pack(">I", 8)
-    for name, entries in ifds.items():
-        next_ifd = offsets["1st"] if (name == "0th" and "1st" in offsets) else 0
-        tiff += _ifd_bytes(entries, offsets[name], next_ifd)
-    if thumb:
-        tiff += thumb
-    return b"Exif\0\0" + tiff
+        typed[group] = {tag: (table[tag]["type"], value) for tag, value in (data.get(group) or {}).items()}
+    return exif.HEADER + exif.build(typed, data.get("thumbnail"))
 
 
 def _thumbnail(img: Image.Image, size: tuple[int, int], quality: int = 80) -> bytes:
@@ -973,31 +902,9 @@ def _thumbnail(img: Image.Image, size: tuple[int, int], quality: int = 80) -> by
     small = img.resize(size, Image.Resampling.LANCZOS)
     buf = io.BytesIO()
     small.save(buf, "JPEG", quality=quality)
-    jf = _jpeg.parse(buf.getvalue())
+    jf = jpeg_segments.parse(buf.getvalue())
     segments = [s for s in jf.segments if not (s.marker == 0xE0 and s.data.startswith(b"JFIF\0"))]
-    return _jpeg.build(segments)
-
-
-def _iptc_app13(datasets: list[tuple[int, int, bytes]]) -> bytes:
-    """A Photoshop APP13 payload holding IPTC-IIM records in 8BIM resource 0x0404."""
-    iim = b"".join(b"\x1c" + bytes((rec, num)) + struct.pack(">H", len(value)) + value
-                   for rec, num, value in sorted(datasets, key=lambda d: (d[0], d[1])))
-    if len(iim) % 2:
-        iim += b"\0"
-    resource = b"8BIM" + struct.pack(">H", 0x0404) + b"\0\0" + struct.pack(">I", len(iim)) + iim
-    return b"Photoshop 3.0\0" + resource
-
-
-def _insert_after_app(jpeg: bytes, segment: _jpeg.Segment) -> bytes:
-    """Insert ``segment`` after the last APPn segment of ``jpeg``."""
-    jf = _jpeg.parse(jpeg)
-    segments = list(jf.segments)
-    at = 1
-    for i, seg in enumerate(segments):
-        if 0xE0 <= seg.marker <= 0xEF:
-            at = i + 1
-    segments.insert(at, segment)
-    return _jpeg.build(segments, jf.trailer)
+    return jpeg_segments.build(segments)
 
 
 def _save_jpeg(img: Image.Image, path: Path, **kw: Any) -> None:
@@ -1118,7 +1025,7 @@ def make_xmp_iptc(path: Path) -> None:
     buf = io.BytesIO()
     _save_jpeg(img, buf, xmp=_xmp_cafe(lm, *img.size),
                comment=b"Table by the window, Cafe du Parc. Edited with Pixelwave Photo Editor 3.1")
-    iptc = _iptc_app13([
+    iptc_block = iptc.app13([
         (1, 90, b"\x1b%G"),                      # coded character set: UTF-8
         (2, 0, b"\x00\x04"),                     # record version
         (2, 55, _CAFE_WHEN.strftime("%Y%m%d").encode()),
@@ -1131,7 +1038,7 @@ def make_xmp_iptc(path: Path) -> None:
         (2, 101, lm.country.encode()),
         (2, 120, b"Coffee with Jordan before the tower"),
     ])
-    data = _insert_after_app(buf.getvalue(), _jpeg.app_segment(13, iptc))
+    data = jpeg_segments.insert_after_app(buf.getvalue(), jpeg_segments.app_segment(13, iptc_block))
     Path(path).write_bytes(data)
 
 
@@ -1463,7 +1370,7 @@ def _metadata_blocks(data: bytes) -> tuple[dict[str, bytes], dict[str, bytes]]:
 
     kind = _kind(data)
     if kind == "jpeg":
-        for seg in _jpeg.parse(data).segments:
+        for seg in jpeg_segments.parse(data).segments:
             if seg.marker == 0xFE:
                 put("comment", seg.data)
             elif 0xE0 <= seg.marker <= 0xEF:
@@ -1478,14 +1385,14 @@ def _metadata_blocks(data: bytes) -> tuple[dict[str, bytes], dict[str, bytes]]:
                 else:
                     put(seg.name, seg.data)
     elif kind == "png":
-        for chunk in _png.parse(data).chunks:
+        for chunk in png_chunks.parse(data).chunks:
             ctype, body = chunk.name, chunk.data
             if ctype in {"IHDR", "PLTE", "IDAT", "IEND"}:
                 continue
             if ctype == "eXIf":
                 put("EXIF", body)
             elif ctype in ("tEXt", "zTXt", "iTXt"):
-                key, text = _png.text_of(chunk) or (ctype, "")
+                key, text = png_chunks.text_of(chunk) or (ctype, "")
                 put(f"text {key}", text.encode("utf-8"))
             elif ctype == "iCCP":
                 key, _, rest = body.partition(b"\0")
@@ -1493,7 +1400,7 @@ def _metadata_blocks(data: bytes) -> tuple[dict[str, bytes], dict[str, bytes]]:
             else:
                 put(ctype, body)
     elif kind == "webp":
-        for chunk in _riff.parse(data).chunks:
+        for chunk in riff_chunks.parse(data).chunks:
             ctype, body = chunk.fourcc.decode("latin-1"), chunk.data
             if ctype == "EXIF":
                 put("EXIF", body)

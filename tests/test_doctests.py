@@ -7,8 +7,10 @@ import importlib
 
 import pytest
 
-MODULES = ["safetylab._jpeg", "safetylab._png", "safetylab._riff", "safetylab._tiff",
-           "safetylab._iptc", "safetylab._xmp", "safetylab.images", "safetylab.location",
+MODULES = ["safetylab.formats", "safetylab.formats.jpeg_segments", "safetylab.formats.png_chunks",
+           "safetylab.formats.riff_chunks", "safetylab.formats.tiff_ifds", "safetylab.formats.iptc",
+           "safetylab.formats.xmp", "safetylab.formats.exif", "safetylab.formats.record",
+           "safetylab.formats.previews", "safetylab.images", "safetylab.location",
            "safetylab.sharing", "safetylab.scenarios", "safetylab.policy", "safetylab.evidence",
            "safetylab.help", "safetylab.app", "safetylab.widgets._style"]
 

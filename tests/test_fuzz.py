@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from safetylab import _jpeg
+from safetylab.formats import jpeg_segments as _jpeg
 from safetylab.errors import SafetyLabError
 from safetylab.images import PhotoFile, sniff
 from safetylab.metadata import read_photo

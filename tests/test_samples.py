@@ -21,7 +21,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps, IptcImagePlugin
 
-from safetylab import _jpeg, samples
+from safetylab import samples
+from safetylab.formats import jpeg_segments as _jpeg
 from safetylab.errors import OutputError
 
 LESSON = samples.LESSON_FILE_SAYS

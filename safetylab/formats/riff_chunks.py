@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from .errors import NotAPhotoError
+from ..errors import NotAPhotoError
 
 __all__ = ["Chunk", "WebpFile", "parse", "build"]
 

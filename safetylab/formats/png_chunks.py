@@ -6,7 +6,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 
-from .errors import NotAPhotoError
+from ..errors import NotAPhotoError
 
 __all__ = ["Chunk", "PngFile", "parse", "build", "chunk", "text_of", "MAX_TEXT"]
 

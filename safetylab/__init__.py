@@ -15,7 +15,7 @@ import importlib
 from .errors import SafetyLabError
 
 __version__ = "0.1.0"
-_SUBMODULES = {"images", "formats", "metadata", "scrub", "location", "report", "samples", "sharing",
+_SUBMODULES = {"images", "formats", "draw", "metadata", "scrub", "location", "report", "samples", "sharing",
                "policy", "scenarios", "evidence", "help", "faces", "redact", "hashing", "linking", "permanence", "scenes", "clues", "background",
                "cli", "widgets"}
 __all__ = ["SafetyLabError", "__version__", *sorted(_SUBMODULES)]

@@ -124,9 +124,9 @@ def test_sample_names_must_be_plain(bad):
         samples.Sample("ok.jpg", bad, "x", samples.make_clean)
 
 
-def test_register_refuses_a_duplicate():
+def test_the_registry_refuses_a_duplicate():
     with pytest.raises(ValueError):
-        samples.register(samples.Sample("clean.jpg", LESSON, "again", samples.make_clean))
+        samples.collect([*samples.SAMPLES.values(), samples.Sample("clean.jpg", LESSON, "again", samples.make_clean)])
 
 
 def test_unknown_landmark_is_refused():
@@ -481,3 +481,23 @@ def test_exiftool_reads_every_sample_without_warnings(built, exiftool):
         if "GPS" in facts["blocks"]:
             assert abs(report["Composite:GPSLatitude"] - facts["lat"]) < 1e-6, name
             assert abs(report["Composite:GPSLongitude"] - facts["lon"]) < 1e-6, name
+
+
+def test_every_provenance_names_a_public_builder():
+    """``made_by`` in provenance.json is a dotted name that imports (``[...]`` names the scene)."""
+    import importlib
+
+    for s in samples.SAMPLES.values():
+        module, _, name = s.made_by.split("[")[0].rpartition(".")
+        target = getattr(importlib.import_module(module), name)
+        assert target is s.make or "[" in s.made_by, s.made_by
+
+
+def test_the_registry_is_read_only_and_built_without_side_effects():
+    import importlib
+
+    with pytest.raises(TypeError):
+        samples.SAMPLES["x/y.png"] = samples.SAMPLES["03_what_your_file_says/clean.jpg"]  # type: ignore[index]
+    before = dict(samples.SAMPLES)
+    importlib.reload(samples.file_says)  # importing a lesson module registers nothing
+    assert dict(samples.SAMPLES) == before and set(samples.all_samples()) == set(before)

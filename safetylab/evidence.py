@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import html
 import io
 import json
 import os
@@ -68,6 +67,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .errors import SafetyLabError
+from ._html import escape as _e
 
 __all__ = [
     "EvidenceError",
@@ -1007,9 +1007,6 @@ def verify_kit(bundle: str | os.PathLike) -> list[str]:
 # --------------------------------------------------------------------------- #
 # The report
 # --------------------------------------------------------------------------- #
-
-def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
 
 
 _CSS = """

@@ -26,7 +26,6 @@ local emergency number.
 from __future__ import annotations
 
 import functools
-import html
 import json
 import os
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import SafetyLabError
+from ._html import escape as _e
 
 __all__ = ["Resource", "HelpError", "HelpDataError", "SCHEMA", "INTERNATIONAL", "resources",
            "regions", "caveat", "help_html", "load_file"]
@@ -320,10 +320,6 @@ def resources(region: str | None = None,
         return rows
     wanted = _match_region(region, list(dict.fromkeys(r.region for r in rows)))
     return [r for r in rows if r.region == wanted]
-
-
-def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
 
 
 def _table(region: str, rows: list[Resource]) -> str:

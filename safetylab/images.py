@@ -4,16 +4,20 @@ Formats: JPEG, PNG, WebP, TIFF (and TIFF-based camera raw files, for reading
 metadata only), HEIC/HEIF and AVIF. Pixel decoding goes through Pillow (with
 pillow-heif for HEIF); everything here checks sizes *before* decoding, so a
 decompression bomb or an absurd header is refused with a plain message.
+
+What this does not protect against: opening a photo safely says nothing about
+what it shows or what its file says; see :mod:`safetylab.metadata`.
 """
 
 from __future__ import annotations
 
 import os
 import struct
+import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import (CorruptFileError, NotAPhotoError, SafetyLabError, TooLargeError,
                      UnsupportedFormatError)
@@ -24,13 +28,16 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "MAX_PIXELS", "MAX_FILE_BYTES", "PhotoFile", "sniff", "read_file", "open_image",
     "load", "displayed_size", "ORIENTATION_SWAPS", "HEIF_FORMATS", "RAW_FORMATS", "heif_brand",
-    "bare_copy",
+    "bare_copy", "as_image", "WORKING_SIDE",
 ]
 
 #: Largest image safetylab decodes (150 megapixels: bigger than any phone photo).
 MAX_PIXELS = 150_000_000
 #: Largest file safetylab reads (in bytes).
 MAX_FILE_BYTES = 512 * 1024 * 1024
+#: Longer side, in pixels, a photo file is decoded at to be compared, hashed or shown
+#: (:func:`as_image`); measuring (sizes, boxes) always uses the full-size picture.
+WORKING_SIDE = 1024
 #: EXIF orientations that swap width and height when the photo is shown upright.
 ORIENTATION_SWAPS = {5, 6, 7, 8}
 
@@ -213,6 +220,56 @@ def open_image(photo: PhotoFile) -> "PILImage.Image":
         raise CorruptFileError(f"{photo.name} is damaged and cannot be opened as a picture.") from None
     except Exception:  # Pillow raises many types on hostile input
         raise CorruptFileError(f"{photo.name} is damaged and cannot be opened as a picture.") from None
+    return im
+
+
+def as_image(image: Any, *, max_side: int | None = None) -> "PILImage.Image":
+    """The one way to turn an input into an RGB picture: a PIL image, an array, a path or a ``PhotoFile``.
+
+    A PIL image is converted to RGB (the same object if it is RGB already: it is
+    never changed). An array of shape ``(h, w)``, ``(h, w, 1)``, ``(h, w, 3)`` or
+    ``(h, w, 4)`` becomes a new image (floats in 0..1 are scaled to 0..255). A
+    photo file is decoded upright by :func:`load`, reduced to ``max_side`` (for
+    example :data:`WORKING_SIDE`) when given, refusing damaged files and
+    decompression bombs with a :class:`~safetylab.errors.SafetyLabError`.
+
+    Raises
+    ------
+    TypeError
+        For anything else.
+    ValueError
+        For an empty picture or an array of another shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> as_image(np.zeros((2, 3))).size, as_image(np.ones((2, 3, 1))).getpixel((0, 0))
+    ((3, 2), (255, 255, 255))
+    """
+    from PIL import Image
+
+    np = sys.modules.get("numpy")  # an array can only exist once numpy is imported
+    if isinstance(image, Image.Image):
+        im = image
+    elif np is not None and isinstance(image, np.ndarray):
+        arr = image
+        if arr.dtype != np.uint8:
+            if np.issubdtype(arr.dtype, np.floating) and arr.size and arr.max() <= 1.0:
+                arr = arr * 255.0
+            arr = np.clip(np.rint(arr), 0, 255).astype(np.uint8)
+        if arr.ndim == 3 and arr.shape[2] == 1:
+            arr = arr[:, :, 0]
+        if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (3, 4)):
+            raise ValueError(f"expected an image array of shape (h, w) or (h, w, 3|4), got {arr.shape}")
+        im = Image.fromarray(arr)
+    elif isinstance(image, (str, os.PathLike, PhotoFile)):
+        im = load(image, max_side=max_side)
+    else:
+        raise TypeError(f"expected a PIL image, a numpy array or a path, not {type(image).__name__}")
+    if im.width < 1 or im.height < 1:
+        raise ValueError("the image is empty")
+    if im.mode != "RGB":
+        im = im.convert("RGB")
     return im
 
 

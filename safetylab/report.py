@@ -3,6 +3,10 @@
 :func:`check` composes the inspections (metadata, place name, and later faces and
 background text) into a :class:`Report`, whose :meth:`Report.to_dict` is the JSON
 object the ``safetylab check --json`` command prints (see DESIGN.md).
+
+What this does not protect against: the report lists what the file and the
+picture give away that the code can find; skylines, landmarks, uniforms and
+reflections need a human eye (:data:`NOT_CHECKED`).
 """
 
 from __future__ import annotations
@@ -15,7 +19,13 @@ from typing import Any
 from .errors import SafetyLabError
 from .metadata import Metadata
 
-__all__ = ["Report", "Risk", "check", "risks_for", "error_report"]
+__all__ = ["Report", "Risk", "check", "risks_for", "error_report", "rows", "NOT_CHECKED", "NOTHING_FOUND"]
+
+#: What the report does not look for, said wherever a report is shown.
+NOT_CHECKED = ("Not checked here: skylines, landmarks, uniforms and reflections; writing too "
+               "small or blurred to read; faces too small or turned away to find.")
+#: What a report with no risks says.
+NOTHING_FOUND = "No hidden details found in this file."
 
 _LEVELS = ("high", "medium", "low")
 
@@ -229,6 +239,54 @@ def check(path: str | os.PathLike, *, place: bool = True, faces: bool = True,
                   blocks=list(md.blocks), faces=found, texts=words,
                   risks=risks_for(md, name, found, words),
                   details=details, metadata=md)
+
+
+def rows(rep: Report) -> list[tuple[str, str]]:
+    """The report as ``(what, what the file says)`` rows: one wording for the command and the lessons.
+
+    Examples
+    --------
+    >>> rep = Report(file="a.jpg", format="JPEG", width=4, height=3, taken_at="2024-06-01T14:03:22",
+    ...              gps={"lat": 48.8583701, "lon": 2.2944813, "usable": True, "place": "Paris"})
+    >>> dict(rows(rep))["Where it was taken"], dict(rows(rep))["Faces in the picture"]
+    ('48.85837, 2.29448 (near Paris)', 'not checked')
+    """
+    g, cam, th = rep.gps, rep.camera or {}, rep.thumbnail
+    if g and g.get("usable"):
+        where = f"{g['lat']:.5f}, {g['lon']:.5f}"
+        if g.get("place"):
+            where += f" (near {g['place']})"
+        gps = where
+    elif g:
+        gps = "a GPS section, but no position in it"
+    else:
+        gps = "none"
+    serials = "; ".join(f"{k.replace('_', ' ')}: {cam[k]}" for k in ("serial", "lens_serial", "internal_serial")
+                        if cam.get(k)) or "none"
+    owners = rep.details.get("owners") or {}
+    thumb = "none"
+    if th:
+        thumb = f"{th['width']} x {th['height']}" if th.get("width") else "present"
+        if th.get("differs"):
+            thumb += " — shows something DIFFERENT from the picture"
+    return [
+        ("File", f"{rep.file} ({rep.format}, {rep.width} x {rep.height} pixels)"),
+        ("Where it was taken", gps),
+        ("When it was taken", rep.taken_at or "not recorded"),
+        ("Camera or phone", " ".join(v for v in (cam.get("make"), cam.get("model")) if v) or "not recorded"),
+        ("Software", cam.get("software") or "not recorded"),
+        ("Serial numbers", serials),
+        ("Names of people", "; ".join(f"{v} ({k})" for k, v in owners.items())
+         or ", ".join(rep.details.get("people") or []) or "none"),
+        ("Place names written in the file", ", ".join(dict.fromkeys((rep.details.get("place_text") or {}).values()))
+         or "none"),
+        ("Faces in the picture", "not checked" if rep.faces is None else (
+            f"{len(rep.faces)} found" if rep.faces else "none found")),
+        ("Writing in the picture", "not checked" if rep.texts is None else (
+            "; ".join(t["text"] for t in rep.texts[:6]) or "none found")),
+        ("Embedded thumbnail", thumb),
+        ("Metadata blocks", ", ".join(rep.blocks) or "none"),
+    ]
 
 
 def error_report(path: str | os.PathLike, err: SafetyLabError) -> Report:

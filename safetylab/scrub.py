@@ -30,7 +30,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .errors import OutputError
+from ._files import write_new
 from .formats import handler_for
 from .images import PhotoFile, read_file, sniff
 from .metadata import Metadata, read_photo
@@ -90,25 +90,6 @@ def _target(src: Path, out_dir: Path, ext: str, data: bytes, neutral_name: bool)
     return out_dir / f"{stem}{ext}"
 
 
-def _write_new(target: Path, data: bytes, protect: Path) -> Path:
-    """Write ``data`` to a file that did not exist before (adding -2, -3... if needed)."""
-    stem, ext = target.stem, target.suffix
-    for n in range(1, 1000):
-        cand = target if n == 1 else target.with_name(f"{stem}-{n}{ext}")
-        if cand.resolve() == protect.resolve():
-            continue
-        try:
-            fd = os.open(cand, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:
-            continue
-        except OSError as e:
-            raise OutputError(f"Could not write to {cand.parent} ({e.strerror or e}).") from None
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        return cand
-    raise OutputError(f"Could not find a free file name for {target.name} in {target.parent}.")
-
-
 def scrub(path: str | os.PathLike, out_dir: str | os.PathLike | None = None, *,
           keep_icc: bool = True, neutral_name: bool = False) -> ScrubResult:
     """Write a cleaned copy of ``path`` to a new file and check it.
@@ -136,12 +117,8 @@ def scrub(path: str | os.PathLike, out_dir: str | os.PathLike | None = None, *,
     data, method, out_fmt, kept, before = scrub_bytes(photo, keep_icc=keep_icc)
     src = Path(path)
     folder = Path(out_dir) if out_dir is not None else src.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError(f"Could not create the folder {folder} ({e.strerror or e}).") from None
-    target = _write_new(_target(src, folder, handler_for(photo.format).extension, data, neutral_name),
-                        data, src)
+    target = write_new(_target(src, folder, handler_for(photo.format).extension, data, neutral_name),
+                       data, protect=src)
     after = read_photo(PhotoFile(target, data, sniff(data[:64])), compare_thumbnail=False)
     remaining = after.leaks()
     removed = [k for k in before.leaks() if k not in remaining]

@@ -30,6 +30,9 @@ remember that cleaning the file does not hide what the picture shows). See
 
 Trainers can copy the JSON file, edit it, and load their copy with
 ``sharing_paths(path)``; it is checked the same way as the shipped one.
+
+What this does not protect against: apps change what they keep, and a photo sent
+the "safe" way can still be screenshotted by the person who gets it.
 """
 
 from __future__ import annotations

@@ -92,7 +92,7 @@ def test_check_finds_faces_and_redact_hides_them(safetylab_cmd, testdata, tmp_pa
     assert proc.returncode == 0, proc.stderr
     after = json.loads(run(safetylab_cmd, "check", "--json", out).stdout)
     assert after["faces"] == [] and after["risks"] == []
-    again = run(safetylab_cmd, "redact", src, "-o", out)  # never overwrites
-    assert again.returncode == 1 and len(again.stderr.strip().splitlines()) == 1
+    again = run(safetylab_cmd, "redact", src, "-o", out)  # never overwrites: a new name instead
+    assert again.returncode == 0 and "hidden-2.png" in again.stdout
     assert run(safetylab_cmd, "redact", src, "-o", out, "--mode", "smudge").returncode == 2
     assert run(safetylab_cmd, "redact", src, "-o", out, "--region", "1,2").returncode == 2

@@ -95,7 +95,7 @@ def test_edits_that_do_not_erase():
 def test_link_check_with_a_face_links_by_face_too():
     from safetylab import samples
 
-    pic = perm._picture(samples.sample_path("sent_in_chat_same_photo.jpg"), 640)
+    pic = perm.on_screen(samples.sample_path("sent_in_chat_same_photo.jpg"), 640)
     try:
         check = perm.link_check(pic, perm.second_phone_capture(pic, seed=1))
     except Exception as e:  # pragma: no cover - the face model is a dependency

@@ -254,13 +254,12 @@ def test_redact_file_never_overwrites(models, tmp_path):
         redact.redact_file(src, tmp_path / "sub" / ".." / "p.jpg", faces=[])
     taken = tmp_path / "taken.png"
     taken.write_bytes(b"mine")
-    with pytest.raises(OutputError, match="already exists"):
-        redact.redact_file(src, taken, faces=[])
-    assert taken.read_bytes() == b"mine"
+    res = redact.redact_file(src, taken, faces=[])  # a taken name gets -2 (safetylab._files policy)
+    assert taken.read_bytes() == b"mine" and res.output == str(tmp_path / "taken-2.png")
     with pytest.raises(OutputError, match=r"\.png or \.jpg"):
         redact.redact_file(src, tmp_path / "p.webp", faces=[])
     assert hashlib.sha256(src.read_bytes()).hexdigest() == digest
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.jpg", "taken.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.jpg", "taken-2.png", "taken.png"]
 
 
 def test_redact_file_refuses_what_is_not_a_photo(tmp_path):

@@ -18,6 +18,22 @@ def test_report_html_escapes_and_labels(tmp_path):
     assert "HIGH" in out and "<caption" in out and 'scope="row"' in out
 
 
+def test_the_command_and_the_lesson_show_the_same_rows(tmp_path):
+    """One wording (report.rows): the terminal report and lesson 03's table agree, value for value."""
+    import html
+
+    from safetylab.cli import format_report
+
+    rep = report.check(make_photo(tmp_path / "p.jpg", crop=True), faces=False, texts=False)
+    text, page = format_report(rep), file_says.report_html(rep)
+    rows = report.rows(rep)
+    assert dict(rows)["Where it was taken"].startswith("48.85837, 2.29448")
+    for label, value in rows:
+        assert f"{label}" in text and value in text
+        assert html.escape(label) in page and html.escape(value) in page
+    assert report.NOT_CHECKED in text and html.escape(report.NOT_CHECKED) in page
+
+
 def test_inspector_upload_check_clean_forget(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     data = make_photo(tmp_path / "IMG_20240601_140322.jpg", crop=True).read_bytes()

@@ -5,6 +5,9 @@ thumbnail items the file carries. Box sizes are checked against their parent,
 nesting is shallow and counts are capped, so a hostile file ends the walk.
 This is the one place where safetylab reads the boxes of a HEIF-family file;
 the handler in :mod:`safetylab.formats.heif` works on what it returns.
+
+What this does not protect against: boxes and item types not listed here are
+walked past, not read.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ handler in :mod:`safetylab.formats.jpeg` works on the segments it returns.
 Nothing here decodes pixels. Splitting is bounded by the data itself (every step
 moves forward), so a malformed file ends the walk instead of looping, and a
 truncated one is reported as such rather than raising from deep inside.
+
+What this does not protect against: nothing here judges what a segment holds;
+that is the handler's and the block readers' work.
 """
 
 from __future__ import annotations

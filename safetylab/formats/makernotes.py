@@ -3,6 +3,9 @@
 Maker notes have no common format; these are the layouts of the makers whose
 notes commonly hold a body or internal serial number. Anything unrecognised is
 simply skipped (the report still says that maker notes are present).
+
+What this does not protect against: makers not listed here keep their serial
+numbers unread (the notes are still reported, and removed by cleaning).
 """
 
 from __future__ import annotations

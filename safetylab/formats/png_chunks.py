@@ -1,4 +1,8 @@
-"""PNG at the level of its chunks: list them, read text chunks safely, rebuild."""
+"""PNG at the level of its chunks: list them, read text chunks safely, rebuild.
+
+What this does not protect against: nothing here judges what a chunk holds;
+that is :mod:`safetylab.formats.png`'s work.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""WebP (RIFF) at the level of its chunks: list them and rebuild."""
+"""WebP (RIFF) at the level of its chunks: list them and rebuild.
+
+What this does not protect against: nothing here judges what a chunk holds;
+that is :mod:`safetylab.formats.webp`'s work.
+"""
 
 from __future__ import annotations
 

@@ -8,6 +8,9 @@ are decoded on demand. Every offset is checked against the buffer, every
 directory is visited at most once (IFD cycles end the walk), and the number of
 directories and entries is capped, so hostile files cannot make it loop, recurse
 without end or allocate without bound.
+
+What this does not protect against: tags are kept as raw bytes and only the
+ones named in :data:`TAGS` get a name; judging them is the block readers' work.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from safetylab.course import lessons_dir
+
 from .conftest import RENDER_TIMEOUT_MS, SCREENSHOTS, Server
 
 try:  # without Playwright the ``browser`` fixture skips (or, under CI, fails) every test first
@@ -290,7 +292,7 @@ def use_file_says(ctx: Context) -> None:
     made = sorted(set(copies_dir.glob("*")) - before)
     assert len(made) == 1, f"one new clean copy expected in {copies_dir}, found {made}"
     assert made[0].read_bytes() != photo.read_bytes()
-    assert not (Path(__file__).resolve().parents[2] / "notebooks" / "clean_copies").exists()
+    assert not (lessons_dir() / "clean_copies").exists()
     download = inspector.locator("a[download]")
     expect(download).to_have_text(made[0].name)
     response = page.request.get(download.evaluate("a => a.href"))

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
-from test_metadata import make_photo
+from conftest import make_photo, run
 
 KEYS = {"file", "format", "width", "height", "gps", "taken_at", "camera", "owner", "thumbnail",
         "blocks", "faces", "texts", "risks", "error"}
-
-
-def run(cmd, *args, timeout=60):
-    return subprocess.run(cmd + list(map(str, args)), capture_output=True, text=True, timeout=timeout)
 
 
 def test_check_json_one_photo_is_an_object(safetylab_cmd, tmp_path):

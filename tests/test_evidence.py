@@ -7,7 +7,6 @@ a temporary folder: the repository is never written to.
 from __future__ import annotations
 
 import csv
-import doctest
 import hashlib
 import json
 import os
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require
+from conftest import require, run
 from safetylab import evidence as ev
 from safetylab import metadata, samples
 
@@ -633,17 +632,9 @@ def test_steps_are_the_five_in_order():
     assert "tell someone" in titles[4].lower()
 
 
-def test_doctests():
-    assert doctest.testmod(ev, optionflags=doctest.ELLIPSIS).failed == 0
-
-
 # --------------------------------------------------------------------------- #
 # The command line
 # --------------------------------------------------------------------------- #
-
-def run(cmd, *args, timeout=120):
-    return subprocess.run(cmd + list(map(str, args)), capture_output=True, text=True, timeout=timeout)
-
 
 def test_cli_makes_a_kit(safetylab_cmd, shots, tmp_path):
     notes = tmp_path / "notes.json"

@@ -21,12 +21,7 @@ from safetylab.formats import jpeg_segments, png_chunks, riff_chunks
 from safetylab.images import PhotoFile, read_file, sniff
 from safetylab.metadata import read_photo
 
-
-@pytest.fixture(scope="module", autouse=True)
-def _heif_opener():
-    import pillow_heif  # a core dependency: never skipped
-
-    pillow_heif.register_heif_opener()
+pytestmark = pytest.mark.usefixtures("heif_opener")
 
 
 def _dirty_tiff(folder: Path) -> Path:

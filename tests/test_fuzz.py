@@ -19,7 +19,7 @@ from safetylab.scrub import scrub_bytes
 def _sample_jpeg() -> bytes:
     import tempfile
 
-    from test_metadata import make_photo
+    from conftest import make_photo
 
     with tempfile.TemporaryDirectory() as d:
         return make_photo(Path(d) / "p.jpg").read_bytes()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 from datetime import date
 from html.parser import HTMLParser
@@ -11,6 +10,7 @@ from importlib import resources as pkg_resources
 import jsonschema
 import pytest
 
+from conftest import write_json
 from safetylab import help as hp
 
 SHIPPED = json.loads(pkg_resources.files("safetylab").joinpath("data", "help_resources.json")
@@ -23,12 +23,6 @@ def entry(**kw):
             "last_checked": "2026-09-01"}
     base.update(kw)
     return {k: v for k, v in base.items() if v is not ...}
-
-
-def write(tmp_path, data, name="ours.json"):
-    p = tmp_path / name
-    p.write_text(json.dumps(data), encoding="utf-8")
-    return p
 
 
 # --------------------------------------------------------------------------- #
@@ -109,17 +103,13 @@ def test_resources_is_a_new_list_each_time():
     assert hp.resources()
 
 
-def test_doctests():
-    assert doctest.testmod(hp).failed == 0
-
-
 # --------------------------------------------------------------------------- #
 # A trainer's own entries
 # --------------------------------------------------------------------------- #
 
 def test_extra_entries_are_added_and_can_replace_shipped_ones(tmp_path):
     fixed = entry(region="United Kingdom", name="Childline", phone="0800 1111 (free)")
-    p = write(tmp_path, {"resources": [entry(), fixed]})
+    p = write_json(tmp_path, {"resources": [entry(), fixed]}, "ours.json")
     rows = hp.resources(extra=p)
     assert len(rows) == len(hp.resources()) + 1
     assert hp.regions(extra=p)[-1] == "Our school"
@@ -132,8 +122,8 @@ def test_extra_entries_are_added_and_can_replace_shipped_ones(tmp_path):
 
 
 def test_several_extra_files_merge_in_order(tmp_path):
-    a = write(tmp_path, {"resources": [entry(phone="1")]}, "a.json")
-    b = write(tmp_path, {"resources": [entry(phone="2")]}, "b.json")
+    a = write_json(tmp_path, {"resources": [entry(phone="1")]}, "a.json")
+    b = write_json(tmp_path, {"resources": [entry(phone="2")]}, "b.json")
     assert hp.resources("Our school", extra=[a, b])[0].phone == "2"
 
 
@@ -155,7 +145,7 @@ def test_several_extra_files_merge_in_order(tmp_path):
     ([entry()], None),
 ])
 def test_a_broken_extra_file_names_the_file_and_field(tmp_path, data, field):
-    p = write(tmp_path, data, "trainer_list.json")
+    p = write_json(tmp_path, data, "trainer_list.json")
     with pytest.raises(hp.HelpDataError) as err:
         hp.resources(extra=p)
     msg = str(err.value)
@@ -220,7 +210,8 @@ def test_help_html_for_all_regions():
 
 
 def test_help_html_is_plain_accessible_text(tmp_path):
-    p = write(tmp_path, {"resources": [entry(name="<b>Ours</b> & co", url="https://example.org/?a=1&b=2")]})
+    p = write_json(tmp_path, {"resources": [entry(name="<b>Ours</b> & co", url="https://example.org/?a=1&b=2")]},
+                   "ours.json")
     raw = hp.help_html("Our school", extra=p)
     assert "&lt;b&gt;Ours&lt;/b&gt; &amp; co" in raw and "<b>Ours" not in raw
     page = _parse(raw)

@@ -6,7 +6,6 @@ reads back as), never hashes: a new Pillow or libjpeg may change bytes, not fact
 
 from __future__ import annotations
 
-import doctest
 import io
 import json
 import shutil
@@ -25,15 +24,11 @@ from safetylab import samples
 from safetylab.formats import jpeg_segments as _jpeg
 from safetylab.errors import OutputError
 
+pytestmark = pytest.mark.usefixtures("heif_opener")
+
 LESSON = samples.LESSON_FILE_SAYS
 LESSON_SAMPLES = [s for s in samples.SAMPLES.values() if s.lesson == LESSON]
 NAMES = [s.name for s in LESSON_SAMPLES]
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _heif_opener():
-    import pillow_heif  # a core dependency: never skipped
-    pillow_heif.register_heif_opener()
 
 
 @pytest.fixture(scope="session")
@@ -144,11 +139,6 @@ def test_sample_path_by_name_and_key(tmp_path):
     assert samples.sample_path(f"{LESSON}/rotated.jpg", tmp_path) == tmp_path / LESSON / "rotated.jpg"
     with pytest.raises(KeyError):
         samples.sample_path("no_such_file.jpg")
-
-
-def test_doctests():
-    result = doctest.testmod(samples, verbose=False)
-    assert result.failed == 0
 
 
 # --------------------------------------------------------------------------- #

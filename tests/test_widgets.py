@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import make_photo, upload_file
 from safetylab import report
-from test_metadata import make_photo
 
 pytest.importorskip("ipywidgets", reason="the lab extra (ipywidgets) is not installed")
 from safetylab.widgets import file_says  # noqa: E402
@@ -38,10 +38,7 @@ def test_inspector_upload_check_clean_forget(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     data = make_photo(tmp_path / "IMG_20240601_140322.jpg", crop=True).read_bytes()
     insp = file_says.FileInspector(out_dir=tmp_path / "copies")
-    # what the browser sends when a learner picks a file
-    insp.upload.set_state({"value": [{"name": "IMG_20240601_140322.jpg", "type": "image/jpeg",
-                                      "size": len(data), "content": memoryview(data),
-                                      "last_modified": 1717243402000}]})
+    upload_file(insp.upload, "IMG_20240601_140322.jpg", data)
     assert insp.upload.value == ()  # the bytes do not stay in the widget
     assert insp.report is not None and insp.report.gps["usable"]
     assert "DIFFERENT" in insp.report_view.value

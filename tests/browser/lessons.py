@@ -115,7 +115,7 @@ def learners_photo(path: Path) -> tuple[Path, bytes]:
     import numpy as np
     from PIL import Image
 
-    from test_metadata import make_photo
+    from conftest import make_photo
 
     make_photo(path)
     noise = np.random.default_rng(zlib.crc32(str(path).encode())).integers(0, 255, (240, 320, 3), dtype=np.uint8)

@@ -189,10 +189,10 @@ def test_a_missing_lessons_folder_is_one_plain_line(tmp_path, capsys):
 # --------------------------------------------------------------------------- #
 
 @pytest.fixture(scope="module")
-def own_server(tmp_path_factory):
+def own_server(tmp_path_factory, network_guard):
     """A server of its own (the lifecycle test stops it)."""
     _require_app()
-    srv = Server(tmp_path_factory.mktemp("learner-mode-http")).start()
+    srv = Server(tmp_path_factory.mktemp("learner-mode-http"), network_guard).start()
     yield srv
     srv.stop()
 

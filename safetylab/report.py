@@ -158,14 +158,22 @@ def _full_size(md: Metadata, shown, box) -> list[int]:
     return [round(x * fx), round(y * fy), round(w * fx), round(h * fy)]
 
 
+def _optional(md: Metadata, not_checked: str, inspect, shown) -> list | None:
+    """``inspect(shown)``, or None with a note in ``md.problems`` when it cannot run
+    (e.g. its model is not installed)."""
+    try:
+        return inspect(shown)
+    except SafetyLabError as e:
+        md.problems.append(f"{not_checked}: {e}")
+        return None
+
+
 def _faces(md: Metadata, shown) -> list[dict[str, Any]] | None:
     """Faces found in the (reduced, upright) picture, boxed in full-size displayed pixels."""
     from .faces import detect
 
-    try:
-        found = detect(shown)
-    except SafetyLabError as e:  # e.g. the face model is not installed
-        md.problems.append(f"faces were not checked: {e}")
+    found = _optional(md, "faces were not checked", detect, shown)
+    if found is None:
         return None
     return [{"box": _full_size(md, shown, f.box), "score": round(f.score, 3)} for f in found]
 
@@ -174,10 +182,8 @@ def _texts(md: Metadata, shown) -> list[dict[str, Any]] | None:
     """Lines of text read in the (reduced, upright) picture, boxed in full-size displayed pixels."""
     from .clues import read_text
 
-    try:
-        hits = read_text(shown)
-    except SafetyLabError as e:  # e.g. the text reader is not installed
-        md.problems.append(f"background text was not checked: {e}")
+    hits = _optional(md, "background text was not checked", read_text, shown)
+    if hits is None:
         return None
     return [{"text": h.text, "box": _full_size(md, shown, h.box), "score": round(float(h.score), 3),
              "mirrored": bool(h.mirrored)} for h in hits]

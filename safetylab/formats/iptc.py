@@ -130,12 +130,7 @@ def apply(md: Metadata, data: bytes) -> None:
     md.add_block("IPTC")
     for k, v in fields.items():
         md.iptc.setdefault(k, []).extend(v)
-    for key, label in _OWNER:
-        if fields.get(key) and label not in md.owners:
-            md.owners[label] = "; ".join(fields[key])
-    for key, label in _PLACE:
-        if fields.get(key) and label not in md.place_text:
-            md.place_text[label] = fields[key][0]
+    md.add_named(fields, _OWNER, _PLACE)
     if not md.taken_at and fields.get("DateCreated"):
         d = fields["DateCreated"][0]
         tm = (fields.get("TimeCreated") or [""])[0]

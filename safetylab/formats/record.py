@@ -114,6 +114,19 @@ class Metadata:
         if name not in self.blocks:
             self.blocks.append(name)
 
+    def add_named(self, fields: dict[str, list[str]], owners, places) -> None:
+        """Owners and place names a block's ``fields`` hold; the first block to name one wins.
+
+        ``owners`` and ``places`` are ``(field, label)`` pairs: the field's values are
+        recorded under the label in :attr:`owners` (joined) and :attr:`place_text` (the first).
+        """
+        for key, label in owners:
+            if fields.get(key) and label not in self.owners:
+                self.owners[label] = "; ".join(fields[key])
+        for key, label in places:
+            if fields.get(key) and label not in self.place_text:
+                self.place_text[label] = fields[key][0]
+
     def leaks(self) -> list[str]:
         """Names of the privacy-relevant facts present (empty for a clean file)."""
         found = []

@@ -172,12 +172,7 @@ def apply(md: Metadata, data: bytes) -> None:
         return
     for k, v in props.items():
         md.xmp.setdefault(k, []).extend(x for x in v if x not in md.xmp.get(k, []))
-    for key, label in _OWNER:
-        if props.get(key) and label not in md.owners:
-            md.owners[label] = "; ".join(props[key])
-    for key, label in _PLACE:
-        if props.get(key) and label not in md.place_text:
-            md.place_text[label] = props[key][0]
+    md.add_named(props, _OWNER, _PLACE)
     for p in person_names(props):
         if p not in md.people:
             md.people.append(p)

@@ -22,25 +22,30 @@ __all__ = ["LESSON", "samples", "sample_file"]
 LESSON = "02_your_background_gives_away_the_place"
 
 
-class _PNGMaker:
-    """``make(path)``: writes scene ``name`` as a PNG (a named callable, for provenance)."""
+class _SceneFile:
+    """``make(path)``: writes one file of scene ``name``; named ``<what>[<name>]`` for provenance."""
+
+    what = ""
 
     def __init__(self, name: str):
         self.name = name
         self.__module__ = scenes.__name__
-        self.__qualname__ = f"render[{name!r}]"
+        self.__qualname__ = f"{self.what}[{name!r}]"
+
+
+class _PNGMaker(_SceneFile):
+    """The scene as a PNG."""
+
+    what = "render"
 
     def __call__(self, path: Path) -> None:
         scenes.render(self.name).save(path, format="PNG", optimize=True)
 
 
-class _JSONMaker:
-    """``make(path)``: writes the annotation of scene ``name``, validated."""
+class _JSONMaker(_SceneFile):
+    """The scene's annotation, validated."""
 
-    def __init__(self, name: str):
-        self.name = name
-        self.__module__ = scenes.__name__
-        self.__qualname__ = f"annotation[{name!r}]"
+    what = "annotation"
 
     def __call__(self, path: Path) -> None:
         with open(path, "wb") as f:

@@ -300,7 +300,7 @@ def make_landmark_gps(path: Path) -> None:
     """A tower on the Champ de Mars with full camera EXIF, GPS and a matching thumbnail."""
     img = draw.render(_scene_champ_de_mars, 1600, 1200, seed=301)
     exif = writers.exif_block(when=_LANDMARK_WHEN, landmark=LANDMARKS["Eiffel Tower"], owner="Alex Example",
-                 size=img.size, thumbnail=writers.jpeg_thumbnail(img, (160, 120)), **_PW)
+                              size=img.size, thumbnail=writers.jpeg_thumbnail(img, (160, 120)), **_PW)
     writers.save_jpeg(img, path, exif=exif)
 
 
@@ -315,18 +315,14 @@ def make_cropped_thumbnail(path: Path) -> None:
     x0, y0, x1, y1 = _DOOR_CROP
     crop = wide.crop((int(x0 * 2400), int(y0 * 1800), int(x1 * 2400), int(y1 * 1800)))
     exif = writers.exif_block(when=_CROPPED_WHEN, landmark=LANDMARKS["Statue of Liberty"], owner="Sam Placeholder",
-                 size=crop.size, thumbnail=writers.jpeg_thumbnail(wide, (320, 240)),
-                 **{**_PW, "software": "QuickCrop Photo Editor 2.4"})
+                              size=crop.size, thumbnail=writers.jpeg_thumbnail(wide, (320, 240)),
+                              **{**_PW, "software": "QuickCrop Photo Editor 2.4"})
     writers.save_jpeg(crop, path, exif=exif)
 
 
 def _xmp_cafe(lm: Landmark, width: int, height: int) -> bytes:
     when = _CAFE_WHEN.isoformat()
-    xmp = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
-<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="safetylab samples">
- <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-  <rdf:Description rdf:about=""
-    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    return writers.xmp_packet(f"""    xmlns:dc="http://purl.org/dc/elements/1.1/"
     xmlns:xmp="http://ns.adobe.com/xap/1.0/"
     xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/"
     xmlns:Iptc4xmpCore="http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/"
@@ -369,12 +365,7 @@ def _xmp_cafe(lm: Landmark, width: int, height: int) -> bytes:
       </rdf:li>
      </rdf:Bag>
     </mwg-rs:RegionList>
-   </mwg-rs:Regions>
-  </rdf:Description>
- </rdf:RDF>
-</x:xmpmeta>
-<?xpacket end="w"?>"""
-    return xmp.encode("utf-8")
+   </mwg-rs:Regions>""")
 
 
 @builder
@@ -413,7 +404,7 @@ def make_screenshot_text(path: Path) -> None:
     info.add_itxt("Description", "Harbour walk – Sydney Opera House, Saturday afternoon", lang="en", tkey="Description")
     info.add(b"tIME", writers.png_time(_SCREENSHOT_WHEN))
     exif = writers.exif_block(when=_SCREENSHOT_WHEN, landmark=LANDMARKS["Sydney Opera House"],
-                 software="PW-OS 5.2.1", size=img.size, orientation=None)
+                              software="PW-OS 5.2.1", size=img.size, orientation=None)
     img.save(path, "PNG", pnginfo=info, exif=exif)
 
 
@@ -424,7 +415,7 @@ def make_phone_photo(path: Path) -> None:
 
     img = draw.render(_scene_corcovado_bench, 1280, 960, seed=305, grain=0.6)  # HEVC spends bits on grain
     exif = writers.exif_block(when=_HEIC_WHEN, landmark=LANDMARKS["Christ the Redeemer"], size=img.size,
-                 **{**_PW, "serial": None, "lens_serial": None})
+                              **{**_PW, "serial": None, "lens_serial": None})
     heif = pillow_heif.from_pillow(img)
     buf = io.BytesIO()
     heif.save(buf, format="HEIF", quality=70, exif=exif, save_nclx_profile=False)
@@ -437,16 +428,12 @@ def make_rotated(path: Path) -> None:
     upright = draw.render(_scene_harbour, 1200, 1600, seed=306)
     stored = upright.transpose(Image.Transpose.ROTATE_90)  # 6 = rotate 90 degrees clockwise to show
     exif = writers.exif_block(when=_ROTATED_WHEN, landmark=LANDMARKS["Sydney Opera House"], size=stored.size,
-                 orientation=6, **_PW)
+                              orientation=6, **_PW)
     writers.save_jpeg(stored, path, exif=exif)
 
 
 def _xmp_simple(creator: str, lm: Landmark, when: datetime) -> bytes:
-    xmp = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
-<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="safetylab samples">
- <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-  <rdf:Description rdf:about=""
-    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    return writers.xmp_packet(f"""    xmlns:dc="http://purl.org/dc/elements/1.1/"
     xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/"
     xmlns:exif="http://ns.adobe.com/exif/1.0/"
    photoshop:City="{lm.city}"
@@ -458,12 +445,7 @@ def _xmp_simple(creator: str, lm: Landmark, when: datetime) -> bytes:
     <rdf:Seq>
      <rdf:li>{creator}</rdf:li>
     </rdf:Seq>
-   </dc:creator>
-  </rdf:Description>
- </rdf:RDF>
-</x:xmpmeta>
-<?xpacket end="w"?>"""
-    return xmp.encode("utf-8")
+   </dc:creator>""")
 
 
 @builder
@@ -472,7 +454,7 @@ def make_webp_with_exif(path: Path) -> None:
     img = draw.render(_scene_liberty, 1600, 1200, seed=307)
     lm = LANDMARKS["Statue of Liberty"]
     exif = writers.exif_block(when=_WEBP_WHEN, landmark=lm, owner="Casey Testcase", size=img.size,
-                 **{**_PW, "serial": None, "lens_serial": None, "software": "Pixelwave Share 1.0"})
+                              **{**_PW, "serial": None, "lens_serial": None, "software": "Pixelwave Share 1.0"})
     img.save(path, "WEBP", quality=82, method=4, exif=exif, xmp=_xmp_simple("Casey Testcase", lm, _WEBP_WHEN))
 
 

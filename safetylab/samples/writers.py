@@ -24,8 +24,8 @@ from PIL import Image
 from ..formats import exif, jpeg_segments
 from .registry import Landmark
 
-__all__ = ["rational", "dms", "xmp_coord", "exif_block", "jpeg_thumbnail", "save_jpeg", "png_time",
-           "tz"]
+__all__ = ["rational", "dms", "xmp_coord", "xmp_packet", "exif_block", "jpeg_thumbnail", "save_jpeg",
+           "png_time", "tz"]
 
 
 def rational(value: Fraction) -> tuple[int, int]:
@@ -52,6 +52,26 @@ def xmp_coord(deg: float, pos: str, neg: str) -> str:
     minutes = ((value - d) * 60).normalize()
     text = format(minutes, "f")
     return f"{d},{text}{ref}"
+
+
+_XMP_HEAD = ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+             '<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="safetylab samples">\n'
+             ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+             '  <rdf:Description rdf:about=""\n')
+_XMP_TAIL = '\n  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="w"?>'
+
+
+def xmp_packet(description: str) -> bytes:
+    """A whole XMP packet (UTF-8) around ``description``: the namespaces, attributes and
+    children of its one ``rdf:Description``.
+
+    Examples
+    --------
+    >>> from safetylab.formats import xmp
+    >>> xmp.parse(xmp_packet('    xmlns:dc="http://purl.org/dc/elements/1.1/"\n   dc:format="image/png">'))
+    {'dc:format': ['image/png']}
+    """
+    return (_XMP_HEAD + description + _XMP_TAIL).encode("utf-8")
 
 
 def exif_block(*, when: datetime, landmark: Landmark | None = None, make: str | None = None,

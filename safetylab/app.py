@@ -310,6 +310,8 @@ def voila_argv(folder: str | os.PathLike, port: int | None = None, open_browser:
         "--VoilaConfiguration.show_tracebacks=False",   # a learner sees no traceback
         "--VoilaConfiguration.allow_template_override=NO",  # ?template=... cannot bring a CDN back
         "--VoilaConfiguration.classic_tree=False",
+        # the page template leaves trainer cells out (lesson_sources.learner_cells)
+        "--VoilaExporter.filters=learner_cells=safetylab.lesson_sources.learner_cells",
         # What a lesson links to is served under /voila/files/ (a lesson's relative link is
         # redirected there): the clean copies, policies and evidence kits learners make.
         # Never the notebooks or any code.

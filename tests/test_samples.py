@@ -179,6 +179,14 @@ def test_check_passes_on_a_fresh_generation(built):
     assert samples.check(built) == []
 
 
+def test_the_committed_sample_images_match_the_code(built):
+    """What ``safetylab samples --check`` verifies: the repository's files are what the code makes."""
+    made = sorted(p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file())
+    committed = samples.DEFAULT_DEST
+    assert made and all((committed / rel).is_file() for rel in made)
+    assert samples.check() == []
+
+
 def _png_with_one_pixel_changed(data: bytes) -> bytes:
     """The same PNG, all chunks kept byte for byte, one sample byte of the pixels changed."""
     chunks = list(_png_chunks(data))

@@ -68,8 +68,8 @@ def xmp_packet(description: str) -> bytes:
     Examples
     --------
     >>> from safetylab.formats import xmp
-    >>> xmp.parse(xmp_packet('    xmlns:dc="http://purl.org/dc/elements/1.1/"\n   dc:format="image/png">'))
-    {'dc:format': ['image/png']}
+    >>> xmp.parse(xmp_packet('    xmlns:dc="http://purl.org/dc/elements/1.1/" dc:format="image/png">'))["dc:format"]
+    ['image/png']
     """
     return (_XMP_HEAD + description + _XMP_TAIL).encode("utf-8")
 

@@ -26,8 +26,13 @@ def test_check_and_scrub_never_touch_the_network(tmp_path, network_guard):
     assert network_guard.attempts(since=mark) == [] and "NETWORK ATTEMPT" not in proc.stderr
 
 
-def test_the_guard_refuses_and_records(network_guard):
-    """The guard itself: a connection attempt is refused, and the test can see it."""
+def test_the_guard_refuses_and_records(tmp_path):
+    """The guard itself: a connection attempt is refused, and the test can see it.
+
+    A guard of its own: this attempt is on purpose, the session's guard must stay clean."""
+    from netguard import NetGuard
+
+    network_guard = NetGuard(tmp_path / "guard")
     mark = network_guard.mark()
     code = ("import socket\ntry:\n    socket.create_connection(('192.0.2.1', 80), timeout=1)\n"
             "except OSError as e:\n    print('refused', e)\n")

@@ -83,8 +83,8 @@ def test_an_edit_saved_in_jupyterlab_updates_both_files(tmp_path):
         cells[1]["metadata"]["tags"] = [TRAINER_TAG]
         await manager.save(model, "02_your_background_gives_away_the_place.ipynb")
 
-    # in a thread of its own: another test's tool (Playwright's sync API) may keep an event
-    # loop running in this thread for the whole session
+    # in a thread of its own: Playwright's sync API (the browser tests) may keep an event loop
+    # running in this thread for the whole session
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(1) as pool:

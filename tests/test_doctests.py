@@ -10,7 +10,7 @@ import pytest
 MODULES = ["safetylab._jpeg", "safetylab._png", "safetylab._riff", "safetylab._tiff",
            "safetylab._iptc", "safetylab._xmp", "safetylab.images", "safetylab.location",
            "safetylab.sharing", "safetylab.scenarios", "safetylab.policy", "safetylab.evidence",
-           "safetylab.help", "safetylab.app", "safetylab.widgets._style"]
+           "safetylab.help", "safetylab.app", "safetylab.widgets._style", "safetylab._pdq"]
 
 
 @pytest.mark.parametrize("name", MODULES)

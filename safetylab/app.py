@@ -61,8 +61,6 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "data" / "app" / "voila"
 #: Voila's usual port; when it is taken the next free ones are tried.
 DEFAULT_PORT = 8866
 _LESSON_GLOB = "[0-9][0-9]_*.ipynb"
-
-
 @dataclass(frozen=True)
 class Lesson:
     """One lesson notebook, as the index page lists it.
@@ -310,6 +308,8 @@ def voila_argv(folder: str | os.PathLike, port: int | None = None, open_browser:
         "--VoilaConfiguration.show_tracebacks=False",   # a learner sees no traceback
         "--VoilaConfiguration.allow_template_override=NO",  # ?template=... cannot bring a CDN back
         "--VoilaConfiguration.classic_tree=False",
+        # the page template leaves trainer cells out (lesson_sources.learner_cells)
+        "--VoilaExporter.filters=learner_cells=safetylab.lesson_sources.learner_cells",
         # What a lesson links to is served under /voila/files/ (a lesson's relative link is
         # redirected there): the clean copies, policies and evidence kits learners make.
         # Never the notebooks or any code.

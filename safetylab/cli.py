@@ -214,34 +214,10 @@ def _cmd_evidence(args) -> int:
     return 0
 
 
-def _lessons_dir() -> Path:
-    here = Path(__file__).resolve().parent.parent / "notebooks"
-    return here if here.is_dir() else Path.cwd()
-
-
-def _first_lesson(folder: Path) -> Path | None:
-    books = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
-    return books[0] if books else None
-
-
 def _cmd_lab(args) -> int:
-    import shutil
-    import subprocess
+    from .lab import main as lab_main
 
-    folder = _lessons_dir()
-    jupyter = shutil.which("jupyter", path=str(Path(sys.executable).parent)) or shutil.which("jupyter")
-    if jupyter is None:
-        print("safetylab: JupyterLab is not installed; run 'make lab' from the project folder.",
-              file=sys.stderr)
-        return 1
-    cmd = [jupyter, "lab", f"--notebook-dir={folder}"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--allow-root")  # classroom VMs and containers often run as root
-    first = _first_lesson(folder)
-    if first is not None:
-        cmd.append(first.name)
-    cmd += args.extra
-    return subprocess.call(cmd, cwd=folder)
+    return lab_main(args.extra)
 
 
 def _cmd_app(args) -> int:
@@ -307,7 +283,9 @@ def _parser() -> argparse.ArgumentParser:
                             "(safetylab app --help for its options)")
     a.set_defaults(func=_cmd_app)
 
-    lab = sub.add_parser("lab", help="open the lessons in JupyterLab (other options go to JupyterLab)")
+    lab = sub.add_parser("lab", add_help=False,
+                         help="open the lessons in JupyterLab: trainer mode "
+                              "(safetylab lab --help for its options; others go to JupyterLab)")
     lab.set_defaults(func=_cmd_lab)
     return ap
 

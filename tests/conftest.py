@@ -70,3 +70,34 @@ def corpus_files(root: Path, *, include_malformed: bool = False) -> list[Path]:
             continue
         out.append(p)
     return out
+
+
+# --------------------------------------------------------------------------- #
+# Nothing in the test run may rewrite a lesson: a trainer's edit made in JupyterLab
+# must survive `make test` (there is no generator). Every lesson file is hashed when
+# the run starts and checked when it ends; a change fails the run.
+# --------------------------------------------------------------------------- #
+
+def _lesson_hashes() -> dict[str, str]:
+    import hashlib
+
+    folder = ROOT / "notebooks"
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".ipynb_checkpoints" not in p.parts}
+
+
+def pytest_sessionstart(session):
+    session.config._safetylab_lessons = _lesson_hashes()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = getattr(session.config, "_safetylab_lessons", None)
+    if before is None:
+        return
+    after = _lesson_hashes()
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    if changed:
+        session.config.get_terminal_writer().line(
+            "FAILED: the test run changed lesson files (nothing may regenerate or write into the "
+            f"lessons): {', '.join(changed)}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

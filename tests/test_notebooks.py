@@ -65,7 +65,7 @@ def test_runs_top_to_bottom_offline(path, tmp_path):
             if str(o.get("data", {}).get("text/plain", "")).startswith("<Figure size")
             and "image/png" not in o.get("data", {})]
     assert not bare, f"{len(bare)} figure(s) shown as text only"
-    assert not (path.parent / "clean_copies").exists(), "a lesson wrote into the repository"
+    assert not (path.parent / "my-files").exists(), "a lesson wrote into the repository"
 
 
 def test_a_learners_photo_is_not_saved_in_the_notebook(tmp_path):

@@ -182,7 +182,7 @@ def test_own_file_that_is_not_a_photo_is_one_plain_line():
 # --------------------------------------------------------------------------- #
 
 def test_writer_preview_follows_typing_and_escapes(tmp_path):
-    pw = wp.PolicyWriter(folder=tmp_path / "my_policy")
+    pw = wp.PolicyWriter(folder=tmp_path / "my-files/policy")
     assert pw.preview.value.count("Not written yet") == len(policy.POLICY_FIELDS)
     pw.fields["never_in_background"].value = "My <school> badge\nThe view from my window"
     pw.title.value = "Ana's rules"
@@ -190,7 +190,7 @@ def test_writer_preview_follows_typing_and_escapes(tmp_path):
     assert "Ana&#x27;s rules" in pw.preview.value and "<style" not in pw.preview.value
     for name, _heading in policy.POLICY_FIELDS:
         assert pw.fields[name].placeholder == policy.PLACEHOLDERS[name]
-    assert not (tmp_path / "my_policy").exists()  # nothing written before Save
+    assert not (tmp_path / "my-files/policy").exists()  # nothing written before Save
 
 
 def test_writer_starters_and_examples():
@@ -210,18 +210,18 @@ def test_writer_starters_and_examples():
 def test_writer_saves_new_files_in_the_chosen_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     pw = wp.PolicyWriter()
-    assert pw.folder.value == "my_policy"
+    assert pw.folder.value == "my-files/policy"
     pw.fields["saying_no"].value = "I don't send photos."
     pw.save_button.click()
-    first = tmp_path / "my_policy" / "my_photo_policy.html"
+    first = tmp_path / "my-files/policy" / "my_photo_policy.html"
     assert pw.saved is not None and pw.saved.resolve() == first.resolve()
     assert "I don&#x27;t send photos." in first.read_text(encoding="utf-8")
-    assert 'href="my_policy/my_photo_policy.html"' in pw.status.value
+    assert 'href="my-files/policy/my_photo_policy.html"' in pw.status.value
     assert "fill in by hand" in pw.status.value  # some sections were left empty
     pw.fields["saying_no"].value = "No thanks."
     pw.folder.value = str(tmp_path / "elsewhere")
     pw.save_button.click()
-    pw.folder.value = "my_policy"
+    pw.folder.value = "my-files/policy"
     pw.save_button.click()
     assert pw.saved.name == "my_photo_policy-2.html"
     assert "I don&#x27;t send photos." in first.read_text(encoding="utf-8")  # not replaced

@@ -124,7 +124,7 @@ class KitMaker:
     """
 
     def __init__(self, folder: str | os.PathLike | None = None,
-                 out_dir: str | os.PathLike = "my_evidence_kit"):
+                 out_dir: str | os.PathLike = "my-files/evidence-kit"):
         import ipywidgets as w
 
         full = w.Layout(width="100%", max_width="46em")

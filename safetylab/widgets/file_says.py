@@ -158,7 +158,7 @@ class FileInspector:
         Where clean copies are written (created when the first one is made).
     """
 
-    def __init__(self, out_dir: str | os.PathLike = "clean_copies"):
+    def __init__(self, out_dir: str | os.PathLike = "my-files/clean-copies"):
         import ipywidgets as w
 
         self.out_dir = Path(out_dir)

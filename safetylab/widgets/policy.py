@@ -314,7 +314,7 @@ class PolicyWriter:
         Text to start from.
     """
 
-    def __init__(self, folder: str | os.PathLike = "my_policy",
+    def __init__(self, folder: str | os.PathLike = "my-files/policy",
                  policy: _policy.PersonalPolicy | None = None):
         import ipywidgets as w
 
@@ -389,7 +389,7 @@ class PolicyWriter:
 
     def save(self) -> Path | None:
         """Save the policy as a new HTML file in the chosen folder and say where."""
-        folder = self.folder.value.strip() or "my_policy"
+        folder = self.folder.value.strip() or "my-files/policy"
         try:
             self.saved = _policy.save_policy(self.policy, folder)
         except SafetyLabError as e:

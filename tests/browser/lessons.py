@@ -160,9 +160,13 @@ def use_start_here(ctx: Context) -> None:
 
     page = ctx.page
     out = page.locator("#rendered_cells")
-    expect(out).to_contain_text(f"safetylab {safetylab.__version__} is ready. "
-                                "Everything in this course works offline.")
-    expect(out).to_contain_text("with the network off")
+    expect(out).to_contain_text("Everything is ready. This course works without the internet.")
+    expect(out).to_contain_text("Works without the internet")
+    # learner mode: the trainer's cells (how to run cells in JupyterLab) are left out, and
+    # the check shows plain words only, no versions
+    assert "Shift + Enter" not in out.inner_text()
+    assert "For trainers" not in out.inner_text()
+    assert safetylab.__version__ not in out.inner_text()
     table = page.locator("table", has=page.locator("caption", has_text="The lessons, in order"))
     expect(table).to_be_visible()
     # every lesson of the table that is in this copy is marked ready, with a link that works here
@@ -281,7 +285,7 @@ def use_file_says(ctx: Context) -> None:
     assert not files_containing(server.lessons, chunk), "the photo was copied into the lessons folder"
 
     # A clean copy, compared with the original.
-    copies_dir = server.lessons / "clean_copies"
+    copies_dir = server.lessons / "my-files/clean-copies"
     before = set(copies_dir.glob("*"))
     expect(clean_button).to_be_enabled()
     click(clean_button)
@@ -290,7 +294,7 @@ def use_file_says(ctx: Context) -> None:
     made = sorted(set(copies_dir.glob("*")) - before)
     assert len(made) == 1, f"one new clean copy expected in {copies_dir}, found {made}"
     assert made[0].read_bytes() != photo.read_bytes()
-    assert not (Path(__file__).resolve().parents[2] / "notebooks" / "clean_copies").exists()
+    assert not (Path(__file__).resolve().parents[2] / "notebooks" / "my-files/clean-copies").exists()
     download = inspector.locator("a[download]")
     expect(download).to_have_text(made[0].name)
     response = page.request.get(download.evaluate("a => a.href"))

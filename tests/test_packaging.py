@@ -163,6 +163,49 @@ def test_the_wheel_carries_the_models_data_and_licences(safetylab_wheel):
         assert path in names, f"{path} is not in {safetylab_wheel.name}"
 
 
+def _name(requirement: str) -> str:
+    import re
+
+    return re.split(r"[<>=!~;\[ ]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_has_every_dependency_and_pip_opencv_only():
+    """conda / Binder gets the same packages as ``pip install .[lab]``, and OpenCV only from pip."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["lab"]}
+    conda, pip = set(), set()
+    in_pip = False
+    for line in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines():
+        item = line.split("#", 1)[0].rstrip()
+        if item.strip() == "- pip:":
+            in_pip = True
+        elif item.startswith("  - ") and not item.startswith("      "):
+            in_pip = False
+            conda.add(_name(item[4:]))
+        elif in_pip and item.strip().startswith("- "):
+            pip.add(_name(item.strip()[2:]))
+    missing = wanted - conda - pip
+    assert not missing, f"environment.yml lacks {sorted(missing)}"
+    assert not ({"opencv", "py-opencv", "libopencv"} & conda), "OpenCV from conda-forge too: two OpenCVs"
+    assert "opencv-python-headless" in pip and not (pip & (OPENCV - {"opencv-python-headless"}))
+    assert {"-e", "."} & pip, "environment.yml does not install safetylab itself"
+
+
+def test_binder_postbuild_runs_here(tmp_path):
+    """repo2docker runs ``postBuild`` after installing environment.yml; it must pass in a set-up environment."""
+    import os
+    import shutil
+
+    sh = shutil.which("sh")
+    require(sh is not None, "no POSIX shell to run postBuild")
+    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    out = subprocess.run([sh, str(ROOT / "postBuild")], capture_output=True, text=True, env=env,
+                         cwd=tmp_path, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
 def test_this_environment_has_one_opencv():
     """``pip list`` in the set-up environment shows one OpenCV: the headless build."""
     present = sorted({d.metadata["Name"].lower() for d in metadata.distributions()} & OPENCV)

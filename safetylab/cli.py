@@ -193,7 +193,8 @@ def _cmd_samples(args) -> int:
 
 
 def _cmd_evidence(args) -> int:
-    from .evidence import NOT_YOUR_FAULT, STEPS, build_kit, load_notes
+    from .content import steps
+    from .evidence import NOT_YOUR_FAULT, build_kit, load_notes, plan_kit
 
     notes = None
     if args.notes:
@@ -201,15 +202,32 @@ def _cmd_evidence(args) -> int:
         if err:
             print(f"safetylab: {err}", file=sys.stderr)
             return 1
-    kit, err = _safe(build_kit, args.folder, args.out, notes)
+    plan, err = _safe(plan_kit, args.folder)
+    if err:
+        print(f"safetylab: {err}", file=sys.stderr)
+        return 1
+    print(plan.summary())
+    print()
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("safetylab: look at the list above, then run the same command with --yes to copy these "
+                  "files (nothing was copied).", file=sys.stderr)
+            return 2
+        answer = input(f"Copy these {len(plan.files)} files into a new kit? Type yes to go on: ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was copied.")
+            return 1
+    kit, err = _safe(build_kit, args.folder, args.out, notes, plan=plan)
     if err:
         print(f"safetylab: {err}", file=sys.stderr)
         return 1
     print(kit.summary())
     print()
     print("You did the right thing by saving this. What comes next:")
-    for i, step in enumerate(STEPS, start=1):
-        print(f"  {i}. {step.title} {step.why}")
+    for step in steps():
+        print(f"  {step.number}. {step.title}. {step.why}")
+        if step.under_18:
+            print(f"     Under 18: {step.under_18}")
     print(NOT_YOUR_FAULT)
     return 0
 
@@ -276,6 +294,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="the new folder to make the kit in (outside FOLDER)")
     e.add_argument("--notes", metavar="NOTES.json", default=None,
                    help="your notes: usernames, platform, what was demanded, payment requests, dates, text")
+    e.add_argument("--yes", action="store_true",
+                   help="copy without asking (the files are still listed first; leave the image itself out)")
     e.set_defaults(func=_cmd_evidence)
 
     a = sub.add_parser("app", add_help=False,

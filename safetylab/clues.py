@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from . import _datafile
+from ._datafile import DataFileError
 from .errors import SafetyLabError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -52,8 +54,8 @@ CLICK_MARGIN = 8
 MIN_IOU = 0.3
 
 
-class ClueFileError(SafetyLabError):
-    """An annotation file is not valid: the message names the file and the field."""
+class ClueFileError(DataFileError):
+    """An annotation file is not valid: ``FILE: FIELD: PROBLEM`` in one line."""
 
 
 class OCRMissingError(SafetyLabError):
@@ -64,21 +66,29 @@ class OCRMissingError(SafetyLabError):
 # Annotation files
 # --------------------------------------------------------------------------- #
 
-@functools.lru_cache(maxsize=1)
-def _schema_text() -> str:
-    return SCHEMA_PATH.read_text(encoding="utf-8")
+_SCHEMA_FILE = SCHEMA_PATH.name
 
 
 def schema() -> dict[str, Any]:
     """The JSON Schema of an annotation file (a new dict each call)."""
-    return json.loads(_schema_text())
+    return _datafile.schema(_SCHEMA_FILE)
 
 
-def _field(path: Iterable[Any]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(the whole file)"
+def _rules(data: Mapping[str, Any]) -> list[tuple[list[Any], str]]:
+    """What the schema cannot say: ids are unique and every box is inside the picture."""
+    out: list[tuple[list[Any], str]] = []
+    w, h = data["size"]
+    seen: set[str] = set()
+    boxes = [(["person"], data["person"])] if data.get("person") else []
+    for i, clue in enumerate(data["clues"]):
+        if clue["id"] in seen:
+            out.append((["clues", i, "id"], f"repeats the id {clue['id']!r}; give every clue its own id"))
+        seen.add(clue["id"])
+        boxes.append((["clues", i, "box"], clue["box"]))
+    for where, (x, y, bw, bh) in boxes:
+        if x + bw > w or y + bh > h:
+            out.append((where, f"goes outside the {w} x {h} picture"))
+    return out
 
 
 def validate(data: Any, source: str = "annotation") -> dict[str, Any]:
@@ -99,48 +109,14 @@ def validate(data: Any, source: str = "annotation") -> dict[str, Any]:
     Raises
     ------
     ClueFileError
-        Naming ``source`` and the first field that is wrong.
+        ``FILE: FIELD: PROBLEM`` for the first field that is wrong.
     """
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(schema())
-    errors = sorted(validator.iter_errors(data), key=lambda e: (list(e.absolute_path), e.message))
-    if errors:
-        err = errors[0]
-        where = _field(err.absolute_path)
-        if err.validator == "required" and isinstance(err.instance, dict):
-            missing = [k for k in err.validator_value if k not in err.instance]
-            if missing:
-                where = _field([*err.absolute_path, missing[0]])
-        elif err.validator == "additionalProperties" and isinstance(err.instance, dict):
-            extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
-            if extra:
-                where = _field([*err.absolute_path, extra[0]])
-        raise ClueFileError(f"{source}: the field {where} is not valid ({err.message[:120]}).")
-    w, h = data["size"]
-    seen: set[str] = set()
-    boxes = [("person", data["person"])] if data.get("person") else []
-    for i, clue in enumerate(data["clues"]):
-        if clue["id"] in seen:
-            raise ClueFileError(f"{source}: the field clues[{i}].id repeats the id {clue['id']!r}.")
-        seen.add(clue["id"])
-        boxes.append((f"clues[{i}].box", clue["box"]))
-    for where, (x, y, bw, bh) in boxes:
-        if x + bw > w or y + bh > h:
-            raise ClueFileError(f"{source}: the field {where} goes outside the {w} x {h} picture.")
-    return data
+    return _datafile.validate(data, _SCHEMA_FILE, file=source, check=_rules, error=ClueFileError)
 
 
 def load(path: str | os.PathLike) -> dict[str, Any]:
     """Read and validate an annotation file; errors name the file and the field."""
-    p = Path(path)
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ClueFileError(f"{p.name}: the annotation file cannot be read ({exc.strerror}).") from None
-    except ValueError as exc:
-        raise ClueFileError(f"{p.name}: the file is not valid JSON ({exc}).") from None
-    return validate(data, p.name)
+    return _datafile.load(path, _SCHEMA_FILE, check=_rules, error=ClueFileError, what="an annotation file")
 
 
 def dump(data: Mapping[str, Any]) -> bytes:

@@ -1,8 +1,17 @@
 """The local evidence kit: a hashed, timestamped copy of what you saved, and a report.
 
 If someone is using an image against you, saving the evidence is step 3 of five
-(see :data:`STEPS`). :func:`build_kit` takes the folder where you put your
-screenshots and exports and makes a *new* folder, the bundle::
+(:func:`safetylab.content.steps`). Put the screenshots of the messages, the
+threats and demands, and the profile in one folder, and **leave the image
+itself out**: nobody helping needs a copy of it, and for someone under 18 any
+copy is illegal to keep in many places (an under-18 makes the kit with a
+trusted adult; telling that adult, and reporting, can come first).
+
+:func:`plan_kit` is the look-before-you-copy step: it lists every file the kit
+would copy, with its name and type, flags any that look like a photo rather
+than a screenshot, and copies nothing. :func:`build_kit` takes the folder (and,
+to be sure nothing changed since you looked, the plan you confirmed) and makes
+a *new* folder, the bundle::
 
     BUNDLE/
       files/...        an exact copy of every file, same names and sub-folders
@@ -67,6 +76,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from . import _datafile
+from ._datafile import DataFileError
 from .errors import SafetyLabError
 
 __all__ = [
@@ -78,9 +89,10 @@ __all__ = [
     "Skipped",
     "TimelineEntry",
     "Kit",
-    "Step",
-    "STEPS",
+    "KitPlan",
+    "PlannedFile",
     "NOT_YOUR_FAULT",
+    "LEAVE_OUT",
     "CALM_HEADER",
     "FILES_DIR",
     "MANIFEST",
@@ -89,6 +101,7 @@ __all__ = [
     "NOTES",
     "REPORT",
     "build_kit",
+    "plan_kit",
     "verify_kit",
     "load_notes",
     "notes_from_form",
@@ -112,52 +125,24 @@ NOT_YOUR_FAULT = ("This is not your fault, and you are not in trouble. The blame
                   "person making the threat, and this is more recoverable than it feels.")
 
 
-@dataclass(frozen=True)
-class Step:
-    """One step of the sequence that helps when an image is used against you."""
-
-    title: str
-    why: str
-
-
-#: The five steps, in order (taught in lesson 6 and printed by ``safetylab evidence``).
-STEPS: tuple[Step, ...] = (
-    Step("Stop paying and stop complying.",
-         "Paying or sending more does not end it: it shows the threats work, and more demands follow."),
-    Step("Send nothing more.",
-         "No new photos, no money, no more details about you: each one is something else "
-         "to use against you."),
-    Step("Save the evidence.",
-         "Screenshot the threats, the username and profile, the messages and any payment requests, "
-         "and keep them together for whoever helps you."),
-    Step("Block, then report.",
-         "Cut off contact, then report the account to the platform: most treat threats to share "
-         "intimate images as a serious violation and can act."),
-    Step("Tell someone you trust and get help.",
-         "Say it out loud to someone you trust, or to a support service that handles exactly this. "
-         "Breaking the silence takes away the pressure the threat relies on."),
-)
+#: What goes in the folder, and what stays out (shown before anything is copied).
+LEAVE_OUT = ("Put in screenshots of the messages, the threats and demands, their profile and username, "
+             "and any payment requests. Leave the image itself out: nobody helping you needs a copy "
+             "of it. If you are under 18, make the kit with a trusted adult, and never copy, save or "
+             "send the image itself.")
 
 
 class EvidenceError(SafetyLabError):
     """The kit could not be made or checked: one plain line saying why."""
 
 
-class NotesError(EvidenceError):
+class NotesError(EvidenceError, DataFileError):
     """A notes file is missing, is not JSON, or has a field of the wrong kind.
 
-    Attributes
-    ----------
-    file : str
-        The notes file's name.
-    field : str or None
-        The field that is wrong (``"payments[0].amount"``), when there is one.
+    ``str(err)`` is one line, ``FILE: FIELD: PROBLEM``; ``err.file`` is the
+    notes file's name and ``err.field`` the field that is wrong
+    (``"payments[0].amount"``; ``""`` for the whole file).
     """
-
-    def __init__(self, message: str, *, file: str = "", field: str | None = None):
-        super().__init__(message)
-        self.file = file
-        self.field = field
 
 
 # --------------------------------------------------------------------------- #
@@ -253,73 +238,21 @@ class Notes:
         Raises
         ------
         NotesError
-            Naming ``source`` and the field that is wrong.
+            ``SOURCE: FIELD: PROBLEM``, naming ``source`` and the field that is wrong.
 
         Examples
         --------
         >>> Notes.from_dict({"usernames": "Sky_22", "payments": [{"amount": 200}]}).payments
         (Payment(amount='200', method='', account=''),)
         """
-        import jsonschema
-
-        validator = jsonschema.Draft202012Validator(_NOTES_SCHEMA)
-        errors = sorted(validator.iter_errors(data), key=lambda e: (list(e.absolute_path), e.message))
-        if errors:
-            err = jsonschema.exceptions.best_match(errors)
-            where, problem = _describe(err)
-            raise NotesError(f"The notes in {source} are not valid: {problem}", file=source, field=where)
+        _datafile.validate(data, _NOTES_SCHEMA, file=source, error=NotesError)
         return cls(usernames=data.get("usernames"), platform=data.get("platform", ""),
                    demanded=data.get("demanded", ""),
                    payments=[Payment(**p) for p in data.get("payments", [])],
                    dates=data.get("dates"), text=data.get("text", ""))
 
 
-_TEXT_OR_LIST = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
-_NOTES_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "usernames": _TEXT_OR_LIST,
-        "platform": {"type": "string"},
-        "demanded": {"type": "string"},
-        "payments": {"type": "array", "items": {
-            "type": "object", "additionalProperties": False,
-            "properties": {"amount": {"type": ["string", "number"]},
-                           "method": {"type": "string"}, "account": {"type": "string"}}}},
-        "dates": _TEXT_OR_LIST,
-        "text": {"type": "string"},
-    },
-}
-
-
-def _path_text(parts: Iterable[Any]) -> str:
-    out = ""
-    for p in parts:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out
-
-
-def _describe(err) -> tuple[str | None, str]:
-    """``(field, plain problem)`` for a jsonschema error."""
-    where = _path_text(err.absolute_path) or None
-    if err.validator == "additionalProperties":
-        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
-        name = _path_text([*err.absolute_path, extra[0]]) if extra else where
-        return name, f"the field '{name}' is not one it knows (a typo?)."
-    if err.validator == "required":
-        missing = [k for k in err.validator_value if k not in err.instance]
-        name = _path_text([*err.absolute_path, missing[0]]) if missing else where
-        return name, f"the field '{name}' is missing."
-    kinds = {"string": "text", "number": "a number", "array": "a list", "object": "an object",
-             "integer": "a whole number", "null": "null", "boolean": "true or false"}
-    if err.validator in ("type", "anyOf"):
-        if where is None:
-            return None, "it must be a JSON object with fields such as 'usernames' and 'platform'."
-        if err.validator == "anyOf":
-            return where, f"the field '{where}' must be text or a list of texts."
-        wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
-        return where, f"the field '{where}' must be {' or '.join(kinds.get(w, w) for w in wanted)}."
-    return where, f"the field '{where or 'notes'}' is wrong ({err.message})."
+_NOTES_SCHEMA = "notes.schema.json"
 
 
 def load_notes(path: str | os.PathLike) -> Notes:
@@ -328,22 +261,10 @@ def load_notes(path: str | os.PathLike) -> Notes:
     Raises
     ------
     NotesError
-        One plain line naming the file (and the field, when one is wrong).
+        One plain line, ``FILE: FIELD: PROBLEM``.
     """
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise NotesError(f"There is no notes file called {p.name!r} here.", file=p.name) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise NotesError(f"The notes file {p.name} could not be read "
-                         f"({getattr(e, 'strerror', None) or type(e).__name__}).", file=p.name) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise NotesError(f"The notes file {p.name} is not valid JSON (line {e.lineno}, column {e.colno}).",
-                         file=p.name) from None
-    return Notes.from_dict(data, source=p.name)
+    data = _datafile.load(path, _NOTES_SCHEMA, error=NotesError, what="a notes file")
+    return Notes.from_dict(data, source=Path(path).name)
 
 
 def _split(text: str | Iterable[str] | None) -> list[str]:
@@ -703,6 +624,147 @@ def _copy_one(rel: str, src: Path, dest: Path) -> KitFile:
         format=fmt, capture_time=taken, capture_source=source)
 
 
+_VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm", ".avi", ".3gp", ".mkv")
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    """One file the kit would copy, as shown before anything is copied.
+
+    Attributes
+    ----------
+    path : str
+        Its path relative to the folder, ``/``-separated.
+    size : int
+        Size in bytes.
+    kind : str
+        What it is, in words: ``"PNG image"``, ``"text file"``, ``"video file"``, ``"other file"``.
+    warning : str or None
+        Why to look at this one before copying: a photo taken with a camera
+        (not a screenshot), or a video.
+    """
+
+    path: str
+    size: int
+    kind: str
+    warning: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "size": self.size, "kind": self.kind, "warning": self.warning}
+
+
+@dataclass(frozen=True)
+class KitPlan:
+    """What :func:`build_kit` would copy: look at it, then confirm by passing it to :func:`build_kit`."""
+
+    source: str
+    files: tuple[PlannedFile, ...]
+    skipped: tuple[Skipped, ...] = ()
+
+    @property
+    def warnings(self) -> tuple[PlannedFile, ...]:
+        """The files worth a second look before copying."""
+        return tuple(f for f in self.files if f.warning)
+
+    def summary(self) -> str:
+        """The plan in plain lines: what to leave out, then every file with its type."""
+        n = len(self.files)
+        lines = [LEAVE_OUT, f"The kit would copy {n} file{'s' if n != 1 else ''} from {self.source}:"]
+        for f in self.files:
+            lines.append(f"  {f.path} ({f.kind}, {f.size:,} bytes)"
+                         + (f"  <- check: {f.warning}" if f.warning else ""))
+        for sk in self.skipped:
+            lines.append(f"  not copied: {sk.path} ({sk.reason})")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "leave_out": LEAVE_OUT, "files": [f.to_dict() for f in self.files],
+                "skipped": [s.to_dict() for s in self.skipped]}
+
+
+def _describe_file(path: Path) -> tuple[str, str | None]:
+    """``(kind, warning)`` for one file, from its bytes (never its name alone)."""
+    if path.suffix.lower() in _VIDEO_SUFFIXES:
+        return "video file", ("a video: check it is not the video itself. Screenshots of the messages "
+                              "are enough.")
+    from .images import sniff
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return "file that could not be read", None
+    try:
+        fmt = sniff(head[:64], path.suffix)
+    except Exception:
+        try:
+            head.decode("utf-8")
+            return "text file", None
+        except UnicodeDecodeError:
+            return "other file", None
+    kind = f"{fmt} image"
+    try:
+        from .metadata import read
+
+        cam = read(path, compare_thumbnail=False).camera
+    except Exception:
+        return kind, None
+    if cam.make or cam.model:
+        made = " ".join(x for x in (cam.make, cam.model) if x)
+        return kind, (f"a photo taken with a camera ({made}), not a screenshot: check it is not the "
+                      "image itself before you copy it.")
+    return kind, None
+
+
+def plan_kit(folder: str | os.PathLike) -> KitPlan:
+    """Every file :func:`build_kit` would copy from ``folder``, with its name and type; nothing is copied.
+
+    Show it (:meth:`KitPlan.summary`), let the person check that the image
+    itself is not among the files, then pass the plan to :func:`build_kit`,
+    which refuses to copy if the folder changed since.
+
+    Raises
+    ------
+    EvidenceError
+        When the folder is missing, is a file, or has nothing to copy.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = pathlib.Path(tmp, "note.txt").write_text("Pay or else")
+    ...     plan = plan_kit(tmp)
+    ...     [(f.path, f.kind, f.warning) for f in plan.files]
+    [('note.txt', 'text file', None)]
+    """
+    root = _source_folder(folder)
+    found, skipped = _collect(root)
+    if not found:
+        raise EvidenceError(f"The folder {root.name} has no files to copy "
+                            "(hidden files are skipped): put your screenshots in it first.")
+    files = []
+    for rel, p in found:
+        try:
+            size = p.stat().st_size
+        except OSError:
+            size = 0
+        kind, warning = _describe_file(p)
+        files.append(PlannedFile(rel, size, kind, warning))
+    return KitPlan(root.name, tuple(files), tuple(skipped))
+
+
+def _source_folder(folder: str | os.PathLike) -> Path:
+    if not str(folder).strip():
+        raise EvidenceError("No folder was given: say which folder holds your screenshots.")
+    src = Path(folder)
+    if not src.exists():
+        raise EvidenceError(f"There is no folder called {src.name or str(src)!r} here.")
+    if not src.is_dir():
+        raise EvidenceError(f"{src.name} is a file, not a folder: point at the folder that holds "
+                            "your screenshots.")
+    return src.resolve()
+
+
 def _created_text(created: datetime | str | None) -> str:
     if created is None:
         return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
@@ -772,10 +834,31 @@ def _existing_created(bundle: Path) -> str | None:
     return None
 
 
+def _check_plan(plan: KitPlan, root: Path, found: list[tuple[str, Path]]) -> None:
+    """Refuse to copy anything but the files that were shown and confirmed."""
+    now = []
+    for rel, p in found:
+        try:
+            now.append((rel, p.stat().st_size))
+        except OSError:
+            now.append((rel, -1))
+    shown = [(f.path, f.size) for f in plan.files]
+    if plan.source != root.name or now != shown:
+        added = sorted({r for r, _ in now} - {r for r, _ in shown})
+        what = f" (new: {', '.join(added[:3])}{' ...' if len(added) > 3 else ''})" if added else ""
+        raise EvidenceError(f"The folder {root.name} changed since its list of files was shown{what}: "
+                            "look at the list again before making the kit (nothing was copied).")
+
+
 def build_kit(folder: str | os.PathLike, out_dir: str | os.PathLike,
               notes: Notes | Mapping[str, Any] | str | os.PathLike | None = None, *,
-              created: datetime | str | None = None) -> Kit:
+              created: datetime | str | None = None, plan: KitPlan | None = None) -> Kit:
     """Copy a folder of screenshots and exports into a new evidence kit.
+
+    Look first: :func:`plan_kit` lists every file with its name and type, so
+    the person can check that the image itself is not among them (see
+    :data:`LEAVE_OUT`). Passing that ``plan`` back here makes the copy refuse
+    to go ahead if the folder changed since it was shown.
 
     Parameters
     ----------
@@ -793,6 +876,9 @@ def build_kit(folder: str | os.PathLike, out_dir: str | os.PathLike,
         When the kit was made, written into ``manifest.json`` and ``report.html``
         only. Default: now (UTC, to the second), or the existing kit's time when
         ``out_dir`` already holds this kit.
+    plan : KitPlan, optional
+        The list of files that was shown and confirmed (:func:`plan_kit`);
+        when given, the folder must still hold exactly those files.
 
     Returns
     -------
@@ -819,13 +905,7 @@ def build_kit(folder: str | os.PathLike, out_dir: str | os.PathLike,
         raise EvidenceError("No folder was given: say which folder holds your screenshots.")
     if not str(out_dir).strip():
         raise EvidenceError("No folder was given for the kit: choose a name for a new folder.")
-    src = Path(folder)
-    if not src.exists():
-        raise EvidenceError(f"There is no folder called {src.name or str(src)!r} here.")
-    if not src.is_dir():
-        raise EvidenceError(f"{src.name} is a file, not a folder: point at the folder that holds "
-                            "your screenshots.")
-    root = src.resolve()
+    root = _source_folder(folder)
     out = Path(out_dir)
     out_abs = out.resolve()
     if _inside(root, out_abs):
@@ -855,6 +935,8 @@ def build_kit(folder: str | os.PathLike, out_dir: str | os.PathLike,
     if not found:
         raise EvidenceError(f"The folder {root.name} has no files to copy "
                             "(hidden files are skipped): put your screenshots in it first.")
+    if plan is not None:
+        _check_plan(plan, root, found)
     from . import __version__
 
     try:
@@ -1149,9 +1231,14 @@ def report_html(kit: Kit) -> str:
         "made, nor who is behind an account.</li>"
         "<li>It does not remove any image from anywhere and does not contact anyone: reporting is "
         "still a separate step.</li></ul></section>")
-    steps = "".join(f"<li><strong>{_e(s.title)}</strong> {_e(s.why)}</li>" for s in STEPS)
+    from .content import steps as _steps
+    from .help import crisis_html
+
+    items = "".join(f"<li><strong>{_e(s.title)}.</strong> {_e(s.why)}"
+                    + (f" <em><strong>Under 18:</strong> {_e(s.under_18)}</em>" if s.under_18 else "") + "</li>"
+                    for s in _steps())
     nxt = ('<section aria-labelledby="next-h"><h2 id="next-h">For the person who made this kit: '
-           f"what comes next</h2><ol>{steps}</ol><p>{_e(NOT_YOUR_FAULT)}</p></section>")
+           f"what comes next</h2><ol>{items}</ol><p>{_e(NOT_YOUR_FAULT)}</p>{crisis_html()}</section>")
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

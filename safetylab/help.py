@@ -4,17 +4,26 @@ The list is data, not code: ``safetylab/data/help_resources.json``, grouped by
 region ("International", "United States", "United Kingdom", ...). Every entry
 says what the service does in one plain sentence, who it is for (ages), and how
 to reach it — a web address and/or a phone number, kept as *text*: nothing is
-ever fetched, opened or dialled by safetylab. Each entry has a ``last_checked``
-date.
+ever fetched, opened or dialled by safetylab — its opening hours, and what kind
+of help it gives (``kinds``: crisis, support, report, removal). Every entry
+names the public page that states its details (``source``), the date they were
+last compared with it (``last_checked``) and how (``checked``), including what
+could not be confirmed.
+
+Every region lists at least one crisis line: :func:`crisis_html` shows them all
+under one plain sentence ("If you are thinking about hurting yourself...") at
+the start of the course, at the opening of lesson 6 and in the threat scenario.
 
 Services and numbers change. The list always travels with its caveat
 (:func:`caveat`): check before relying on it.
 
 Trainers can add their own entries — a local helpline, the school's safeguarding
 lead — in a JSON file with the same layout (only ``"resources"`` is required),
-passed as ``extra``. An extra entry with the same region and name as a shipped
-one replaces it (to correct a number without editing the package). Every file is
-checked against :data:`SCHEMA` with ``jsonschema``; a mistake is reported in one
+passed as ``extra`` (a file, or a folder holding ``help_resources.json``; a
+course pack's folder is added by itself). An extra entry with the same region
+and name as a shipped one replaces it (to correct a number without editing the
+package). Every file is checked against ``help_resources.schema.json`` by the
+one data-file loader (:mod:`safetylab._datafile`); a mistake is reported in one
 line naming the file and the field.
 
 What this does *not* do: it does not tell you which service fits your case, and
@@ -27,80 +36,47 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 import os
 from dataclasses import dataclass
-from importlib import resources as _pkg_resources
-from pathlib import Path
-from typing import Any, Iterable
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
 
+from . import _datafile
+from ._datafile import DataFileError
 from .errors import SafetyLabError
 
-__all__ = ["Resource", "HelpError", "HelpDataError", "SCHEMA", "INTERNATIONAL", "resources",
-           "regions", "caveat", "help_html", "load_file"]
+__all__ = ["Resource", "HelpError", "HelpDataError", "INTERNATIONAL", "KINDS", "schema", "resources",
+           "regions", "caveat", "crisis_line", "crisis_lines", "crisis_html", "help_html", "load_file"]
 
 _DATA_FILE = "help_resources.json"
+_SCHEMA_FILE = "help_resources.schema.json"
 
 #: The region shown with every other region.
 INTERNATIONAL = "International"
 
-_TEXT = {"type": "string", "pattern": r"\S"}
+#: The kinds of help an entry can give, in the order they are described.
+KINDS = ("crisis", "support", "report", "removal")
 
-#: The JSON schema of a help list file (the shipped one and a trainer's own).
-SCHEMA: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "type": "object",
-    "required": ["resources"],
-    "additionalProperties": False,
-    "properties": {
-        "_about": {"type": "string"},
-        "caveat": _TEXT,
-        "resources": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "required": ["region", "name", "does", "who", "last_checked"],
-                "additionalProperties": False,
-                "properties": {
-                    "region": _TEXT,
-                    "name": _TEXT,
-                    "does": _TEXT,
-                    "who": _TEXT,
-                    "url": {"type": ["string", "null"], "pattern": r"^https?://\S+$"},
-                    "phone": {"type": ["string", "null"], "pattern": r"\S"},
-                    "last_checked": {"type": "string", "format": "date",
-                                     "pattern": r"^\d{4}-\d{2}-\d{2}$"},
-                },
-                "anyOf": [
-                    {"required": ["url"], "properties": {"url": {"type": "string"}}},
-                    {"required": ["phone"], "properties": {"phone": {"type": "string"}}},
-                ],
-            },
-        },
-    },
-}
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of a help list file (the shipped one and a trainer's own), as a new dict."""
+    return _datafile.schema(_SCHEMA_FILE)
 
 
 class HelpError(SafetyLabError):
     """A help list question that cannot be answered (an unknown region, say)."""
 
 
-class HelpDataError(HelpError):
-    """A help list file is missing, not JSON, or has a wrong field.
+class HelpDataError(HelpError, DataFileError):
+    """A help list file is missing, not JSON, or has a wrong field: ``FILE: FIELD: PROBLEM``.
 
     Attributes
     ----------
     file : str
         The file's name.
-    field : str or None
-        The field that is wrong, e.g. ``"resources[2].phone"``.
+    field : str
+        The field that is wrong, e.g. ``"resources[2].phone"`` (``""`` for the whole file).
     """
-
-    def __init__(self, message: str, *, file: str = "", field: str | None = None):
-        super().__init__(message)
-        self.file = file
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -118,8 +94,17 @@ class Resource:
     url, phone : str or None
         How to reach it, as text (at least one is given).
     last_checked : str
-        ``YYYY-MM-DD``.
+        ``YYYY-MM-DD``: when its details were last compared with ``source``.
     source : str
+        The public page that states its details.
+    checked : str
+        How it was checked, and what could not be confirmed.
+    hours : str or None
+        When it can be reached.
+    kinds : tuple of str
+        What kind of help it gives (see :data:`KINDS`); ``"crisis"`` marks a
+        crisis line (someone to talk to right now, including about self-harm).
+    file : str
         The file it came from.
     """
 
@@ -130,88 +115,47 @@ class Resource:
     url: str | None
     phone: str | None
     last_checked: str
-    source: str = _DATA_FILE
+    source: str = ""
+    checked: str = ""
+    hours: str | None = None
+    kinds: tuple[str, ...] = ("support",)
+    file: str = _DATA_FILE
+
+    @property
+    def is_crisis_line(self) -> bool:
+        return "crisis" in self.kinds
+
+    @property
+    def reach(self) -> str:
+        """How to reach it, in one line: the phone (with hours), else the web address."""
+        phone = f"{self.phone} ({self.hours})" if self.phone and self.hours else self.phone
+        return phone or self.url or ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"region": self.region, "name": self.name, "does": self.does, "who": self.who,
-                "url": self.url, "phone": self.phone, "last_checked": self.last_checked}
+                "url": self.url, "phone": self.phone, "hours": self.hours, "kinds": list(self.kinds),
+                "source": self.source, "last_checked": self.last_checked, "checked": self.checked}
 
 
-def _field(parts: Iterable[Any]) -> str:
-    out = ""
-    for p in parts:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out
+def _rows(data: Mapping[str, Any], file: str) -> tuple[Resource, ...]:
+    return tuple(Resource(region=row["region"].strip(), name=row["name"].strip(), does=row["does"].strip(),
+                          who=row["who"].strip(), url=row.get("url") or None,
+                          phone=(row.get("phone") or "").strip() or None, last_checked=row["last_checked"],
+                          source=row["source"].strip(), checked=row["checked"].strip(),
+                          hours=(row.get("hours") or "").strip() or None,
+                          kinds=tuple(row.get("kinds", ("support",))), file=row.get("_file", file))
+                 for row in data["resources"])
 
 
-def _problem(err) -> tuple[str | None, str]:
-    """``(field, plain problem)`` for one jsonschema error."""
-    where = _field(err.absolute_path) or None
-    inst = err.instance
-    if err.validator == "required":
-        missing = [k for k in err.validator_value if not isinstance(inst, dict) or k not in inst]
-        name = _field([*err.absolute_path, missing[0]])
-        return name, f"the field '{name}' is missing."
-    if err.validator == "additionalProperties":
-        extra = sorted(set(inst) - set(err.schema.get("properties", {})))
-        name = _field([*err.absolute_path, extra[0]])
-        return name, f"the field '{name}' is not one it knows (a typo?)."
-    if err.validator == "anyOf":
-        name = _field([*err.absolute_path, "url"])
-        phone = _field([*err.absolute_path, "phone"])
-        return name, f"{where} needs the field '{name}' or '{phone}' (or both), as text."
-    if err.validator == "minItems":
-        return where, f"the field '{where}' must list at least one service."
-    if err.validator == "format" or (err.validator == "pattern" and where and where.endswith("last_checked")):
-        return where, f"the field '{where}' must be a real date written YYYY-MM-DD."
-    if err.validator == "pattern":
-        if where and where.endswith(".url"):
-            return where, f"the field '{where}' must be a web address starting with https:// or http://."
-        return where, f"the field '{where}' must not be empty."
-    if err.validator == "type":
-        kinds = {"string": "text", "null": "null", "array": "a list", "object": "an object"}
-        wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
-        if where is None:
-            return None, "it must be a JSON object with a 'resources' list."
-        return where, f"the field '{where}' must be {' or '.join(kinds.get(w, w) for w in wanted)}."
-    return where, f"the field '{where}' is wrong ({err.message})."
-
-
-def _parse(text: str, name: str) -> tuple[str | None, tuple[Resource, ...]]:
-    import jsonschema
-
-    def bad(problem: str, field: str | None = None) -> HelpDataError:
-        return HelpDataError(f"The help list {name} is not valid: {problem}", file=name, field=field)
-
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise bad(f"it is not valid JSON (line {e.lineno}, column {e.colno}).") from None
-    validator = jsonschema.Draft202012Validator(
-        SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
-    errors = sorted(validator.iter_errors(data),
-                    key=lambda e: ([str(p) for p in e.absolute_path], e.validator != "required"))
-    # "needs a url or a phone" only when nothing more precise is wrong in that entry
-    errors = [e for e in errors if e.validator != "anyOf" or not any(
-        o is not e and list(o.absolute_path)[:len(e.absolute_path)] == list(e.absolute_path)
-        for o in errors)] or errors
-    if errors:
-        field, problem = _problem(errors[0])
-        raise bad(problem, field)
+def _check(data: Mapping[str, Any]) -> list[tuple[list[Any], str]]:
+    """Each service once per region (a second one would silently replace the first)."""
     seen: set[tuple[str, str]] = set()
-    out = []
     for i, row in enumerate(data["resources"]):
         key = (row["region"].strip(), row["name"].strip())
         if key in seen:
-            raise bad(f"the field 'resources[{i}].name' repeats '{key[1]}' in '{key[0]}'; "
-                      "list each service once per region.", f"resources[{i}].name")
+            return [(["resources", i, "name"], f"repeats '{key[1]}' in '{key[0]}'; list each service once per region")]
         seen.add(key)
-        out.append(Resource(region=key[0], name=key[1], does=row["does"].strip(),
-                            who=row["who"].strip(), url=(row.get("url") or None),
-                            phone=(row.get("phone") or "").strip() or None,
-                            last_checked=row["last_checked"], source=name))
-    cav = data.get("caveat")
-    return (cav.strip() if cav else None), tuple(out)
+    return []
 
 
 def load_file(path: str | os.PathLike) -> tuple[Resource, ...]:
@@ -220,52 +164,44 @@ def load_file(path: str | os.PathLike) -> tuple[Resource, ...]:
     Raises
     ------
     HelpDataError
-        Naming the file and the field.
+        ``FILE: FIELD: PROBLEM``, naming the file and the field.
     """
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise HelpDataError(f"There is no help list file called {p.name!r} here.", file=p.name) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise HelpDataError(f"The help list {p.name} could not be read ({type(e).__name__}).",
-                            file=p.name) from None
-    return _parse(text, p.name)[1]
+    data = _datafile.load(path, _SCHEMA_FILE, check=_check, error=HelpDataError, what="a help list file")
+    return _rows(data, os.path.basename(os.fspath(path)))
 
 
 @functools.cache
-def _shipped() -> tuple[str, tuple[Resource, ...]]:
-    try:
-        text = _pkg_resources.files("safetylab").joinpath("data", _DATA_FILE).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise HelpDataError(f"The help list {_DATA_FILE} that comes with safetylab could not be read "
-                            f"({type(e).__name__}); try reinstalling safetylab.", file=_DATA_FILE) from None
-    cav, rows = _parse(text, _DATA_FILE)
-    if not cav:
-        raise HelpDataError(f"The help list {_DATA_FILE} is not valid: the field 'caveat' is missing.",
-                            file=_DATA_FILE, field="caveat")
-    return cav, rows
+def _shipped() -> Mapping[str, Any]:
+    data = _datafile.load_shipped(_DATA_FILE, _SCHEMA_FILE, check=_check, error=HelpDataError)
+    for name in ("caveat", "crisis_line"):
+        if not data.get(name):
+            raise HelpDataError("is missing (the shipped help list needs it)", file=_DATA_FILE, field=name)
+    return MappingProxyType(data)
 
 
-def _extras(extra) -> list[str | os.PathLike]:
-    if extra is None:
-        return []
-    if isinstance(extra, (str, os.PathLike)):
-        return [extra]
-    return list(extra)
+def _extras(extra) -> list:
+    files = _datafile.extra_files(_DATA_FILE, extra)
+    return [(p.name, _datafile.load(p, _SCHEMA_FILE, check=_check, error=HelpDataError,
+                                    what="a help list file")) for p in files]
 
 
-def caveat() -> str:
+def _merged(extra) -> dict[str, Any]:
+    return _datafile.merge(dict(_shipped()), _extras(extra), list_field="resources", key=("region", "name"))
+
+
+def caveat(extra=None) -> str:
     """The line to show with the list, every time ("check before relying on it...")."""
-    return _shipped()[0]
+    return _merged(extra)["caveat"]
+
+
+def crisis_line(extra=None) -> str:
+    """The sentence shown above the crisis lines ("If you are thinking about hurting yourself...")."""
+    return _merged(extra)["crisis_line"]
 
 
 def _all(extra) -> list[Resource]:
-    merged: dict[tuple[str, str], Resource] = {(r.region, r.name): r for r in _shipped()[1]}
-    for path in _extras(extra):
-        for r in load_file(path):
-            merged[(r.region, r.name)] = r  # replaces a shipped entry, or is added at the end
-    return list(merged.values())
+    """Shipped entries with a trainer's laid over them (same region and name: replaced in place)."""
+    return list(_rows(_merged(extra), _DATA_FILE))
 
 
 def regions(extra: str | os.PathLike | Iterable[str | os.PathLike] | None = None) -> list[str]:
@@ -326,14 +262,62 @@ def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
+def crisis_lines(region: str | None = None,
+                 extra: str | os.PathLike | Iterable[str | os.PathLike] | None = None) -> dict[str, list[Resource]]:
+    """The crisis lines by region, in list order: every region, or one region and the international ones.
+
+    A region with no crisis line of its own (a trainer's "Our school", say)
+    is left out; the international lines are there for everyone.
+
+    Examples
+    --------
+    >>> lines = crisis_lines()
+    >>> [r.name for r in lines["United Kingdom"]][:1]
+    ['Childline']
+    >>> set(crisis_lines("Canada")) == {"Canada", "International"}
+    True
+    """
+    rows = _all(extra)
+    known = list(dict.fromkeys(r.region for r in rows))
+    shown = known if region is None else [_match_region(region, known)]
+    if region is not None and shown[0] != INTERNATIONAL and INTERNATIONAL in known:
+        shown.append(INTERNATIONAL)
+    out: dict[str, list[Resource]] = {}
+    for reg in shown:
+        lines = [r for r in rows if r.region == reg and r.is_crisis_line]
+        if lines:
+            out[reg] = lines
+    return out
+
+
+def crisis_html(region: str | None = None,
+                extra: str | os.PathLike | Iterable[str | os.PathLike] | None = None) -> str:
+    """The crisis sentence and every region's crisis lines, as a short accessible block.
+
+    Shown at the start of lesson 00, at the opening of lesson 06 and in the
+    threat scenario. Numbers are plain text: nothing is dialled or fetched.
+    """
+    items = "".join(
+        f"<li><strong>{_e(reg)}:</strong> "
+        + "; ".join(f"{_e(r.name)}: <strong>{_e(r.reach)}</strong>" for r in lines) + "</li>"
+        for reg, lines in crisis_lines(region, extra).items())
+    return ('<div class="safetylab-crisis" role="note" aria-label="Crisis lines" '
+            'style="border-left:6px solid #0072B2;padding:.3em .9em;margin:.6em 0;color:#111;background:#EEF6FC">'
+            f"<p style=\"margin:.3em 0\"><strong>{_e(crisis_line(extra))}</strong></p>"
+            f'<ul style="margin:.2em 0 .4em">{items}</ul>'
+            f"<p style=\"margin:.2em 0\"><small>{_e(caveat(extra))}</small></p></div>")
+
+
 def _table(region: str, rows: list[Resource]) -> str:
     body = "".join(
         f'<tr><th scope="row" style="text-align:left">{_e(r.name)}</th>'
         f'<td style="text-align:left">{_e(r.does)}</td><td style="text-align:left">{_e(r.who)}</td>'
         f'<td style="text-align:left">'
         + "<br>".join(x for x in (f"Web: <code>{_e(r.url)}</code>" if r.url else "",
-                                  f"Phone: <strong>{_e(r.phone)}</strong>" if r.phone else "") if x)
-        + f'</td><td style="text-align:left">{_e(r.last_checked)}</td></tr>' for r in rows)
+                                  f"Phone: <strong>{_e(r.phone)}</strong>" if r.phone else "",
+                                  f"Open: {_e(r.hours)}" if r.hours else "") if x)
+        + f'</td><td style="text-align:left">{_e(r.last_checked)}<br><small>Source: <code>{_e(r.source)}</code>'
+        f"</small></td></tr>" for r in rows)
     return (f'<table style="border-collapse:collapse;margin-bottom:1em"><caption style="text-align:left;'
             f'font-weight:bold;font-size:1.1em">{_e(region)}</caption><thead><tr>'
             '<th scope="col" style="text-align:left">Service</th>'
@@ -359,7 +343,7 @@ def help_html(region: str | None = None,
         wanted = _match_region(region, known)
         shown = [wanted] + ([INTERNATIONAL] if wanted != INTERNATIONAL and INTERNATIONAL in known else [])
     tables = "".join(_table(reg, [r for r in rows if r.region == reg]) for reg in shown)
-    return (f'<div class="safetylab-help"><p role="note"><strong>{_e(caveat())}</strong></p>'
+    return (f'<div class="safetylab-help"><p role="note"><strong>{_e(caveat(extra))}</strong></p>'
             "<p>You do not have to handle this alone. A service like these, or a person you trust, "
             "can help you with the next step. Reaching out is not getting into trouble.</p>"
             f"{tables}</div>")

@@ -8,10 +8,13 @@ Three ideas from the lesson "Screenshots are forever", each as pure functions:
   blur, noise and recompression). :func:`link_check` then asks whether the copy
   still leads back to the original, by perceptual hash (:mod:`safetylab.hashing`)
   and, when the picture shows a face, by face (:mod:`safetylab.faces`).
-- **Where copies live.** :data:`PLACES` lists where a sent photo typically ends
-  up and which kind of "delete" reaches each place; :func:`apply_delete` plays a
-  delete button on a :class:`Copies` state. The model is a simplification:
-  real apps differ and change (:data:`CAVEAT`).
+- **Where copies live.** ``places.json`` (read with
+  :func:`safetylab.content.places` and :func:`~safetylab.content.delete_actions`)
+  lists where a sent photo typically ends up — including a notification
+  preview and a gallery the app saves to by itself — and which kind of
+  "delete" reaches each place; :func:`apply_delete` plays a delete button on a
+  :class:`Copies` state. The model is a simplification: real apps differ and
+  change (:func:`safetylab.content.places_caveat`).
 - **Forwarding.** A photo forwarded through a network of contacts is a
   branching process: each person who receives it forwards it, with chance
   ``p``, to a group of ``m`` others. :func:`expected_copies` is the theory,
@@ -30,17 +33,19 @@ Examples
 4.0
 >>> state = apply_delete(initial_copies(), "delete_for_everyone")
 >>> sorted(p.id for p in out_of_reach(state))
-['group_forward', 'their_backup', 'their_screenshots']
+['group_forward', 'their_backup', 'their_gallery', 'their_notification', 'their_screenshots']
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Sequence
 
 import numpy as np
+
+from .content import Place, delete_actions, places
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -53,7 +58,7 @@ __all__ = [
     "CaptureResult", "capture_sample_paths", "capture_survey", "match_rate",
     "EditResult", "EDITS", "edit_survey",
     # copies
-    "Place", "PLACES", "ACTIONS", "ACTION_NOTES", "CAVEAT", "Copies", "initial_copies",
+    "Place", "Copies", "initial_copies",
     "apply_delete", "out_of_reach", "removable", "copies_summary",
     # forwarding
     "expected_copies", "expected_new_copies", "simulate_counts", "contact_graph",
@@ -438,72 +443,6 @@ def edit_survey(image: Any) -> list[EditResult]:
 # Where copies live
 # =========================================================================== #
 
-#: The delete buttons the model knows, with the words apps commonly use.
-ACTIONS = {"delete_for_me": "Delete for me", "delete_for_everyone": "Delete for everyone",
-           "unsend": "Unsend"}
-
-#: What each button typically does, in plain words.
-ACTION_NOTES = {
-    "delete_for_me": "Removes the photo from your own chat only. Everyone else keeps theirs.",
-    "delete_for_everyone": ("Asks the app to remove the message from the chat on both phones and on "
-                            "its servers. Many apps allow this only for a limited time after sending, "
-                            "and some leave a note that a message was deleted."),
-    "unsend": ("Another name some apps use for removing a message from both sides of a chat. Like "
-               "delete for everyone, it only reaches the copy inside the chat."),
-}
-
-#: The honest caveat that goes with the model.
-CAVEAT = ("This is typical behaviour, simplified. What each button really does depends on the app, "
-          "its version and its settings, and it changes over time. No button can reach a copy that "
-          "has already left the chat: a screenshot, a backup, or a forward.")
-
-
-@dataclass(frozen=True)
-class Place:
-    """A place a sent photo can end up.
-
-    Attributes
-    ----------
-    id : str
-        Short name, e.g. ``"their_phone"``.
-    label : str
-        What the diagram shows.
-    side : str
-        Whose it is: ``"you"``, ``"service"``, ``"them"`` or ``"beyond"`` (copies
-        that have left the chat).
-    note : str
-        One plain sentence on how a copy gets there.
-    removed_by : frozenset of str
-        The :data:`ACTIONS` that typically remove this copy.
-    """
-
-    id: str
-    label: str
-    side: str
-    note: str
-    removed_by: frozenset = field(default_factory=frozenset)
-
-
-_EVERYONE = frozenset({"delete_for_me", "delete_for_everyone", "unsend"})
-_CHAT = frozenset({"delete_for_everyone", "unsend"})
-
-#: Where a photo sent in a chat typically ends up, and which button reaches each copy.
-PLACES: tuple[Place, ...] = (
-    Place("your_chat", "Your phone:\nthe chat", "you", "The message you sent, in your copy of the chat.", _EVERYONE),
-    Place("servers", "The chat\nservice's servers", "service",
-          "The service passes the photo on and may keep it for a while; some keep it until it is deleted.",
-          _CHAT),
-    Place("their_chat", "Their phone:\nthe chat", "them", "The photo as it arrived in their chat.", _CHAT),
-    Place("their_backup", "Their cloud\nbackup", "beyond",
-          "Many phones back up chats and photos to the cloud, often every night.", frozenset()),
-    Place("their_screenshots", "Their screenshot\nfolder", "beyond",
-          "A screenshot, or a photo of the screen from a second phone: a new file the chat knows nothing about.",
-          frozenset()),
-    Place("group_forward", "A group they\nforwarded it to", "beyond",
-          "Every member of the group now has a copy on their own phone.", frozenset()),
-)
-
-
 @dataclass(frozen=True)
 class Copies:
     """Which places still hold the photo, and which buttons were pressed (in order)."""
@@ -515,16 +454,9 @@ class Copies:
         return place_id in self.present
 
 
-def _place(place_id: str) -> Place:
-    for p in PLACES:
-        if p.id == place_id:
-            return p
-    raise ValueError(f"no place called {place_id!r}")
-
-
 def initial_copies() -> Copies:
-    """The day after a photo was sent: every place in :data:`PLACES` holds a copy."""
-    return Copies(frozenset(p.id for p in PLACES))
+    """The day after a photo was sent: every place in :func:`safetylab.content.places` holds a copy."""
+    return Copies(frozenset(p.id for p in places()))
 
 
 def apply_delete(copies: Copies, action: str) -> Copies:
@@ -532,31 +464,34 @@ def apply_delete(copies: Copies, action: str) -> Copies:
 
     Raises ``ValueError`` for an unknown button. The input is not changed.
     """
-    if action not in ACTIONS:
-        raise ValueError(f"unknown delete button {action!r}; use one of {sorted(ACTIONS)}")
-    gone = {p.id for p in PLACES if action in p.removed_by}
+    actions = delete_actions()
+    if action not in actions:
+        raise ValueError(f"unknown delete button {action!r}; use one of {sorted(actions)}")
+    gone = {p.id for p in places() if action in p.removed_by}
     return Copies(copies.present - gone, copies.pressed + (action,))
 
 
 def removable(copies: Copies) -> list[Place]:
     """The places that still hold a copy some button could still remove."""
-    return [p for p in PLACES if p.id in copies.present and p.removed_by]
+    return [p for p in places() if p.id in copies.present and p.removed_by]
 
 
 def out_of_reach(copies: Copies) -> list[Place]:
     """The places that still hold a copy no delete button reaches."""
-    return [p for p in PLACES if p.id in copies.present and not p.removed_by]
+    return [p for p in places() if p.id in copies.present and not p.removed_by]
 
 
 def copies_summary(copies: Copies) -> str:
     """One or two plain sentences on where the photo still is."""
-    left = [p for p in PLACES if p.id in copies.present]
+    all_places = places()
+    labels = delete_actions()
+    left = [p for p in all_places if p.id in copies.present]
     names = lambda ps: ", ".join(p.label.replace("\n", " ").lower() for p in ps)  # noqa: E731
-    pressed = (" and ".join(f'"{ACTIONS[a]}"' for a in dict.fromkeys(copies.pressed))
+    pressed = (" and ".join(f'"{labels[a].label}"' for a in dict.fromkeys(copies.pressed))
                if copies.pressed else "no delete button")
-    if not left:  # not reachable with PLACES as shipped, but a custom list might allow it
+    if not left:  # not reachable with the shipped places, but a trainer's list might allow it
         return f"After {pressed}, no copy is left in this model."
-    text = f"After {pressed}, {len(left)} of {len(PLACES)} places still hold the photo: {names(left)}."
+    text = f"After {pressed}, {len(left)} of {len(all_places)} places still hold the photo: {names(left)}."
     beyond = out_of_reach(copies)
     if beyond:
         text += f" No button reaches {names(beyond)}."

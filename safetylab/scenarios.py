@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,11 +44,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from . import _datafile
+from ._datafile import DataFileError, value_words
 from .errors import SafetyLabError
 
 __all__ = [
     "QUALITIES",
-    "STEPS",
     "ScenarioError",
     "ChoiceError",
     "Choice",
@@ -74,25 +74,12 @@ __all__ = [
 #: The three kinds of reply, in the order they are counted.
 QUALITIES = ("safe", "risky", "neutral")
 
-#: The five steps for when a photo is already being used as a threat, by number.
-#: Choices tag the steps they practise with ``"steps": [n, ...]``.
-STEPS: Mapping[int, str] = MappingProxyType({
-    1: "Stop paying and stop complying",
-    2: "Send nothing more",
-    3: "Save the evidence",
-    4: "Block, then report",
-    5: "Tell someone you trust and get help",
-})
-
 _SCHEMA_FILE = "scenario.schema.json"
 _FOLDER = "scenarios"
-_MAX_BYTES = 1_000_000
 _DEFAULT_ORDER = 1000
-_KINDS = {(): "scenario", ("nodes", "*"): "node", ("nodes", "*", "choices", "#"): "choice",
-          ("nodes", "*", "ending"): "ending"}
 
 
-class ScenarioError(SafetyLabError):
+class ScenarioError(DataFileError):
     """A scenario file is missing, unreadable, or breaks a rule of the format.
 
     ``str(err)`` is one line: ``FILE: PLACE: PROBLEM``.
@@ -103,14 +90,13 @@ class ScenarioError(SafetyLabError):
         The file's name (or the id that was asked for).
     place : str
         Where in the file, e.g. ``"nodes.ask.choices[1].next"``; empty when
-        the problem is the whole file.
+        the problem is the whole file (also called ``field``).
     problem : str
         What is wrong, in plain words.
     """
 
-    def __init__(self, problem: str, *, file: str = "", place: str = ""):
-        self.file, self.place, self.problem = file, place, problem
-        super().__init__(": ".join(part for part in (file, place, problem) if part))
+    def __init__(self, problem: str, *, file: str = "", place: str = "", field: str = ""):
+        super().__init__(problem, file=file, field=place or field)
 
 
 class ChoiceError(SafetyLabError):
@@ -134,7 +120,7 @@ class Choice:
     kind : str
         ``"message"`` (sent in the chat) or ``"action"`` (done, e.g. blocking).
     steps : tuple of int
-        Which of the five :data:`STEPS` it practises; often empty.
+        Which of the five :func:`safetylab.content.steps` it practises; often empty.
     """
 
     text: str
@@ -211,6 +197,9 @@ class Scenario:
     content_note, limits : str or None
         The content note shown before starting, and what the practice does
         not cover.
+    crisis : bool
+        Whether the chat shows the crisis lines of every region (a scenario
+        about threats or coercion).
     order : int
         Where it comes in lists.
     source : str
@@ -227,6 +216,7 @@ class Scenario:
     your_name: str = "You"
     content_note: str | None = None
     limits: str | None = None
+    crisis: bool = False
     order: int = _DEFAULT_ORDER
     source: str = ""
 
@@ -241,132 +231,16 @@ class Scenario:
 
     @property
     def uses_steps(self) -> bool:
-        """Whether any reply is tagged with one of the five :data:`STEPS`."""
+        """Whether any reply is tagged with one of the five :func:`safetylab.content.steps`."""
         return any(c.steps for n in self.nodes.values() for c in n.choices)
 
 
 # --------------------------------------------------------------------------- schema
 
 
-@functools.cache
-def _schema_text() -> str:
-    try:
-        return resources.files("safetylab").joinpath("data", _SCHEMA_FILE).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:  # pragma: no cover - a broken install
-        raise ScenarioError(f"could not be read ({err.__class__.__name__}); try reinstalling safetylab",
-                            file=_SCHEMA_FILE) from None
-
-
 def schema() -> dict:
     """The JSON Schema (Draft 2020-12) of a scenario file, as a new dict."""
-    return json.loads(_schema_text())
-
-
-@functools.cache
-def _validator():
-    from jsonschema import Draft202012Validator
-
-    return Draft202012Validator(schema())
-
-
-def _place(path: Sequence[Any]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (("." if out else "") + str(part))
-    return out
-
-
-def _kind(path: Sequence[Any]) -> str:
-    shape = tuple("#" if isinstance(p, int) else p for p in path)
-    for pattern, kind in _KINDS.items():
-        if len(pattern) == len(shape) and all(p in ("*", s) for p, s in zip(pattern, shape)):
-            return kind
-    return "field"
-
-
-def _json(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _a_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"{_json(value)} (true or false)"
-    if isinstance(value, str):
-        return f"the text {_json(value)}"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return "null"
-
-
-_TYPE_WORDS = {"string": "text (in double quotes)", "array": "a list [...]", "object": "an object {...}",
-               "integer": "a whole number", "number": "a number", "boolean": "true or false", "null": "null"}
-
-
-def _schema_problem(err) -> tuple[list[Any], str]:
-    """The place and the plain-words problem of one jsonschema error."""
-    path, v, want, inst = list(err.absolute_path), err.validator, err.validator_value, err.instance
-    kind = _kind(path)
-    name_pattern = schema()["$defs"]["name"]["pattern"]
-    if v == "required":
-        missing = next((k for k in want if not (isinstance(inst, dict) and k in inst)), want[0])
-        return path + [missing], f"is missing (every {kind} needs this field)"
-    if v == "additionalProperties" and isinstance(inst, dict):
-        allowed = list(err.schema.get("properties", {}))
-        extra = next(k for k in inst if k not in allowed)
-        close = difflib.get_close_matches(extra, allowed, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(allowed)
-        return path + [extra], f"not a field a {kind} can have ({hint})"
-    if v == "type":
-        wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in ([want] if isinstance(want, str) else want))
-        return path, f"should be {wanted}, not {_a_type(inst)}"
-    if v == "enum":
-        return path, f"should be one of {', '.join(_json(x) for x in want)}, not {_json(inst)}"
-    if v == "pattern" and want == name_pattern:
-        return path, (f"{_json(inst)} is not a usable id: use lowercase letters, digits, '_' or '-', "
-                      "starting with a letter (at most 64)")
-    if v in ("pattern", "minLength"):
-        return path, "is empty; write some text here"
-    if v == "maxLength":
-        return path, f"is too long ({len(inst)} characters; at most {want})"
-    if v == "minItems":
-        what = {"choices": "one reply to choose from", "steps": "one step (or leave 'steps' out)"}
-        return path, f"needs at least {what.get(str(path[-1]) if path else '', f'{want} item(s)')}"
-    if v == "maxItems":
-        return path, f"has {len(inst)} items; at most {want} fit on a screen"
-    if v == "uniqueItems":
-        return path, "lists the same value twice"
-    if v == "minProperties":
-        return path, "needs at least two nodes: one to start from and one ending"
-    if v in ("minimum", "maximum"):
-        if len(path) >= 2 and path[-2] == "steps":
-            return path, f"{_json(inst)} is not a step: steps are numbered 1 to {len(STEPS)}"
-        return path, f"should be {'at least' if v == 'minimum' else 'at most'} {want}"
-    if v == "anyOf" and kind == "node":
-        return path, "needs either 'choices' (the replies to pick from) or an 'ending'"
-    if v == "not" and kind == "node":
-        return path, "has both 'choices' and an 'ending'; a node is one or the other"
-    return path, err.message  # pragma: no cover - every rule of the schema is covered above
-
-
-def _doc_key(data: Any, path: Sequence[Any]) -> tuple:
-    """Sort key putting places in the order they appear in the file."""
-    key, here = [], data
-    for part in path:
-        if isinstance(here, dict) and part in here:
-            key.append(list(here).index(part))
-            here = here[part]
-        elif isinstance(here, list) and isinstance(part, int) and part < len(here):
-            key.append(part)
-            here = here[part]
-        else:
-            key.append(-1)
-            here = None
-    return tuple(key)
+    return _datafile.schema(_SCHEMA_FILE)
 
 
 def _graph_problems(data: dict) -> list[tuple[list[Any], str]]:
@@ -446,13 +320,7 @@ def problems(data: Any, source: str = "scenario") -> list[str]:
 
 
 def _errors(data: Any, source: str) -> list[ScenarioError]:
-    if not isinstance(data, dict):
-        return [ScenarioError(f"should be a JSON object {{...}}, not {_a_type(data)}", file=source)]
-    found = [_schema_problem(e) for e in _validator().iter_errors(data)]
-    if not found:
-        found = _graph_problems(data)
-    found.sort(key=lambda pp: _doc_key(data, pp[0]))
-    return [ScenarioError(problem, file=source, place=_place(path)) for path, problem in found]
+    return _datafile.problems(data, _SCHEMA_FILE, file=source, check=_graph_problems, error=ScenarioError)
 
 
 def validate(data: Any, source: str = "scenario") -> Scenario:
@@ -477,6 +345,11 @@ def validate(data: Any, source: str = "scenario") -> Scenario:
     errors = _errors(data, source)
     if errors:
         raise errors[0]
+    return _build(data, source)
+
+
+def _build(data: dict, source: str) -> Scenario:
+    """The scenario in checked ``data``."""
     nodes = {nid: Node(
         id=nid,
         them=tuple(n["them"]),
@@ -492,61 +365,16 @@ def validate(data: Any, source: str = "scenario") -> Scenario:
         id=data["id"], title=data["title"], summary=data["summary"], audience=data["audience"],
         their_name=data["their_name"], your_name=data.get("your_name", "You"), start=data["start"],
         nodes=MappingProxyType(nodes), content_note=data.get("content_note"), limits=data.get("limits"),
-        order=data.get("order", _DEFAULT_ORDER), source=source)
+        crisis=data.get("crisis", False), order=data.get("order", _DEFAULT_ORDER), source=source)
 
 
 # --------------------------------------------------------------------------- files
 
 
-def _parse(text: str, name: str) -> Scenario:
-    dupes: list[tuple[int, str]] = []
-
-    def pairs(items):
-        out: dict = {}
-        for k, v in items:
-            if k in out:
-                dupes.append((id(out), k))
-            out[k] = v
-        return out
-
-    try:
-        data = json.loads(text, object_pairs_hook=pairs)
-    except json.JSONDecodeError as err:
-        raise ScenarioError(f"not valid JSON ({err.msg})", file=name,
-                            place=f"line {err.lineno}, column {err.colno}") from None
-    if dupes:
-        where = _find_object(data, dupes[0][0], [])
-        raise ScenarioError(f"the name '{dupes[0][1]}' is used twice here; the second one would hide the first",
-                            file=name, place=_place(where or []))
-    return validate(data, name)
-
-
-def _find_object(data: Any, target: int, path: list[Any]) -> list[Any] | None:
-    if id(data) == target:
-        return path
-    children = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
-    for key, value in children:
-        found = _find_object(value, target, path + [key])
-        if found is not None:
-            return found
-    return None
-
-
 def _load_file(path: Path) -> Scenario:
-    name = path.name
-    try:
-        if path.stat().st_size > _MAX_BYTES:
-            raise ScenarioError("is larger than 1 MB; a scenario file is a few kilobytes", file=name)
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ScenarioError("no such file", file=str(path)) from None
-    except IsADirectoryError:
-        raise ScenarioError("is a folder, not a scenario file", file=str(path)) from None
-    except UnicodeDecodeError:
-        raise ScenarioError("is not a UTF-8 text file", file=name) from None
-    except OSError as err:
-        raise ScenarioError(f"could not be read ({err.__class__.__name__})", file=name) from None
-    return _parse(text, name)
+    data = _datafile.load(path, _SCHEMA_FILE, check=_graph_problems, error=ScenarioError,
+                          what="a scenario file")
+    return _build(data, path.name)
 
 
 @functools.cache
@@ -555,7 +383,9 @@ def _shipped() -> tuple[Scenario, ...]:
     out = []
     for item in sorted(folder.iterdir(), key=lambda f: f.name):
         if item.name.endswith(".json"):
-            out.append(_parse(item.read_text(encoding="utf-8"), item.name))
+            data = _datafile.load_shipped(f"{_FOLDER}/{item.name}", _SCHEMA_FILE, check=_graph_problems,
+                                          error=ScenarioError)
+            out.append(_build(data, item.name))
     return tuple(_unique(out))
 
 
@@ -656,7 +486,7 @@ class State:
     qualities : tuple of str
         The quality of each choice made, in order.
     steps : tuple of int
-        The :data:`STEPS` practised, in the order they were practised.
+        The :func:`safetylab.content.steps` practised, in the order they were practised.
     last_choice : Choice or None
         The most recent choice, whose feedback is shown.
     """
@@ -744,7 +574,7 @@ def choose(state: State, index: int) -> State:
                           "start again to try other replies.")
     n = len(state.choices)
     if isinstance(index, bool) or not isinstance(index, int):
-        raise ChoiceError(f"A reply is picked by its number (0 to {n - 1}), not by {_a_type(index)}.")
+        raise ChoiceError(f"A reply is picked by its number (0 to {n - 1}), not by {value_words(index)}.")
     if not 0 <= index < n:
         raise ChoiceError(f"There is no reply number {index} here: pick a number from 0 to {n - 1}.")
     picked = state.choices[index]
@@ -789,9 +619,11 @@ class Summary:
     total : int
         How many replies were chosen.
     steps : tuple of int
-        The :data:`STEPS` practised, in order.
+        The :func:`safetylab.content.steps` practised, in order.
     steps_in_order : bool
-        Whether all five steps were practised, each after the one before.
+        Whether all five steps were practised, each after the one before; a
+        step that may come first (telling a trusted adult, for someone under
+        18) counts as in order when it comes first.
     text : str
         The same in one or two plain sentences.
     """
@@ -826,7 +658,7 @@ def summary(state: State) -> Summary:
     counts = {q: state.qualities.count(q) for q in QUALITIES}
     total = len(state.qualities)
     firsts = list(dict.fromkeys(state.steps))
-    in_order = firsts == sorted(STEPS)
+    in_order = _in_order(firsts)
     if total == 0:
         text = "No replies chosen yet."
     else:
@@ -845,6 +677,17 @@ def summary(state: State) -> Summary:
                      + ", ".join(str(s) for s in firsts) + " of the five.")
     return Summary(ended=state.ended, ending=state.ending, counts=MappingProxyType(counts), total=total,
                    steps=state.steps, steps_in_order=in_order, text=text)
+
+
+def _in_order(firsts: list[int]) -> bool:
+    """All the steps, in their order; a step that may come first may also come first."""
+    from .content import steps
+
+    all_steps = steps()
+    numbers = [s.number for s in all_steps]
+    allowed = [numbers] + [[s.number] + [n for n in numbers if n != s.number] for s in all_steps
+                           if s.may_come_first]
+    return firsts in allowed
 
 
 def paths(scenario: Scenario, *, max_visits: int = 2, limit: int = 10_000) -> list[tuple[int, ...]]:

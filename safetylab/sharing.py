@@ -21,47 +21,41 @@ has these fields (the file's ``"_about"`` field says the same):
     ``"no"`` or ``"varies"``.
 ``notes``
     One plain sentence.
+``sources`` (optional)
+    The public pages that state it: ``url``, ``last_checked``, ``checked``.
 
 Everything here is *typical* behaviour. Apps change with versions and
 settings, and a service can keep what it hides from other people. The lesson
 is never to rely on it: clean the photo yourself before sending it (and
-remember that cleaning the file does not hide what the picture shows). See
-:data:`CAVEAT`.
+remember that cleaning the file does not hide what the picture shows). Show
+:func:`caveat` with the table, every time.
 
 Trainers can copy the JSON file, edit it, and load their copy with
-``sharing_paths(path)``; it is checked the same way as the shipped one.
+``sharing_paths(path)``; it is checked against ``sharing_paths.schema.json`` by
+the one data-file loader, and a mistake is one line naming the file and the
+field (``broken.json: paths[1].gps: should be one of ...``).
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import os
-import re
 from dataclasses import dataclass, fields
-from importlib import resources
-from pathlib import Path
+from typing import Any, Mapping
 
-from safetylab.errors import SafetyLabError
+from . import _datafile
+from ._datafile import DataFileError
 
 __all__ = [
     "SharingPath",
     "SharingDataError",
-    "CAVEAT",
+    "caveat",
     "METADATA_VALUES",
     "RECOMPRESSED_VALUES",
     "TABLE_COLUMNS",
     "sharing_paths",
     "sharing_table_rows",
 ]
-
-#: What to show next to the table, every time.
-CAVEAT = (
-    "Typical behaviour only: what is kept or removed changes with the app, its "
-    "version and your settings, and a service can keep details it hides from "
-    "other people. Never assume a photo was cleaned for you: clean it yourself "
-    "before you send it. Cleaning the file does not hide what the picture itself shows."
-)
 
 #: Allowed values of ``gps`` and ``other_metadata``.
 METADATA_VALUES = ("usually removed", "usually kept", "varies")
@@ -79,30 +73,15 @@ TABLE_COLUMNS = (
 )
 
 _DATA_FILE = "sharing_paths.json"
-_ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
-_ALLOWED = {
-    "gps": METADATA_VALUES,
-    "other_metadata": METADATA_VALUES,
-    "image_recompressed": RECOMPRESSED_VALUES,
-}
-_TOP_FIELDS = ("_about", "label", "paths")
+_SCHEMA_FILE = "sharing_paths.schema.json"
 
 
-class SharingDataError(SafetyLabError):
+class SharingDataError(DataFileError):
     """The sharing table file is missing, is not valid JSON, or has a bad field.
 
-    Attributes
-    ----------
-    file : str
-        The file's name.
-    field : str or None
-        The field that is wrong, when there is one.
+    ``str(err)`` is one line, ``FILE: FIELD: PROBLEM``; ``err.file`` and
+    ``err.field`` (e.g. ``"paths[1].gps"``) say where.
     """
-
-    def __init__(self, message: str, *, file: str = "", field: str | None = None):
-        super().__init__(message)
-        self.file = file
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -123,6 +102,8 @@ class SharingPath:
         ``"yes"``, ``"no"`` or ``"varies"``.
     notes : str
         One plain sentence.
+    sources : tuple of Source
+        The public pages that state it (see :class:`safetylab.content.Source`).
     """
 
     id: str
@@ -131,9 +112,10 @@ class SharingPath:
     other_metadata: str
     image_recompressed: str
     notes: str
+    sources: tuple = ()
 
 
-_ROW_FIELDS = tuple(f.name for f in fields(SharingPath))
+_ROW_FIELDS = tuple(f.name for f in fields(SharingPath) if f.name != "sources")
 
 
 def sharing_paths(path: str | os.PathLike[str] | None = None) -> list[SharingPath]:
@@ -164,22 +146,29 @@ def sharing_paths(path: str | os.PathLike[str] | None = None) -> list[SharingPat
     'usually kept'
     """
     if path is None:
-        return list(_shipped_table())
-    file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise SharingDataError(
-            f"The sharing table {file.name} could not be read ({err.__class__.__name__}).",
-            file=file.name,
-        ) from None
-    return list(_parse(text, file.name))
+        return list(_rows(_shipped_data()))
+    return list(_rows(_datafile.load(path, _SCHEMA_FILE, check=_check, error=SharingDataError,
+                                     what="a sharing table")))
+
+
+def caveat(path: str | os.PathLike[str] | None = None) -> str:
+    """The line to show next to the table, every time (the file's ``label``).
+
+    Examples
+    --------
+    >>> caveat().startswith("Typical behaviour only")
+    True
+    """
+    if path is None:
+        return _shipped_data()["label"].strip()
+    return _datafile.load(path, _SCHEMA_FILE, check=_check, error=SharingDataError,
+                          what="a sharing table")["label"].strip()
 
 
 def sharing_table_rows(path: str | os.PathLike[str] | None = None) -> list[dict[str, str]]:
     """The table as plain rows for display, keyed by :data:`TABLE_COLUMNS`.
 
-    Show :data:`CAVEAT` with it.
+    Show :func:`caveat` with it.
 
     Parameters
     ----------
@@ -205,70 +194,25 @@ def sharing_table_rows(path: str | os.PathLike[str] | None = None) -> list[dict[
 
 
 @functools.cache
-def _shipped_table() -> tuple[SharingPath, ...]:
+def _shipped_data() -> Mapping[str, Any]:
     """The table that ships with safetylab, read and checked once."""
-    try:
-        text = resources.files("safetylab").joinpath("data", _DATA_FILE).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise SharingDataError(
-            f"The sharing table {_DATA_FILE} that comes with safetylab could not be read "
-            f"({err.__class__.__name__}); try reinstalling safetylab.",
-            file=_DATA_FILE,
-        ) from None
-    return _parse(text, _DATA_FILE)
+    return _datafile.load_shipped(_DATA_FILE, _SCHEMA_FILE, check=_check, error=SharingDataError)
 
 
-def _parse(text: str, name: str) -> tuple[SharingPath, ...]:
-    """Check the JSON text of a sharing table and turn it into rows."""
-
-    def bad(problem: str, field: str | None = None) -> SharingDataError:
-        return SharingDataError(
-            f"The sharing table {name} is not valid: {problem}", file=name, field=field
-        )
-
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise bad(f"it is not valid JSON (line {err.lineno}, column {err.colno}).") from None
-    if not isinstance(data, dict):
-        expected = ", ".join(repr(field) for field in _TOP_FIELDS)
-        raise bad(f"it must be a JSON object with the fields {expected}.")
-    for field in _TOP_FIELDS:
-        if field not in data:
-            raise bad(f"the field '{field}' is missing.", field)
-    for field in ("_about", "label"):
-        if not isinstance(data[field], str) or not data[field].strip():
-            raise bad(f"the field '{field}' must be some text.", field)
-    rows = data["paths"]
-    if not isinstance(rows, list) or not rows:
-        raise bad("the field 'paths' must be a list with at least one way of sending.", "paths")
-
+def _check(data: Mapping[str, Any]) -> list[tuple[list[Any], str]]:
+    """What the schema cannot say: each id once."""
     seen: set[str] = set()
-    paths = []
-    for number, row in enumerate(rows, start=1):
-        where = f"row {number}"
-        if not isinstance(row, dict):
-            raise bad(f"{where} of 'paths' must be an object.", "paths")
-        if isinstance(row.get("id"), str):
-            where += f" ('{row['id']}')"
-        for field in _ROW_FIELDS:
-            if field not in row:
-                raise bad(f"{where} is missing the field '{field}'.", field)
-            value = row[field]
-            if not isinstance(value, str) or not value.strip():
-                raise bad(f"{where} has no text in the field '{field}'.", field)
-            allowed = _ALLOWED.get(field)
-            if allowed and value not in allowed:
-                choices = ", ".join(allowed)
-                raise bad(f"{where} has '{field}' = {value!r}; it must be one of: {choices}.", field)
-        extra = sorted(set(row) - set(_ROW_FIELDS))
-        if extra:
-            raise bad(f"{where} has an unknown field '{extra[0]}' (a typo?).", extra[0])
-        if not _ID_PATTERN.fullmatch(row["id"]):
-            raise bad(f"{where} has an 'id' that is not a short lowercase name like 'chat_file'.",
-                      "id")
+    for i, row in enumerate(data["paths"]):
         if row["id"] in seen:
-            raise bad(f"{where} repeats the 'id' {row['id']!r}; each id must be different.", "id")
+            return [(["paths", i, "id"], f"repeats the id {row['id']!r}; each id must be different")]
         seen.add(row["id"])
-        paths.append(SharingPath(**{field: row[field].strip() for field in _ROW_FIELDS}))
-    return tuple(paths)
+    return []
+
+
+def _rows(data: Mapping[str, Any]) -> tuple[SharingPath, ...]:
+    from .content import Source
+
+    return tuple(SharingPath(**{name: row[name].strip() for name in _ROW_FIELDS},
+                             sources=tuple(Source(s["url"], s["last_checked"], s["checked"])
+                                           for s in row.get("sources", ())))
+                 for row in data["paths"])

@@ -10,7 +10,8 @@ import pytest
 MODULES = ["safetylab._jpeg", "safetylab._png", "safetylab._riff", "safetylab._tiff",
            "safetylab._iptc", "safetylab._xmp", "safetylab.images", "safetylab.location",
            "safetylab.sharing", "safetylab.scenarios", "safetylab.policy", "safetylab.evidence",
-           "safetylab.help", "safetylab.app", "safetylab.widgets._style", "safetylab._pdq"]
+           "safetylab.help", "safetylab.app", "safetylab.widgets._style", "safetylab._datafile",
+           "safetylab.content", "safetylab._pdq"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import doctest
 import hashlib
+import html
 import json
 import os
 import re
@@ -23,7 +24,7 @@ import pytest
 
 from conftest import require
 from safetylab import evidence as ev
-from safetylab import metadata, samples
+from safetylab import content, metadata, samples
 
 LESSON = samples.LESSON_IF_HAPPENING
 SHOTS = sorted((s for s in samples.SAMPLES.values() if s.lesson == LESSON), key=lambda s: s.name)
@@ -453,7 +454,8 @@ def test_empty_names_are_refused(shots, tmp_path, widgets):
     with pytest.raises(ev.EvidenceError, match="No folder was given for the kit"):
         ev.build_kit(shots, "")
     maker = widgets.KitMaker(folder="", out_dir=tmp_path / "kit")
-    assert maker.make() is None and "No folder was given" in maker.result_view.value
+    assert maker.preview() is None and "No folder was given" in maker.plan_view.value
+    assert maker.make() is None and maker.make_button.disabled
 
 
 def test_bad_created_time(shots, tmp_path):
@@ -489,7 +491,7 @@ def test_notes_from_form_splits_lists():
     ({"platfrom": "x"}, "platfrom"),
     ({"payments": "200"}, "payments"),
     ({"dates": ["ok", 3]}, "dates[1]"),
-    ([], None),
+    ([], ""),
 ])
 def test_bad_notes_name_the_field(tmp_path, data, field):
     path = tmp_path / "my_notes.json"
@@ -500,14 +502,14 @@ def test_bad_notes_name_the_field(tmp_path, data, field):
     assert err.value.file == "my_notes.json" and "my_notes.json" in msg
     assert err.value.field == field
     if field:
-        assert f"'{field}'" in msg
+        assert msg.startswith(f"my_notes.json: {field}: ")
 
 
 def test_notes_file_problems(tmp_path):
-    with pytest.raises(ev.NotesError, match="no notes file"):
+    with pytest.raises(ev.NotesError, match="^missing.json: no such file$"):
         ev.load_notes(tmp_path / "missing.json")
     (tmp_path / "broken.json").write_text('{"usernames": [')
-    with pytest.raises(ev.NotesError, match=r"not valid JSON \(line 1"):
+    with pytest.raises(ev.NotesError, match=r"^broken.json: line 1, column \d+: not valid JSON"):
         ev.load_notes(tmp_path / "broken.json")
 
 
@@ -625,12 +627,63 @@ def test_report_without_notes_says_so(shots, tmp_path):
     assert json.loads((kit.bundle / ev.NOTES).read_text(encoding="utf-8")) == ev.Notes().to_dict()
 
 
-def test_steps_are_the_five_in_order():
-    titles = [s.title for s in ev.STEPS]
+def test_steps_are_the_five_in_order_and_the_report_shows_them(shots, tmp_path):
+    steps = content.steps()
+    titles = [s.title for s in steps]
     assert len(titles) == 5
     assert "paying" in titles[0].lower() and "nothing more" in titles[1].lower()
     assert "evidence" in titles[2].lower() and titles[3].lower().startswith("block, then report")
     assert "tell someone" in titles[4].lower()
+    assert "image itself" in steps[2].why and steps[2].under_18 and "trusted adult" in steps[2].under_18
+    assert steps[4].may_come_first and "can come first" in steps[4].under_18  # telling an adult first
+    page = (ev.build_kit(shots, tmp_path / "kit", created=FIXED).report_path).read_text(encoding="utf-8")
+    for step in steps:
+        assert html.escape(step.title) in page and html.escape(step.why) in page
+    assert "hurting yourself" in page  # the crisis lines travel with the report
+
+
+# --------------------------------------------------------------------------- #
+# Looking before copying
+# --------------------------------------------------------------------------- #
+
+def test_plan_lists_every_file_with_its_type_and_copies_nothing(shots, tmp_path):
+    before = state(shots)
+    plan = ev.plan_kit(shots)
+    assert plan.source == shots.name and state(shots) == before
+    assert not (tmp_path / "kit").exists()
+    assert [f.path for f in plan.files] == sorted(s.name for s in SHOTS)
+    kinds = {f.path: f.kind for f in plan.files}
+    assert all(kinds[s.name] == "PNG image" for s in SHOTS if s.name.endswith(".png"))
+    assert all(kinds[s.name] == "text file" for s in SHOTS if s.name.endswith(".json"))
+    assert all(f.size == (shots / f.path).stat().st_size for f in plan.files)
+    assert plan.warnings == ()  # screenshots and notes only
+    text = plan.summary()
+    assert text.startswith(ev.LEAVE_OUT) and "Leave the image itself out" in text
+    assert all(f"{f.path} ({f.kind}" in text for f in plan.files)
+
+
+def test_plan_flags_a_camera_photo_and_a_video(shots):
+    photo = samples.sample_path("landmark_gps.jpg")
+    require(photo.is_file(), "the lesson 3 samples have not been generated (run 'safetylab samples')")
+    shutil.copy(photo, shots / "IMG_0001.jpg")
+    (shots / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    plan = ev.plan_kit(shots)
+    flagged = {f.path: f for f in plan.warnings}
+    assert set(flagged) == {"IMG_0001.jpg", "clip.mp4"}
+    assert flagged["IMG_0001.jpg"].kind == "JPEG image" and "not a screenshot" in flagged["IMG_0001.jpg"].warning
+    assert "image itself" in flagged["IMG_0001.jpg"].warning
+    assert flagged["clip.mp4"].kind == "video file"
+    assert "<- check:" in plan.summary()
+
+
+def test_build_with_a_plan_refuses_a_folder_that_changed_since(shots, tmp_path):
+    plan = ev.plan_kit(shots)
+    (shots / "late.png").write_bytes((shots / SHOTS[0].name).read_bytes())
+    with pytest.raises(ev.EvidenceError, match=r"changed since its list of files was shown \(new: late.png\)"):
+        ev.build_kit(shots, tmp_path / "kit", plan=plan)
+    assert not (tmp_path / "kit").exists()
+    kit = ev.build_kit(shots, tmp_path / "kit", plan=ev.plan_kit(shots))  # look again, then it goes
+    assert "late.png" in {f.path for f in kit.files}
 
 
 def test_doctests():
@@ -649,17 +702,22 @@ def test_cli_makes_a_kit(safetylab_cmd, shots, tmp_path):
     notes = tmp_path / "notes.json"
     notes.write_text(json.dumps(NOTES))
     before = state(shots)
-    proc = run(safetylab_cmd, "evidence", shots, "-o", tmp_path / "kit", "--notes", notes)
+    asked = run(safetylab_cmd, "evidence", shots, "-o", tmp_path / "kit", "--notes", notes)
+    assert asked.returncode == 2 and not (tmp_path / "kit").exists()  # not a terminal, no --yes: nothing copied
+    assert "Leave the image itself out" in asked.stdout and all(s.name in asked.stdout for s in SHOTS)
+    assert len(asked.stderr.strip().splitlines()) == 1 and "--yes" in asked.stderr
+    proc = run(safetylab_cmd, "evidence", shots, "-o", tmp_path / "kit", "--notes", notes, "--yes")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
+    assert out.index("Leave the image itself out") < out.index("Evidence kit made")  # the list comes first
     assert str((tmp_path / "kit").resolve()) in out and "report.html" in out
     assert f"{len(SHOTS)} files copied" in out and "Nothing was uploaded" in out
-    assert all(f"{i}. {s.title}" in out for i, s in enumerate(ev.STEPS, start=1))
+    assert all(f"{s.number}. {s.title}." in out for s in content.steps())
     assert "not your fault" in out and proc.stderr == ""
     assert ev.verify_kit(tmp_path / "kit") == []
     assert "Sky_22" in (tmp_path / "kit" / ev.REPORT).read_text(encoding="utf-8")
     assert state(shots) == before
-    again = run(safetylab_cmd, "evidence", shots, "-o", tmp_path / "kit", "--notes", notes)
+    again = run(safetylab_cmd, "evidence", shots, "-o", tmp_path / "kit", "--notes", notes, "--yes")
     assert again.returncode == 0, again.stderr
 
 
@@ -669,10 +727,10 @@ def test_cli_errors_are_one_line(safetylab_cmd, shots, tmp_path):
     assert len(missing.stderr.strip().splitlines()) == 1 and "nope" in missing.stderr
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"payments": [{"amount": True}]}))
-    proc = run(safetylab_cmd, "evidence", shots, "-o", tmp_path / "kit", "--notes", bad)
+    proc = run(safetylab_cmd, "evidence", shots, "-o", tmp_path / "kit", "--notes", bad, "--yes")
     assert proc.returncode == 1 and len(proc.stderr.strip().splitlines()) == 1
     assert "bad.json" in proc.stderr and "payments[0].amount" in proc.stderr
-    inside = run(safetylab_cmd, "evidence", shots, "-o", shots / "kit")
+    inside = run(safetylab_cmd, "evidence", shots, "-o", shots / "kit", "--yes")
     assert inside.returncode == 1 and "inside the folder" in inside.stderr
     assert not (tmp_path / "kit").exists() and not (shots / "kit").exists()
 
@@ -708,6 +766,15 @@ def test_kit_maker_form_to_kit(widgets, shots, tmp_path, monkeypatch):
     maker.pay_account.value = "sky22.pay@example.com"  # typed but not added: still kept
     maker.dates.value = "Sun 19:33"
     maker.text.value = "I blocked them <b>"
+    assert maker.make_button.disabled and maker.confirm.disabled  # nothing can be copied before looking
+    assert maker.make() is None and "First show the files" in maker.result_view.value
+    plan = maker.preview()
+    assert plan is not None and not maker.confirm.disabled and maker.make_button.disabled
+    shown = maker.plan_view.value
+    assert "Leave the image itself out" in shown and all(html.escape(s.name) in shown for s in SHOTS)
+    assert "PNG image" in shown and "<caption" in shown and 'scope="col"' in shown
+    maker.confirm.value = True
+    assert not maker.make_button.disabled
     maker.make_button.click()
     kit = maker.kit
     assert kit is not None and kit.bundle == (tmp_path / "my_kit").resolve()
@@ -722,8 +789,20 @@ def test_kit_maker_form_to_kit(widgets, shots, tmp_path, monkeypatch):
 
 def test_kit_maker_shows_one_line_errors(widgets, tmp_path):
     maker = widgets.KitMaker(folder=tmp_path / "nothing_here", out_dir=tmp_path / "kit")
-    assert maker.make() is None
-    assert 'role="alert"' in maker.result_view.value and "nothing_here" in maker.result_view.value
+    assert maker.preview() is None
+    assert 'role="alert"' in maker.plan_view.value and "nothing_here" in maker.plan_view.value
+    assert maker.make() is None and maker.make_button.disabled
+
+
+def test_kit_maker_looks_again_when_the_folder_changes(widgets, shots, tmp_path):
+    maker = widgets.KitMaker(folder=shots, out_dir=tmp_path / "kit")
+    maker.preview()
+    maker.confirm.value = True
+    (shots / "late.png").write_bytes(b"\x89PNG\r\n\x1a\n")  # added after the list was shown
+    assert maker.make() is None and "changed since" in maker.result_view.value
+    assert not (tmp_path / "kit").exists()
+    maker.folder.value = str(tmp_path)  # a different folder: the confirmation is forgotten
+    assert maker.plan is None and maker.confirm.value is False and maker.make_button.disabled
 
 
 def test_kit_maker_defaults_to_the_lesson_samples(widgets):
@@ -736,6 +815,7 @@ def test_checklist(widgets):
     c = widgets.StepsChecklist()
     assert len(c.boxes) == 5 and c.done == 0 and not c.all_done
     assert [b.description for b in c.boxes][0].startswith("1. Stop paying")
+    assert "Under 18:" in c.widget.children[5].value  # step 3 says what differs for a young person
     for i in range(1, 5):
         c.tick(i)
     assert c.done == 4 and widgets.ALL_DONE_MESSAGE not in c.message.value

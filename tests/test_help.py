@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import html
 import json
 from datetime import date
 from html.parser import HTMLParser
@@ -20,7 +21,8 @@ SHIPPED = json.loads(pkg_resources.files("safetylab").joinpath("data", "help_res
 def entry(**kw):
     base = {"region": "Our school", "name": "Ms Rivera, safeguarding lead", "does": "Listens and helps.",
             "who": "Students of the school.", "phone": "Room 12, or extension 204",
-            "last_checked": "2026-09-01"}
+            "source": "The school's safeguarding policy, 2026", "last_checked": "2026-09-01",
+            "checked": "Asked Ms Rivera in person."}
     base.update(kw)
     return {k: v for k, v in base.items() if v is not ...}
 
@@ -36,16 +38,16 @@ def write(tmp_path, data, name="ours.json"):
 # --------------------------------------------------------------------------- #
 
 def test_schema_is_a_valid_schema_and_the_shipped_file_follows_it():
-    jsonschema.Draft202012Validator.check_schema(hp.SCHEMA)
+    jsonschema.Draft202012Validator.check_schema(hp.schema())
     jsonschema.Draft202012Validator(
-        hp.SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER).validate(SHIPPED)
+        hp.schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER).validate(SHIPPED)
 
 
 def test_required_regions_are_there_international_first():
     regions = hp.regions()
     assert regions[0] == hp.INTERNATIONAL
     assert set(regions) >= {"International", "United States", "United Kingdom", "Australia", "Canada",
-                            "European Union"}
+                            "Europe"}
 
 
 def test_every_entry_can_be_reached_and_was_checked():
@@ -58,18 +60,66 @@ def test_every_entry_can_be_reached_and_was_checked():
         assert r.does.endswith(".") and r.who
 
 
+def test_every_entry_has_a_source_page_and_says_how_and_when_it_was_checked():
+    for r in hp.resources():
+        assert r.source.startswith("https://"), r.name
+        assert date.fromisoformat(r.last_checked) >= date(2026, 11, 1), r.name
+        assert len(r.checked) > 40 and "stored copy" in r.checked, r.name  # says how, honestly
+    # entries whose details are not confirmed on the service's own page say so
+    unconfirmed = [r.name for r in hp.resources() if "not confirmed" in r.checked]
+    assert "CCRI Image Abuse Helpline (Cyber Civil Rights Initiative)" in unconfirmed
+
+
+def test_inhope_is_a_reporting_network_not_support_and_the_issue_s_services_are_listed():
+    inhope = {r.name: r for r in hp.resources("International")}["INHOPE"]
+    assert inhope.kinds == ("report",) and "not a support service" in inhope.does
+    assert "network of hotlines" in inhope.does
+    names = {r.name for r in hp.resources()}
+    assert {"Insafe helplines (Better Internet for Kids)", "ACCCE (Australian Centre to Counter Child Exploitation)",
+            "FBI (tips.fbi.gov)", "CCRI Image Abuse Helpline (Cyber Civil Rights Initiative)",
+            "Crisis Text Line"} <= names
+    canada = {r.name: r for r in hp.resources("Canada")}
+    assert canada["Cybertip.ca"].phone == "1-866-658-9022"
+    rph = {r.name: r for r in hp.resources("United Kingdom")}["Revenge Porn Helpline"]
+    assert rph.hours and "Monday to Friday" in rph.hours and "10:00" in rph.hours
+    assert "Open: 10:00 to 16:00" in hp.help_html("United Kingdom")
+
+
+def test_every_region_has_a_crisis_line_and_the_crisis_block_shows_them_all():
+    lines = hp.crisis_lines()
+    assert list(lines) == hp.regions()  # every region, in list order
+    block = hp.crisis_html()
+    assert hp.crisis_line() in block.replace("&#x27;", "'")
+    assert "hurting yourself" in hp.crisis_line()
+    for region, rows in lines.items():
+        assert all(r.is_crisis_line and (r.phone or r.url) for r in rows)
+        assert region in block and all(html.escape(r.reach) in block for r in rows)
+    us = {r.name for r in lines["United States"]}
+    assert {"988 Suicide & Crisis Lifeline", "Crisis Text Line"} <= us
+
+
+def test_crisis_block_for_one_region_adds_the_international_lines(tmp_path):
+    assert list(hp.crisis_lines("united kingdom")) == ["United Kingdom", "International"]
+    # a trainer's region without a crisis line of its own still shows the international ones
+    p = write(tmp_path, {"resources": [entry()]})
+    assert list(hp.crisis_lines("Our school", extra=p)) == ["International"]
+    assert "Find A Helpline" in hp.crisis_html("Our school", extra=p)
+
+
 @pytest.mark.parametrize("region, name, words", [
     ("International", "StopNCII.org", ["Adults", "18"]),
     ("International", "Take It Down (NCMEC)", ["under 18"]),
     ("United States", "NCMEC CyberTipline", ["under 18"]),
     ("United States", "988 Suicide & Crisis Lifeline", ["Anyone"]),
     ("United Kingdom", "Revenge Porn Helpline", ["Adults"]),
+    ("United Kingdom", "Samaritans", ["Anyone"]),
     ("United Kingdom", "CEOP (National Crime Agency)", ["under 18"]),
     ("United Kingdom", "Childline", ["under 19"]),
     ("Australia", "eSafety Commissioner", ["Anyone"]),
     ("Canada", "Cybertip.ca", ["under 18"]),
     ("Canada", "NeedHelpNow.ca", ["under 18"]),
-    ("European Union", "INHOPE", ["under 18"]),
+    ("International", "INHOPE", ["under 18"]),
+    ("Australia", "ACCCE (Australian Centre to Counter Child Exploitation)", ["under 18"]),
 ])
 def test_the_well_known_services_and_who_they_are_for(region, name, words):
     found = {r.name: r for r in hp.resources(region)}
@@ -77,9 +127,12 @@ def test_the_well_known_services_and_who_they_are_for(region, name, words):
     assert all(w in found[name].who for w in words)
 
 
-def test_hash_services_say_the_image_stays_on_your_device():
-    for r in hp.resources("International"):
-        assert "hash" in r.does and "without uploading" in r.does
+def test_hash_services_say_the_image_stays_on_your_device_and_take_edited_images():
+    hashing = [r for r in hp.resources("International") if "hash" in r.does]
+    assert {r.name for r in hashing} == {"StopNCII.org", "Take It Down (NCMEC)"}
+    for r in hashing:
+        assert "without uploading" in r.does and "removal" in r.kinds
+        assert "AI" in r.does or "manipulated" in r.does  # lesson 6: made-up images count too
 
 
 def test_childline_and_988_numbers():
@@ -124,7 +177,7 @@ def test_extra_entries_are_added_and_can_replace_shipped_ones(tmp_path):
     assert len(rows) == len(hp.resources()) + 1
     assert hp.regions(extra=p)[-1] == "Our school"
     uk = {r.name: r for r in hp.resources("United Kingdom", extra=p)}
-    assert uk["Childline"].phone == "0800 1111 (free)" and uk["Childline"].source == "ours.json"
+    assert uk["Childline"].phone == "0800 1111 (free)" and uk["Childline"].file == "ours.json"
     ours = hp.resources("Our school", extra=p)
     assert [r.name for r in ours] == ["Ms Rivera, safeguarding lead"] and ours[0].url is None
     # the shipped list itself is untouched
@@ -139,9 +192,12 @@ def test_several_extra_files_merge_in_order(tmp_path):
 
 @pytest.mark.parametrize("data, field", [
     ({"resources": [entry(who=...)]}, "resources[0].who"),
+    ({"resources": [entry(source=...)]}, "resources[0].source"),
+    ({"resources": [entry(checked=...)]}, "resources[0].checked"),
+    ({"resources": [entry(kinds=["hotline"])]}, "resources[0].kinds[0]"),
     ({"resources": [entry(phone=5)]}, "resources[0].phone"),
-    ({"resources": [entry(phone=...)]}, "resources[0].url"),
-    ({"resources": [entry(phone=None)]}, "resources[0].url"),
+    ({"resources": [entry(phone=...)]}, "resources[0]"),
+    ({"resources": [entry(phone=None)]}, "resources[0].phone"),
     ({"resources": [entry(url="www.example.org")]}, "resources[0].url"),
     ({"resources": [entry(last_checked="2026-02-30")]}, "resources[0].last_checked"),
     ({"resources": [entry(last_checked="1 Sept 2026")]}, "resources[0].last_checked"),
@@ -152,26 +208,37 @@ def test_several_extra_files_merge_in_order(tmp_path):
     ({"resource": [entry()]}, "resources"),
     ({"resources": [entry()], "caveat": ""}, "caveat"),
     ({"resources": [entry(), "Childline"]}, "resources[1]"),
-    ([entry()], None),
+    ([entry()], ""),
 ])
 def test_a_broken_extra_file_names_the_file_and_field(tmp_path, data, field):
     p = write(tmp_path, data, "trainer_list.json")
     with pytest.raises(hp.HelpDataError) as err:
         hp.resources(extra=p)
     msg = str(err.value)
-    assert "\n" not in msg and "trainer_list.json" in msg
+    assert "\n" not in msg and msg.startswith("trainer_list.json: ")
     assert err.value.file == "trainer_list.json" and err.value.field == field
     if field:
-        assert field in msg
+        assert msg.startswith(f"trainer_list.json: {field}: ")
 
 
 def test_extra_file_not_json_or_missing(tmp_path):
     p = tmp_path / "bad.json"
     p.write_text('{"resources": [', encoding="utf-8")
-    with pytest.raises(hp.HelpDataError, match=r"bad.json is not valid: it is not valid JSON \(line 1"):
+    with pytest.raises(hp.HelpDataError, match=r"^bad.json: line 1, column \d+: not valid JSON"):
         hp.resources(extra=p)
-    with pytest.raises(hp.HelpDataError, match="no help list file called 'gone.json'"):
+    with pytest.raises(hp.HelpDataError, match="gone.json: no such file"):
         hp.help_html(extra=tmp_path / "gone.json")
+
+
+def test_a_folder_gives_its_help_resources_json_and_a_course_pack_is_read_by_itself(tmp_path, monkeypatch):
+    pack = tmp_path / "my-course"
+    pack.mkdir()
+    write(pack, {"resources": [entry()]}, "help_resources.json")
+    assert [r.name for r in hp.resources("Our school", extra=pack)] == ["Ms Rivera, safeguarding lead"]
+    monkeypatch.setenv("SAFETYLAB_PACK", str(pack))
+    assert "Our school" in hp.regions()
+    monkeypatch.delenv("SAFETYLAB_PACK")
+    assert "Our school" not in hp.regions()
 
 
 # --------------------------------------------------------------------------- #

@@ -83,7 +83,12 @@ def test_an_edit_saved_in_jupyterlab_updates_both_files(tmp_path):
         cells[1]["metadata"]["tags"] = [TRAINER_TAG]
         await manager.save(model, "02_your_background_gives_away_the_place.ipynb")
 
-    asyncio.run(edit())
+    # in a thread of its own: Playwright's sync API (the browser tests) may keep an event loop
+    # running in this thread for the whole session
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, edit()).result()
     source = (work / "02_your_background_gives_away_the_place.md").read_text(encoding="utf-8")
     assert "A note from your trainer: look at the windows first." in source
     assert '+++ {"tags": ["trainer"]}' in source

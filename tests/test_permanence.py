@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from safetylab import content
 from safetylab import permanence as perm
 from safetylab.hashing import PDQ_MATCH_DISTANCE
 
@@ -111,29 +112,41 @@ def test_link_check_with_a_face_links_by_face_too():
 
 def test_each_delete_button_removes_what_it_reaches_and_nothing_beyond():
     start = perm.initial_copies()
-    assert start.present == {p.id for p in perm.PLACES}
+    assert start.present == {p.id for p in content.places()}
     me = perm.apply_delete(start, "delete_for_me")
     assert me.present == start.present - {"your_chat"}
-    assert start.present == {p.id for p in perm.PLACES}  # the input is unchanged
+    assert start.present == {p.id for p in content.places()}  # the input is unchanged
     for action in ("delete_for_everyone", "unsend"):
         s = perm.apply_delete(start, action)
         assert not s.has("their_chat") and not s.has("servers") and not s.has("your_chat")
     everything = start
-    for action in perm.ACTIONS:
+    for action in content.delete_actions():
         everything = perm.apply_delete(everything, action)
-    beyond = {p.id for p in perm.PLACES if p.side == "beyond"}
-    assert everything.present == beyond == {p.id for p in perm.out_of_reach(everything)}
+    unreachable = {p.id for p in content.places() if not p.removed_by}
+    assert {p.id for p in content.places() if p.side == "beyond"} <= unreachable
+    assert everything.present == unreachable == {p.id for p in perm.out_of_reach(everything)}
     assert perm.removable(everything) == []
-    assert everything.pressed == tuple(perm.ACTIONS)
+    assert everything.pressed == tuple(content.delete_actions())
     with pytest.raises(ValueError):
         perm.apply_delete(start, "shred")
+
+
+def test_copies_live_in_a_notification_preview_and_an_automatic_gallery_too():
+    """Item 8: auto-save of received photos and lock-screen previews are places copies live."""
+    by_id = {p.id: p for p in content.places()}
+    for pid in ("their_gallery", "their_notification"):
+        assert not by_id[pid].removed_by  # no delete button reaches them
+        assert by_id[pid].sources and all(s.url.startswith("https://") and s.checked for s in by_id[pid].sources)
+    after = perm.apply_delete(perm.initial_copies(), "delete_for_everyone")
+    assert after.has("their_gallery") and after.has("their_notification")
+    assert "photo gallery" in perm.copies_summary(after) and "lock screen" in perm.copies_summary(after)
 
 
 def test_summary_names_what_is_out_of_reach_and_the_caveat_is_cautious():
     s = perm.apply_delete(perm.initial_copies(), "delete_for_everyone")
     text = perm.copies_summary(s)
     assert "Delete for everyone" in text and "screenshot" in text and "No button reaches" in text
-    assert "depends on the app" in perm.CAVEAT
+    assert "depends on the app" in content.places_caveat()
     assert "no delete button" in perm.copies_summary(perm.initial_copies())
 
 

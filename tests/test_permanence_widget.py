@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pytest
 from PIL import Image
 
+from safetylab import content
 from safetylab import permanence as perm
 from safetylab.widgets import permanence as W
 
@@ -48,11 +51,25 @@ def test_capture_while_visible_keeps_a_copy_that_still_links_after_hiding():
     first = np.asarray(view.copy).copy()
     view.capture("second_phone")  # the next capture is from another angle
     assert not np.array_equal(first, np.asarray(view.copy))
+    assert "No app can notice" in view.result.value  # a second phone: nothing happens on the phone
     view.screenshot_button.click()
     assert view.check.hash_distance <= 8 and "screenshot" in view.result.value
+    # what apps do about screenshots is current, sourced data, and the lesson's point still stands
+    for note in content.view_once_notes():
+        assert html.escape(note.app) in view.result.value and html.escape(note.note) in view.result.value
+    assert "many don't" not in view.result.value and "No app can notice" in view.result.value
     view.hide()
     assert "copy was made" in view.status.value and view.copy is not None and view.copy_view.value
     view.close()
+
+
+def test_view_once_notes_are_current_and_sourced():
+    notes = {n.app: n for n in content.view_once_notes()}
+    assert "Blocks screenshots" in notes["WhatsApp"].note and "second phone" in notes["WhatsApp"].note
+    assert "tells the sender" in notes["Snapchat"].note and "tells the sender" in notes["Instagram"].note
+    for n in notes.values():
+        assert n.sources and all(s.url.startswith("https://") and s.last_checked and s.checked for s in n.sources)
+    assert "not confirmed" in notes["Snapchat"].sources[0].checked.lower()  # said plainly
 
 
 def test_capture_after_the_photo_has_gone_is_refused():

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import require
-from safetylab import policy, report, samples
+from safetylab import content, policy, report, samples
 from safetylab.errors import OutputError, SafetyLabError
 from safetylab.policy import CLEAR, DONT_SEND, THINK_AGAIN
 from safetylab.report import Report, Risk
@@ -20,7 +20,7 @@ from safetylab.report import Report, Risk
 SAMPLE_KEYS = sorted(k for k in samples.SAMPLES
                      if k.lower().endswith((".jpg", ".jpeg", ".png", ".webp", ".heic", ".tif", ".tiff")))
 ORDER = (CLEAR, THINK_AGAIN, DONT_SEND)
-FILTER_IDS = [f.id for f in policy.FILTERS]
+FILTER_IDS = [f.id for f in content.filters()]
 
 
 def clean_report(**kw) -> Report:
@@ -70,11 +70,11 @@ def test_docstring_examples():
 # --------------------------------------------------------------------------- #
 
 def test_questions_are_consistent():
-    ids = [q.id for q in policy.QUESTIONS]
+    ids = [q.id for q in content.questions()]
     assert len(ids) == len(set(ids))
     for flt in FILTER_IDS:
-        assert any(q.filter == flt for q in policy.QUESTIONS), f"no question for {flt}"
-    for q in policy.QUESTIONS:
+        assert any(q.filter == flt for q in content.questions()), f"no question for {flt}"
+    for q in content.questions():
         assert q.filter in FILTER_IDS
         values = [o.value for o in q.options]
         assert len(values) == len(set(values)) and len(values) >= 2
@@ -86,9 +86,10 @@ def test_questions_are_consistent():
 
 
 def test_the_questions_the_lesson_names_are_there():
-    texts = {f: " ".join(q.text for q in policy.QUESTIONS if q.filter == f) for f in FILTER_IDS}
+    texts = {f: " ".join(q.text for q in content.questions() if q.filter == f) for f in FILTER_IDS}
     assert "How long have you known them?" in texts["trust"]
-    assert "video call" in texts["trust"] and "pushing or rushing" in texts["trust"]
+    assert "someone you trust" in texts["trust"] and "pushing or rushing" in texts["trust"]
+    assert "video call" in texts["trust"]  # asked about, and never taken as proof (below)
     assert "send a photo first" in texts["trust"]
     assert "family, school or employer" in texts["permanence"]
     assert "kept it for years" in texts["permanence"]
@@ -96,17 +97,43 @@ def test_the_questions_the_lesson_names_are_there():
 
 def test_reassuring_answers_answer_everything_reassuringly():
     answers = policy.reassuring_answers()
-    assert set(answers) == {q.id for q in policy.QUESTIONS}
-    for q in policy.QUESTIONS:
+    assert set(answers) == {q.id for q in content.questions()}
+    for q in content.questions():
         given_ = answers[q.id]
         chosen = given_ if q.multiple else [given_]
         assert chosen and all(q.option(v).verdict == CLEAR for v in chosen)
 
 
+def test_no_answer_treats_a_video_call_a_proof_photo_or_meeting_as_trust():
+    """For an audience with under-18s: trust is never shown by video, "proof" or meeting up."""
+    trust = [q for q in content.questions() if q.filter == "trust"]
+    for q in trust:
+        for o in q.options:
+            words = (q.text + " " + o.label).lower()
+            if o.verdict == CLEAR and ("video" in words or "proof" in words):
+                assert "isn't proof" in o.label or o.value == "no", (q.id, o.value)
+            assert "met in person" not in o.label.lower() and "meet" not in o.label.lower(), (q.id, o.value)
+    # the learner who trusts someone because of a video call gets "think again", with why
+    card = policy.card_from_report(clean_report(), dict(policy.reassuring_answers(), proof="trusted_more"))
+    trust_result = card.result("trust")
+    assert trust_result.verdict == THINK_AGAIN
+    assert any("faked" in r and "recorded" in r for r in trust_result.reasons)
+    # nobody knowing about them, or being asked to keep them secret, is a reason to wait
+    secret = policy.card_from_report(clean_report(), dict(policy.reassuring_answers(), someone_knows="secret"))
+    assert secret.result("trust").verdict == DONT_SEND
+    assert any("trusted adult" in t for t in secret.result("trust").todos)
+    # the filter itself says so, in the data every page reads
+    trust_filter = content.filters()[0]
+    assert trust_filter.id == "trust"
+    for words in ("trusted adult", "nothing you send can be taken back", "faked", "recorded", "“proof”",
+                  "meeting up is not a way to check"):
+        assert words in trust_filter.why, words
+
+
 def test_starters_steps_patterns_and_placeholders():
-    assert "I don't send photos." in policy.NO_STARTERS
-    assert len(policy.FIVE_STEPS) == 5
-    assert {p.id for p in policy.PRESSURE_PATTERNS} >= {"warm_ask", "your_turn", "pushing"}
+    assert "I don't send photos." in content.no_starters()
+    assert len(content.steps()) == 5
+    assert {p.id for p in content.patterns()} >= {"warm_ask", "your_turn", "pushing", "proof"}
     assert set(policy.PLACEHOLDERS) == {name for name, _ in policy.POLICY_FIELDS}
     assert all(policy.PLACEHOLDERS[name].strip() for name in policy.PLACEHOLDERS)
 
@@ -132,10 +159,12 @@ def test_automatic_checks_on_every_sample(key):
     assert bool(ids & {"thumbnail", "thumbnail_differs"}) == bool(facts["thumbnail_present"])
     rep = report.check(path)
     lines = " ".join(policy.not_checked_for(rep))
+    done = " ".join(policy.checked_for(rep))
     if rep.faces is None:
-        assert "Faces: not checked yet" in lines and "faces" not in ids
+        assert "Faces: not checked for this photo" in lines and "faces" not in ids
     else:
-        assert ("faces" in ids) == bool(rep.faces)
+        assert ("faces" in ids) == bool(rep.faces) and "Faces: checked" in done
+        assert "Faces" not in lines
     if rep.texts is None:
         assert "Writing in the picture" in lines and "background_text" not in ids
     else:
@@ -157,8 +186,10 @@ def test_gps_sample_is_flagged_on_the_identity_filter():
     identity = card.result("identity")
     assert identity.verdict == DONT_SEND and gps[0].message in identity.reasons
     assert any("clean copy" in t for t in identity.todos)
-    # one "make a clean copy", however many metadata findings there are
-    assert sum("Make a clean copy" in t for t in identity.todos) == 1
+    # one "share it without its location / make a clean copy", however many metadata findings there are
+    assert sum("clean copy" in t for t in identity.todos) == 1
+    todo = next(t for t in identity.todos if "clean copy" in t)
+    assert todo.index("phone") < todo.index("safetylab scrub")  # the phone comes first
     assert verdicts(card)["trust"] == CLEAR and verdicts(card)["permanence"] == CLEAR
     assert card.verdict == DONT_SEND
 
@@ -173,9 +204,12 @@ def test_faces_and_writing_flagged_when_checked():
     assert found["background_text"].message.count("ELM STREET") == 1  # duplicates once
     assert found["background_text"].level == "high" and not found["faces"].cleanable
     assert policy.not_checked_for(rep) == []
+    assert policy.checked_for(rep)[1:] == ["Faces: checked; 2 faces found.",
+                                           "Writing in the picture: checked; 3 pieces of writing found."]
     card = policy.card_from_report(rep, policy.reassuring_answers())
     assert verdicts(card)["identity"] == DONT_SEND
     assert card.result("identity").not_checked == ()
+    assert card.result("identity").checked == tuple(policy.checked_for(rep))
     one = policy.findings_for(clean_report(faces=[{"box": [1, 2, 3, 4]}]))
     assert [f.id for f in one] == ["faces"] and "a face" in one[0].message
     card = policy.card_from_report(clean_report(faces=[{"box": [1, 2, 3, 4]}]), policy.reassuring_answers())
@@ -188,6 +222,7 @@ def test_unchecked_faces_and_writing_are_said_not_flagged():
     card = policy.card_from_report(rep, policy.reassuring_answers())
     assert card.verdict == CLEAR  # the learner's own answers cover what was not checked...
     assert len(card.result("identity").not_checked) == 2  # ...and the card says so
+    assert len(card.result("identity").checked) == 1  # only the file's hidden details were read
     assert card.result("trust").not_checked == () and card.result("trust").limits
 
 
@@ -241,7 +276,7 @@ def test_your_turn_trade_explains_there_is_no_debt():
     assert any("debt" in r for r in card.result("trust").reasons)
 
 
-@pytest.mark.parametrize("qid, value", [(q.id, o.value) for q in policy.QUESTIONS for o in q.options])
+@pytest.mark.parametrize("qid, value", [(q.id, o.value) for q in content.questions() for o in q.options])
 def test_each_answer_moves_only_its_own_filter(qid, value):
     q = policy.question(qid)
     opt = q.option(value)
@@ -256,11 +291,11 @@ def test_each_answer_moves_only_its_own_filter(qid, value):
 def test_unanswered_questions_mean_think_again_and_are_listed():
     answers = policy.reassuring_answers()
     del answers["years"]
-    answers["met"] = None
+    answers["proof"] = None
     card = policy.card_from_report(clean_report(), answers)
     assert verdicts(card) == {"trust": THINK_AGAIN, "identity": CLEAR, "permanence": THINK_AGAIN}
     assert card.result("permanence").unanswered == (policy.question("years").text,)
-    assert card.result("trust").unanswered == (policy.question("met").text,)
+    assert card.result("trust").unanswered == (policy.question("proof").text,)
     assert any(r.startswith("Not answered yet") for r in card.result("trust").reasons)
     nothing = policy.card_from_report(clean_report(), None)
     assert set(verdicts(nothing).values()) == {THINK_AGAIN}
@@ -290,7 +325,7 @@ def test_bad_answers_are_refused_plainly(answers, words):
 
 _ANSWER = {q.id: st.one_of(st.none(), st.lists(st.sampled_from([o.value for o in q.options]), max_size=3))
            if q.multiple else st.one_of(st.none(), st.sampled_from([o.value for o in q.options]))
-           for q in policy.QUESTIONS}
+           for q in content.questions()}
 
 
 @settings(max_examples=150, deadline=None)
@@ -300,7 +335,7 @@ def test_verdicts_are_the_most_cautious_of_their_reasons(answers, levels):
     rep = clean_report(risks=[Risk(f"r{i}", lv, f"risk {i}") for i, lv in enumerate(levels)])
     card = policy.card_from_report(rep, answers)
     for r in card.results:
-        qs = [q for q in policy.QUESTIONS if q.filter == r.filter]
+        qs = [q for q in content.questions() if q.filter == r.filter]
         seen = []
         for q in qs:
             a = answers[q.id]
@@ -333,10 +368,13 @@ def test_policy_html_has_every_section_and_escapes_text():
     for name, heading in policy.POLICY_FIELDS:
         assert f"<h2>{escape(heading)}</h2>" in page
         assert f"<li>second line of {name}</li>" in page  # one rule per line becomes a list
-    for f in policy.FILTERS:
+    for f in content.filters():
         assert escape(f.title) in page
-    for step in policy.FIVE_STEPS:
-        assert escape(step) in page
+    for step in content.steps():
+        assert escape(step.title) in page and escape(step.why) in page
+        if step.under_18:
+            assert escape(step.under_18) in page
+    assert "hurting yourself" in page  # the crisis lines travel with the printed policy
     assert "not your fault" in page
     assert_balanced(page)
 

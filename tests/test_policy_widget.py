@@ -6,7 +6,7 @@ from html import escape
 
 import pytest
 
-from safetylab import policy, samples
+from safetylab import content, policy, samples
 from safetylab.report import Report
 from test_metadata import make_photo
 from test_policy import assert_balanced
@@ -16,7 +16,7 @@ from safetylab.widgets import policy as wp  # noqa: E402
 
 CLEAN = "03_what_your_file_says/clean.jpg"
 GPS = "03_what_your_file_says/landmark_gps.jpg"
-LABEL = {v: escape(policy.VERDICT_LABELS[v].upper()) for v in policy.VERDICT_LABELS}
+LABEL = {v.id: escape(v.label.upper()) for v in content.verdicts().values()}
 
 
 def _upload(widget, name: str, data: bytes) -> None:
@@ -47,23 +47,24 @@ def test_card_html_labels_escapes_and_is_honest():
     assert LABEL[policy.DONT_SEND] in out and LABEL[policy.THINK_AGAIN] in out and LABEL[policy.CLEAR] in out
     for verdict, (colour, _symbol) in wp.VERDICT_STYLE.items():
         assert colour in out  # colour repeats the label, never replaces it
-    assert "Not checked yet" in out and "Faces: not checked yet" in out
+    assert "Not checked for this photo" in out and "Faces: not checked for this photo" in out
     assert "<caption" in out and 'scope="row"' in out and 'scope="col"' in out
-    assert escape(policy.CARD_LIMITS) in out
+    assert escape(content.card_limits()) in out
     assert escape(policy.question("years").text) in out  # unanswered questions are named
     assert_balanced(out)
     checked = wp.card_html(policy.card_from_report(Report(file="a.jpg", faces=[], texts=[]),
                                                    policy.reassuring_answers()))
-    assert "Not checked yet" not in checked and LABEL[policy.DONT_SEND] not in checked
+    assert "Not checked for this photo" not in checked and LABEL[policy.DONT_SEND] not in checked
+    assert "Checked automatically" in checked and "Faces: checked; none found." in checked
 
 
 def test_lesson_tables_list_everything():
     f = wp.filters_html()
-    assert all(escape(x.title) in f and escape(x.ask) in f for x in policy.FILTERS)
+    assert all(escape(x.title) in f and escape(x.ask) in f for x in content.filters())
     p = wp.patterns_html()
-    assert all(escape(x.name) in p and escape(x.you_can_say) in p for x in policy.PRESSURE_PATTERNS)
+    assert all(escape(x.name) in p and escape(x.you_can_say) in p for x in content.patterns())
     s = wp.steps_html()
-    assert all(escape(x) in s for x in policy.FIVE_STEPS) and "not your fault" in s
+    assert all(escape(x.title) in s and escape(x.why) in s for x in content.steps()) and "not your fault" in s
     for out in (f, p, s):
         assert_balanced(out)
 
@@ -83,8 +84,9 @@ def test_card_for_clean_sample_with_reassuring_answers_is_clear():
     html = w.card_view.value
     assert html.count(LABEL[policy.CLEAR]) == 4  # overall + three filters in the table
     assert LABEL[policy.THINK_AGAIN] not in html and LABEL[policy.DONT_SEND] not in html
-    # faces and writing are checked now (lessons 1 and 2 landed): none found, nothing "not checked yet"
-    assert "Faces: not checked yet" not in html and "Writing in the picture: not checked" not in html
+    # faces and writing were checked on this photo: the card says so, from the report itself
+    assert "Faces: not checked" not in html and "Writing in the picture (street signs" not in html
+    assert "Faces: checked; none found." in html and "Writing in the picture: checked; none found." in html
 
 
 def test_card_for_gps_sample_flags_the_file_and_pushing_changes_trust():
@@ -93,7 +95,7 @@ def test_card_for_gps_sample_flags_the_file_and_pushing_changes_trust():
     w.set_answers(policy.reassuring_answers())
     w.make_button.click()
     html = w.card_view.value
-    assert "exact spot" in html and "Make a clean copy" in html
+    assert "exact spot" in html and "make a clean copy" in html and "share it without its location" in html
     assert "2. Identity and place — Don&#x27;t send" in html and "1. Trust — Clear" in html
     w.radios["pushing"].value = "yes"
     w.make_button.click()
@@ -200,7 +202,7 @@ def test_writer_starters_and_examples():
     dont.click()
     assert pw.fields["saying_no"].value.splitlines() == ["I don't send photos."]
     pw.starter_buttons[-1].click()
-    assert pw.fields["saying_no"].value.splitlines()[-1] == policy.NO_STARTERS[-1]
+    assert pw.fields["saying_no"].value.splitlines()[-1] == content.no_starters()[-1]
     pw.examples_button.click()
     assert pw.fields["share_with"].value == "Only old friends."  # what was written stays
     assert pw.fields["who_i_tell"].value == policy.PLACEHOLDERS["who_i_tell"]

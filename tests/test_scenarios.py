@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import doctest
+import html
 import json
 import re
 from pathlib import Path
@@ -13,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from safetylab import content
 from safetylab import scenarios as S
 from safetylab.errors import SafetyLabError
 
@@ -23,7 +25,7 @@ IDS = [sc.id for sc in SHIPPED]
 # The eight situations the lessons need, by id.
 REQUIRED = {"send_a_pic", "your_turn", "too_fast", "pushed_no", "fake_profile", "the_flip",
             "friend_confides", "just_a_selfie"}
-COERCION = {"the_flip", "friend_confides"}
+COERCION = {"the_flip", "friend_confides", "made_up"}
 
 
 def texts_of(sc: S.Scenario):
@@ -151,8 +153,11 @@ def test_every_route_of_every_scenario(sc):
 
 @pytest.mark.parametrize("sc", [s for s in SHIPPED if s.uses_steps], ids=lambda s: s.id)
 def test_steps_are_never_practised_out_of_order(sc):
+    may_come_first = {s.number for s in content.steps() if s.may_come_first}
     for route in S.paths(sc):
         firsts = list(dict.fromkeys(S.play(sc, route).steps))
+        if firsts and firsts[0] in may_come_first:  # telling a trusted adult may come first
+            firsts = firsts[1:]
         assert firsts == sorted(firsts), route
 
 
@@ -163,12 +168,77 @@ def test_safe_route_practises_the_five_steps_in_order(scenario_id):
     assert safe, "there is an all-safe route"
     for route in safe:
         state = S.play(sc, route)
-        assert state.steps == (1, 2, 3, 4, 5)
+        assert state.steps in ((1, 2, 3, 4, 5), (5, 1, 2, 3, 4, 5))  # an under-18 may tell an adult first
         assert S.summary(state).steps_in_order
         assert "all five steps, in order" in S.summary(state).text
     # a route that skips a step is not counted as "in order"
     partial = [r for r in S.paths(sc) if len(set(S.play(sc, r).steps)) < 5]
     assert partial and not any(S.summary(S.play(sc, r)).steps_in_order for r in partial)
+
+
+def test_the_flip_lets_an_under_18_tell_a_trusted_adult_first():
+    sc = S.load("the_flip")
+    first = next(i for i, c in enumerate(sc.node(sc.start).choices) if c.steps[:1] == (5,))
+    assert "trusted adult" in sc.node(sc.start).choices[first].text and "under 18" in sc.node(sc.start).notice
+    routes = [r for r in S.paths(sc) if r[0] == first and set(S.play(sc, r).qualities) == {"safe"}]
+    assert routes and all(S.summary(S.play(sc, r)).steps_in_order for r in routes)
+
+
+def test_a_made_up_image_gets_its_own_scenario_with_the_same_five_steps():
+    sc = S.load("made_up")
+    start = sc.node(sc.start)
+    assert "made a private picture of you with an app" in " ".join(start.them)
+    for words in ("not your fault", "anyone", "not in trouble", "trusted adult can come first"):
+        assert words in start.notice, words
+    words = " ".join(texts_of(sc))
+    assert "Take It Down" in words and "StopNCII.org" in words and "made-up" in words
+    assert "lesson 1" in words  # connected to faces as a search key, without blame
+    for end in sc.endings:
+        assert "not your fault" in end.ending.debrief and "recoverable" in end.ending.debrief
+    safe = [r for r in S.paths(sc) if set(S.play(sc, r).qualities) == {"safe"}]
+    assert len(safe) == 2 and all(S.summary(S.play(sc, r)).steps_in_order for r in safe)
+    # sending a real photo "to prove it" is risky, and said kindly
+    prove = next(c for c in start.choices if "prove" in c.text or "fake isn't you" in c.text)
+    assert prove.quality == "risky" and "human" in prove.feedback
+
+
+def test_the_threat_scenario_shows_the_crisis_lines_of_every_region():
+    from safetylab import help as hp
+    from safetylab.widgets.chat import ChatPractice
+
+    assert {s.id for s in SHIPPED if s.crisis} == {"the_flip", "made_up"}
+    sc = S.load("the_flip")
+    chat = ChatPractice(sc)
+    intro = chat.intro.value
+    assert "hurting yourself" in intro
+    for region, lines in hp.crisis_lines().items():
+        assert region in intro and all(html.escape(r.reach) in intro for r in lines), region
+    chat.begin()
+    for i in S.paths(sc)[0]:
+        chat.choose(i)
+    assert "hurting yourself" in chat.debrief.value  # and again at the end
+
+
+@pytest.mark.parametrize("sc", SHIPPED, ids=IDS)
+def test_no_scenario_treats_a_video_call_or_meeting_as_proof_of_trust(sc):
+    """For an audience with under-18s: video can be faked or recorded, and meeting up is never the check."""
+    for node in sc.nodes.values():
+        for c in node.choices:
+            asks = re.search(r"video|\bmeet\b|meet up|in person", c.text, re.I)
+            if asks:
+                assert c.quality != "safe", c.text
+                assert re.search(r"faked|recorded", c.feedback), c.feedback
+            assert not re.search(r"(simplest|best|good) ways? to check", c.feedback, re.I), c.feedback
+    words = " ".join(texts_of(sc))
+    assert "no video" not in words.lower()  # a missing video call is not a warning sign either way
+
+
+def test_the_fake_profile_says_video_is_not_proof():
+    sc = S.load("fake_profile")
+    ask = next(c for c in sc.node("move").choices if "video call" in c.text)
+    assert ask.quality == "neutral" and "faked" in ask.feedback and "someone you trust" in ask.feedback
+    assert "video can be faked" in sc.limits
+    assert any("isn't proof" in t for t in sc.node("end_reported").ending.takeaways)
 
 
 def test_the_flip_says_it_is_not_their_fault():

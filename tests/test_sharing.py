@@ -12,12 +12,12 @@ import pytest
 from safetylab import sharing
 from safetylab.errors import SafetyLabError
 from safetylab.sharing import (
-    CAVEAT,
     METADATA_VALUES,
     RECOMPRESSED_VALUES,
     TABLE_COLUMNS,
     SharingDataError,
     SharingPath,
+    caveat,
     sharing_paths,
     sharing_table_rows,
 )
@@ -69,11 +69,18 @@ def test_sending_the_file_itself_keeps_the_location():
 
 
 def test_caveat_is_present_and_says_clean_it_yourself():
-    assert "typical" in CAVEAT.lower()
-    assert "yourself" in CAVEAT
+    assert "typical" in caveat().lower()
+    assert "yourself" in caveat()
     data = shipped_json()
-    assert data["label"] == CAVEAT  # the data file and the code say the same
+    assert data["label"] == caveat()  # read from the data file: no second copy in the code
     assert data["_about"].strip()
+
+
+def test_cloud_links_are_not_all_alike_and_say_where_that_comes_from():
+    cloud = {p.id: p for p in sharing_paths()}["cloud_link"]
+    assert cloud.gps == "varies" and "Google Photos" in cloud.notes
+    assert any("support.google.com/photos" in s.url for s in cloud.sources)
+    assert all(s.last_checked and s.checked for s in cloud.sources)
 
 
 def test_table_rows_are_plain_and_in_column_order():
@@ -132,9 +139,9 @@ def test_broken_copy_names_the_file_and_the_field(tmp_path, what, change, field)
         sharing_paths(path)
     err = info.value
     assert isinstance(err, SafetyLabError)
-    assert "broken.json" in str(err)
-    assert f"'{field}'" in str(err)
-    assert err.field == field and err.file == "broken.json"
+    assert str(err).startswith(f"broken.json: {err.field}: ")
+    assert err.field == field or err.field.endswith(f".{field}"), err.field
+    assert err.file == "broken.json"
     assert "\n" not in str(err)
 
 

@@ -7,11 +7,12 @@
 - :mod:`safetylab.widgets.policy` — "Your photo policy": report card and policy writer (lesson 5)
 - :mod:`safetylab.widgets.chat` — chat practice scenarios (lessons 5 and 6)
 - :mod:`safetylab.widgets.evidence` — the evidence kit and the five steps (lesson 6)
+- :mod:`safetylab.widgets.phone_steps` — "what you can do" on iPhone and Android (every lesson)
 """
 
 from __future__ import annotations
 
-__all__ = ["face_key", "clues", "file_says", "permanence", "policy", "chat", "evidence"]
+__all__ = ["face_key", "clues", "file_says", "permanence", "policy", "chat", "evidence", "phone_steps"]
 
 
 def __getattr__(name: str):

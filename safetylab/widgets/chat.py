@@ -13,15 +13,17 @@ colour or position alone; feedback carries a text label ("Safe choice",
 "Risky choice", "Neutral choice") as well as a colour from the colour-blind-
 safe Okabe-Ito palette; replies are ordinary buttons, reachable with Tab and
 pressed with Enter or Space. A scenario with a content note shows the note
-first and waits for "Begin".
+first and waits for "Begin". A scenario about threats (``"crisis": true``)
+shows every region's crisis lines with its note and again in its debrief.
 """
 
 from __future__ import annotations
 
 import html
 
-from ..scenarios import STEPS, Choice, Scenario, State, choose, load, load_all, start, summary
+from .. import content
 from ..errors import SafetyLabError
+from ..scenarios import Choice, Scenario, State, choose, load, load_all, start, summary
 
 __all__ = ["intro_html", "transcript_html", "feedback_html", "debrief_html", "overview_html",
            "QUALITY_LABELS", "ChatPractice", "ScenarioPicker"]
@@ -52,7 +54,15 @@ def intro_html(scenario: Scenario) -> str:
         note = ('<div role="note" style="border-left:6px solid #E69F00;padding:.4em .8em;margin:.5em 0;'
                 f'color:#111;background:#FFF8E6"><strong>Content note:</strong> {_e(scenario.content_note)}</div>')
     return (f'<div style="font-size:1.05em;max-width:44em"><h3 style="margin:.2em 0">{_e(scenario.title)}</h3>'
-            f"<p>{_e(scenario.summary)}</p>{note}</div>")
+            f"<p>{_e(scenario.summary)}</p>{note}{_crisis(scenario)}</div>")
+
+
+def _crisis(scenario: Scenario) -> str:
+    if not scenario.crisis:
+        return ""
+    from ..help import crisis_html
+
+    return crisis_html()
 
 
 def _line_html(scenario: Scenario, speaker: str | None, text: str) -> str:
@@ -88,8 +98,9 @@ def feedback_html(choice: Choice | None) -> str:
     label, mark, colour = QUALITY_LABELS[choice.quality]
     steps = ""
     if choice.steps:
+        titles = {st.number: st.title for st in content.steps()}
         steps = "<p><strong>Practised:</strong> " + "; ".join(
-            f"step {n}, {_e(STEPS[n].lower())}" for n in choice.steps) + "</p>"
+            f"step {n}, {_e(titles.get(n, '').lower())}" for n in choice.steps) + "</p>"
     return (f'<div role="status" style="border-left:6px solid {colour};padding:.3em .8em;margin:.5em 0;'
             'color:#111;background:#FAFAFA;max-width:44em;font-size:1.05em">'
             f'<p style="margin:.2em 0"><span style="background:{colour};color:#000;font-weight:bold;'
@@ -108,15 +119,17 @@ def debrief_html(state: State) -> str:
              f"<p><strong>Your replies:</strong> {_e(summ.text)}</p>"]
     if sc.uses_steps:
         done = set(summ.steps)
-        rows = "".join(f"<li>{'&#x2713; practised' if n in done else '&#x25CB; not practised this time'}"
-                       f": {_e(text)}</li>" for n, text in STEPS.items())
+        rows = "".join(f"<li>{'&#x2713; practised' if st.number in done else '&#x25CB; not practised this time'}"
+                       f": {_e(st.title)}"
+                       + (f" <em>(Under 18: {_e(st.under_18)})</em>" if st.may_come_first and st.under_18 else "")
+                       + "</li>" for st in content.steps())
         parts.append(f"<p><strong>The five steps, in order:</strong></p><ol>{rows}</ol>")
     if end.takeaways:
         parts.append("<p><strong>What you can do</strong></p><ul>"
                      + "".join(f"<li>{_e(t)}</li>" for t in end.takeaways) + "</ul>")
     if sc.limits:
         parts.append(f"<p><em>What this practice doesn't cover:</em> {_e(sc.limits)}</p>")
-    parts.append("</section>")
+    parts.append(_crisis(sc) + "</section>")
     return "".join(parts)
 
 

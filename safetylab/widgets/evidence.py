@@ -5,10 +5,12 @@ from :mod:`safetylab.help`; this module only lays them out. Every widget can be
 driven from plain Python (set ``.value`` on a field, call ``.click()`` on a
 button, or call the method the button calls), which is how the tests use them.
 
-- :class:`KitMaker` — a form for the structured notes, the folder to copy, and a
-  "Make my evidence kit" button; shows where the kit is and links to its report.
-- :class:`StepsChecklist` — the five steps as keyboard-usable checkboxes, with a
-  calm message when all are ticked.
+- :class:`KitMaker` — a form for the structured notes, the folder to copy, a
+  "Show the files first" step that lists every file with its name and type
+  (and what to leave out), a confirmation tick, and only then the "Make my
+  evidence kit" button; shows where the kit is and links to its report.
+- :class:`StepsChecklist` — the five steps (from ``steps.json``) as
+  keyboard-usable checkboxes, with a calm message when all are ticked.
 - :class:`HelpFinder` — the help list, one region at a time.
 - :func:`screenshots_html`, :func:`report_preview_html`, :func:`kit_html` —
   HTML views for the notebook.
@@ -23,10 +25,12 @@ import os
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .. import content
+from ..content import Step
 from ..errors import SafetyLabError
-from ..evidence import STEPS, Kit, Notes, Payment, Step, build_kit, notes_from_form
+from ..evidence import LEAVE_OUT, Kit, KitPlan, Notes, Payment, build_kit, notes_from_form, plan_kit
 
-__all__ = ["KitMaker", "StepsChecklist", "HelpFinder", "kit_html", "report_preview_html",
+__all__ = ["KitMaker", "StepsChecklist", "HelpFinder", "kit_html", "plan_html", "report_preview_html",
            "screenshots_html", "default_folder", "ALL_DONE_MESSAGE"]
 
 #: Shown when every step of the checklist is ticked.
@@ -68,6 +72,29 @@ def kit_html(kit: Kit, base: str | os.PathLike | None = None) -> str:
         f'<p><a href="{_e(Path(rel).as_posix())}" target="_blank" rel="noopener">Open the report '
         f"(report.html)</a> &mdash; print it, or keep it for a platform, a helpline or the police.</p>"
         f"{skipped}<p>Your original files were not changed. Nothing was uploaded.</p></div>")
+
+
+def plan_html(plan: KitPlan) -> str:
+    """The files a kit would copy, before anything is copied: what to leave out, then name, type and size."""
+    rows = "".join(
+        f'<tr><th scope="row" style="text-align:left">{_e(f.path)}</th><td>{_e(f.kind)}</td>'
+        f'<td style="text-align:right">{f.size:,}</td>'
+        f"<td>{'<strong>Check: </strong>' + _e(f.warning) if f.warning else 'screenshot or notes'}</td></tr>"
+        for f in plan.files)
+    skipped = ("<p>Not copied: " + "; ".join(f"{_e(x.path)} ({_e(x.reason)})" for x in plan.skipped) + ".</p>"
+               if plan.skipped else "")
+    n = len(plan.files)
+    look = (f'<p role="alert"><strong>{len(plan.warnings)} file{"s" if len(plan.warnings) != 1 else ""} '
+            "to check before copying.</strong> If one is the image itself, take it out of the folder first."
+            "</p>" if plan.warnings else "")
+    return ('<div role="status">'
+            f'<p style="border-left:6px solid #E69F00;padding:.3em .8em;color:#111;background:#FFF8E6">'
+            f"<strong>Before you copy:</strong> {_e(LEAVE_OUT)}</p>{look}"
+            '<table style="border-collapse:collapse"><caption style="text-align:left;font-weight:bold">'
+            f"The kit would copy these {n} file{'s' if n != 1 else ''} from {_e(plan.source)}</caption>"
+            '<thead><tr><th scope="col" style="text-align:left">File</th><th scope="col">Type</th>'
+            '<th scope="col">Size (bytes)</th><th scope="col" style="text-align:left">Look at</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table>{skipped}</div>")
 
 
 def report_preview_html(kit: Kit, height: int = 640) -> str:
@@ -113,7 +140,11 @@ def screenshots_html(paths: Sequence[str | os.PathLike], captions: Sequence[str]
 
 
 class KitMaker:
-    """Notes form + folder + "Make my evidence kit" button.
+    """Notes form + folder + "Show the files first" + a confirmation tick + "Make my evidence kit".
+
+    Nothing is copied until the list of files (name and type, with any that
+    look like a camera photo or a video flagged) has been shown and the
+    confirmation is ticked; changing the folder starts the look again.
 
     Parameters
     ----------
@@ -154,11 +185,20 @@ class KitMaker:
                              description="Folder of screenshots", style=_WIDE, layout=full)
         self.out_dir = w.Text(value=str(out_dir), description="New folder for the kit", style=_WIDE,
                               layout=full)
-        self.make_button = w.Button(description="Make my evidence kit", button_style="primary",
-                                    tooltip="Copies the folder into a new kit; your files are not changed")
+        self.plan: KitPlan | None = None
+        self.preview_button = w.Button(description="Show the files first",
+                                       tooltip="Lists every file the kit would copy; nothing is copied yet")
+        self.plan_view = w.HTML()
+        self.confirm = w.Checkbox(value=False, disabled=True, indent=False, layout=w.Layout(width="auto"),
+                                  description="I have looked at the list: the image itself is not in it")
+        self.make_button = w.Button(description="Make my evidence kit", button_style="primary", disabled=True,
+                                    tooltip="Copies the listed files into a new kit; your files are not changed")
         self.result_view = w.HTML()
         self.add_payment_button.on_click(lambda _b: self.add_payment())
         self.clear_payments_button.on_click(lambda _b: self.clear_payments())
+        self.preview_button.on_click(lambda _b: self.preview())
+        self.confirm.observe(lambda _c: self._update_make(), names="value")
+        self.folder.observe(lambda _c: self._forget_plan(), names="value")
         self.make_button.on_click(lambda _b: self.make())
         self._show_payments()
         self.widget = w.VBox([
@@ -167,8 +207,9 @@ class KitMaker:
             self.pay_amount, self.pay_method, self.pay_account,
             w.HBox([self.add_payment_button, self.clear_payments_button]), self.payments_view,
             self.dates, self.text,
-            w.HTML("<p><strong>What to copy</strong></p>"), self.folder, self.out_dir,
-            self.make_button, self.result_view])
+            w.HTML("<p><strong>What to copy</strong></p>"
+                   f'<p style="margin:.2em 0">{_e(LEAVE_OUT)}</p>'), self.folder, self.out_dir,
+            self.preview_button, self.plan_view, self.confirm, self.make_button, self.result_view])
 
     def _ipython_display_(self):  # pragma: no cover - needs a front end
         from IPython.display import display
@@ -204,11 +245,38 @@ class KitMaker:
         return notes_from_form(self.usernames.value, self.platform.value, self.demanded.value,
                                [*self.payments, pending], self.dates.value, self.text.value)
 
-    def make(self) -> Kit | None:
-        """Make the kit from the folder and the notes; show the result or one plain line."""
-        self.kit = None
+    def preview(self) -> KitPlan | None:
+        """List every file the kit would copy (name, type, size); nothing is copied."""
+        self._forget_plan()
         try:
-            self.kit = build_kit(self.folder.value.strip(), self.out_dir.value.strip(), self.notes())
+            self.plan = plan_kit(self.folder.value.strip())
+        except SafetyLabError as e:
+            self.plan_view.value = f'<p role="alert">{_e(e)}</p>'
+            return None
+        self.plan_view.value = plan_html(self.plan)
+        self.confirm.disabled = False
+        return self.plan
+
+    def _forget_plan(self) -> None:
+        self.plan = None
+        self.plan_view.value = ""
+        self.confirm.value = False
+        self.confirm.disabled = True
+        self._update_make()
+
+    def _update_make(self) -> None:
+        self.make_button.disabled = not (self.plan is not None and self.confirm.value)
+
+    def make(self) -> Kit | None:
+        """Make the kit from the files that were shown and confirmed, and the notes; show the result."""
+        self.kit = None
+        if self.plan is None or not self.confirm.value:
+            self.result_view.value = ('<p role="alert">First show the files the kit would copy, look at the '
+                                      "list, and tick the box to confirm.</p>")
+            return None
+        try:
+            self.kit = build_kit(self.folder.value.strip(), self.out_dir.value.strip(), self.notes(),
+                                 plan=self.plan)
         except SafetyLabError as e:
             self.result_view.value = f'<p role="alert">{_e(e)}</p>'
             return None
@@ -219,17 +287,18 @@ class KitMaker:
 class StepsChecklist:
     """The five steps as checkboxes (Tab to move, Space to tick), with a calm message at the end."""
 
-    def __init__(self, steps: Iterable[Step] = STEPS):
+    def __init__(self, steps: Iterable[Step] | None = None):
         import ipywidgets as w
 
-        self.steps = tuple(steps)
+        self.steps = tuple(content.steps() if steps is None else steps)
         self.boxes = [w.Checkbox(value=False, description=f"{i}. {s.title}", indent=False,
                                  layout=w.Layout(width="auto"))
                       for i, s in enumerate(self.steps, start=1)]
         rows = []
         for box, step in zip(self.boxes, self.steps):
             box.observe(lambda _c: self._update(), names="value")
-            rows += [box, w.HTML(f'<p style="margin:0 0 .6em 1.8em">{_e(step.why)}</p>')]
+            young = (f'<br><em><strong>Under 18:</strong> {_e(step.under_18)}</em>' if step.under_18 else "")
+            rows += [box, w.HTML(f'<p style="margin:0 0 .6em 1.8em">{_e(step.why)}{young}</p>')]
         self.message = w.HTML()
         self._update()
         self.widget = w.VBox(rows + [self.message])

@@ -108,14 +108,14 @@ def compare_html(before: Report, after: Report) -> str:
 
 def sharing_html() -> str:
     """The table of how common ways of sending treat metadata, with its caveat."""
-    from ..sharing import CAVEAT, TABLE_COLUMNS, sharing_table_rows
+    from ..sharing import TABLE_COLUMNS, caveat, sharing_table_rows
 
     rows = sharing_table_rows()
     head = "".join(f'<th scope="col" style="text-align:left">{_e(c)}</th>' for c in TABLE_COLUMNS)
     body = "".join("<tr>" + "".join(f'<td style="text-align:left">{_e(r[c])}</td>' for c in TABLE_COLUMNS)
                    + "</tr>" for r in rows)
     return (f'<table><caption style="text-align:left"><strong>Typical behaviour — it changes.</strong> '
-            f"{_e(CAVEAT)}</caption><tr>{head}</tr>{body}</table>")
+            f"{_e(caveat())}</caption><tr>{head}</tr>{body}</table>")
 
 
 def plot_thumbnail(path: str | os.PathLike, fig: "Figure | None" = None) -> "Figure":

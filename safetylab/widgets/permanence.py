@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 from ._media import AltImage
 from ._style import table_html as _table
 from ._style import verdict_html as _verdict
+from .. import content
 from .. import permanence as perm
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["link_html", "survey_html", "edits_html", "copies_html", "forwarding_html",
+__all__ = ["link_html", "survey_html", "edits_html", "capture_note_html", "copies_html", "forwarding_html",
            "plot_capture", "plot_capture_survey", "plot_copies", "plot_forwarding",
            "ViewOnce", "CopiesExplorer", "ForwardingExplorer"]
 
@@ -91,10 +92,24 @@ def edits_html(results: Sequence["perm.EditResult"]) -> str:
                   ["Edit", "Bits that differ", "Result"], rows)
 
 
+def capture_note_html(kind: str) -> str:
+    """What apps do about this kind of capture (from ``places.json``, each with its source), and the lesson's point.
+
+    A screenshot: some apps block it, some tell the sender. A second phone:
+    no app can notice. Either way, anything on a screen can be captured.
+    """
+    if kind != "screenshot":
+        return f"<p>{_e(content.second_phone_note())}</p>"
+    items = "".join(f"<li><strong>{_e(n.app)}:</strong> {_e(n.note)}</li>" for n in content.view_once_notes())
+    return ("<p>What apps typically do about a screenshot of a “view once” photo (it changes with versions):</p>"
+            f"<ul>{items}</ul><p>{_e(content.second_phone_note())}</p>")
+
+
 def copies_html(copies: "perm.Copies") -> str:
     """Where the photo still is, as an accessible table, with the caveat."""
     rows = []
-    for p in perm.PLACES:
+    actions = content.delete_actions()
+    for p in content.places():
         here = copies.has(p.id)
         if here and not p.removed_by:
             state = '<strong style="color:#A33F00">&#9679; STILL THERE — no button reaches it</strong>'
@@ -102,13 +117,13 @@ def copies_html(copies: "perm.Copies") -> str:
             state = '<strong style="color:#8A5A00">&#9679; still there</strong>'
         else:
             state = '<span style="color:#0072B2">&#9675; removed (typically)</span>'
-        reach = ", ".join(perm.ACTIONS[a] for a in perm.ACTIONS if a in p.removed_by) or "none"
+        reach = ", ".join(a.label for a in actions.values() if a.id in p.removed_by) or "none"
         rows.append((_e(p.label.replace("\n", " ")), state, _e(reach), _e(p.note)))
-    last = (f"<p><strong>{_e(perm.ACTIONS[copies.pressed[-1]])}:</strong> "
-            f"{_e(perm.ACTION_NOTES[copies.pressed[-1]])}</p>" if copies.pressed else "")
+    last = (f"<p><strong>{_e(actions[copies.pressed[-1]].label)}:</strong> "
+            f"{_e(actions[copies.pressed[-1]].note)}</p>" if copies.pressed else "")
     return (f'<div role="status">{last}<p>{_e(perm.copies_summary(copies))}</p></div>'
             + _table("Where the photo is", ["Place", "Now", "Typically removed by", "How it got there"], rows)
-            + f"<p><em>{_e(perm.CAVEAT)}</em></p>")
+            + f"<p><em>{_e(content.places_caveat())}</em></p>")
 
 
 def forwarding_html(result: "perm.ForwardingResult") -> str:
@@ -199,17 +214,15 @@ def plot_copies(copies: "perm.Copies", *, fig: "Figure | None" = None) -> "Figur
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.axis("off")
-    beyond = [p for p in perm.PLACES if p.side == "beyond"]
+    all_places = content.places()
     pos = {}
-    for p in perm.PLACES:
-        if p.side == "beyond":
-            i = beyond.index(p)
-            pos[p.id] = (_SIDE_X["beyond"], 0.82 - i * 0.32)
-        else:
-            pos[p.id] = (_SIDE_X[p.side], 0.5)
-    bw, bh = 0.2, 0.22
+    for side, x in _SIDE_X.items():  # the places of one side, stacked from the top
+        column = [p for p in all_places if p.side == side]
+        for i, p in enumerate(column):
+            pos[p.id] = (x, 0.5 if len(column) == 1 else 0.84 - i * (0.68 / (len(column) - 1)))
+    bw, bh = 0.2, 0.2 if max(sum(p.side == side for p in all_places) for side in _SIDE_X) < 4 else 0.16
     states = []
-    for p in perm.PLACES:
+    for p in all_places:
         x, y = pos[p.id]
         here = copies.has(p.id)
         if here and not p.removed_by:
@@ -229,14 +242,19 @@ def plot_copies(copies: "perm.Copies", *, fig: "Figure | None" = None) -> "Figur
 
     def arrow(a, b):
         (x0, y0), (x1, y1) = pos[a], pos[b]
-        ax.annotate("", xy=(x1 - bw / 2, y1), xytext=(x0 + bw / 2, y0),
+        if abs(x0 - x1) < 1e-6:  # same column: straight down (or up), edge to edge
+            sign = 1 if y1 < y0 else -1
+            start, end = (x0, y0 - sign * bh / 2), (x1, y1 + sign * bh / 2)
+        else:
+            start, end = (x0 + bw / 2, y0), (x1 - bw / 2, y1)
+        ax.annotate("", xy=end, xytext=start,
                     arrowprops={"arrowstyle": "->", "color": "black", "linewidth": 1.2})
 
-    arrow("your_chat", "servers")
-    arrow("servers", "their_chat")
-    for p in beyond:
-        arrow("their_chat", p.id)
-    pressed = ", then ".join(perm.ACTIONS[a] for a in copies.pressed) or "nothing pressed yet"
+    for p in all_places:
+        if p.comes_from in pos:
+            arrow(p.comes_from, p.id)
+    labels = content.delete_actions()
+    pressed = ", then ".join(labels[a].label for a in copies.pressed) or "nothing pressed yet"
     ax.set_title(f"Where the photo is — {pressed}", fontsize=11)
     fig.text_alternative = ("Diagram of where a sent photo lives, from your phone through the chat service to "
                             f"their phone and beyond. Pressed: {pressed}. " + "; ".join(states) + ".")
@@ -462,9 +480,7 @@ class ViewOnce:
         how = perm.CAPTURE_KINDS[kind]
         self.copy_view.value = _png(copy)
         self.copy_view.alt = f"{how} of the photo."
-        note = ("The app may notice a screenshot and tell the sender; many don't. "
-                if kind == "screenshot" else "No app can notice this: nothing happened on the phone itself. ")
-        self.result.value = (link_html(check, how) + f"<p>{_e(note)}</p>")
+        self.result.value = link_html(check, how) + capture_note_html(kind)
         return check
 
 
@@ -480,8 +496,8 @@ class CopiesExplorer:
 
         self.dpi = dpi
         self.copies = perm.initial_copies()
-        self.buttons = {a: w.Button(description=label, tooltip=perm.ACTION_NOTES[a], layout=w.Layout(width="auto"))
-                        for a, label in perm.ACTIONS.items()}
+        self.buttons = {a.id: w.Button(description=a.label, tooltip=a.note, layout=w.Layout(width="auto"))
+                        for a in content.delete_actions().values()}
         self.reset_button = w.Button(description="Start again", icon="undo")
         for a, b in self.buttons.items():
             b.on_click(lambda _b, a=a: self.press(a))
@@ -497,7 +513,7 @@ class CopiesExplorer:
         display(self.widget)
 
     def press(self, action: str) -> "perm.Copies":
-        """Press one of the delete buttons (a key of :data:`~safetylab.permanence.ACTIONS`)."""
+        """Press one of the delete buttons (an id of :func:`safetylab.content.delete_actions`)."""
         self.copies = perm.apply_delete(self.copies, action)
         self.update()
         return self.copies

@@ -21,6 +21,7 @@ import os
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from .. import content
 from .. import policy as _policy
 from ..errors import SafetyLabError
 from ._private import PrivateCopy, take_upload
@@ -49,7 +50,7 @@ def _badge(verdict: str) -> str:
     colour, symbol = VERDICT_STYLE[verdict]
     return (f'<span style="display:inline-block;border:3px solid {colour};border-radius:.3em;'
             f'padding:0 .4em;font-weight:bold;color:#111;background:#fff">'
-            f'<span aria-hidden="true">{symbol}</span> {_e(_policy.VERDICT_LABELS[verdict].upper())}</span>')
+            f'<span aria-hidden="true">{symbol}</span> {_e(content.verdicts()[verdict].label.upper())}</span>')
 
 
 def _list(title: str, items: Sequence[str]) -> str:
@@ -65,7 +66,7 @@ def card_html(card: _policy.ReportCard) -> str:
     Each filter shows its verdict (a text label and a symbol, with colour only
     as a repeat), why, what to do, and — honestly — what was not checked.
     """
-    filters = {f.id: f for f in _policy.FILTERS}
+    filters = {f.id: f for f in content.filters()}
     rows = "".join(
         f'<tr><th scope="row" style="text-align:left;padding-right:1em">{_e(r.title)}</th>'
         f'<td style="text-align:left">{_badge(r.verdict)}</td></tr>' for r in card.results)
@@ -86,17 +87,18 @@ def card_html(card: _policy.ReportCard) -> str:
             f"<h4 style='margin:.3em 0'>{n}. {_e(r.title)} — {_e(r.label)}</h4>"
             f"<p style='margin:.2em 0'><em>{_e(filters[r.filter].ask)}</em></p>"
             + reasons + _list("What you can do", r.todos)
-            + _list("Not checked yet — look yourself", r.not_checked)
+            + _list("Checked automatically", r.checked)
+            + _list("Not checked for this photo — look yourself", r.not_checked)
             + "".join(f"<p style='margin:.2em 0'><small>{_e(x)}</small></p>" for x in r.limits)
             + "</div>")
-    parts.append(f"<p><em>{_e(_policy.CARD_LIMITS)}</em></p></section>")
+    parts.append(f"<p><em>{_e(content.card_limits())}</em></p></section>")
     return "".join(parts)
 
 
 def filters_html() -> str:
     """The three filters, as a numbered list with why each matters."""
     items = "".join(f"<li><strong>{_e(f.title)}.</strong> {_e(f.ask)}<br>{_e(f.why)}</li>"
-                    for f in _policy.FILTERS)
+                    for f in content.filters())
     return f'<ol aria-label="The three filters" style="font-size:1.05em">{items}</ol>'
 
 
@@ -109,16 +111,15 @@ def patterns_html() -> str:
         f'<td style="text-align:left">{_e(p.sounds_like)}</td>'
         f'<td style="text-align:left">{_e(p.what_is_going_on)}</td>'
         f'<td style="text-align:left">{_e(p.you_can_say)}</td></tr>'
-        for p in _policy.PRESSURE_PATTERNS)
+        for p in content.patterns())
     return ('<table style="font-size:1.05em"><caption style="text-align:left;font-weight:bold">'
             f"Pressure patterns, and answers to them</caption><tr>{head}</tr>{body}</table>")
 
 
 def steps_html() -> str:
-    """The five steps for when a photo is already being used as a threat."""
-    steps = "".join(f"<li>{_e(s)}</li>" for s in _policy.FIVE_STEPS)
-    return (f'<ol aria-label="If someone threatens to share a photo: five steps">{steps}</ol>'
-            "<p><strong>It is not your fault</strong>, and it is more recoverable than it feels.</p>")
+    """The five steps for when a photo is already being used as a threat (from ``steps.json``)."""
+    return (_policy.steps_list_html()
+            + "<p><strong>It is not your fault</strong>, and it is more recoverable than it feels.</p>")
 
 
 def _sample_figure(key: str) -> str:
@@ -176,10 +177,11 @@ class ReportCardWidget:
         self.radios: dict[str, Any] = {}
         self.ticks: dict[str, dict[str, Any]] = {}
         rows: list[Any] = []
-        for flt in _policy.FILTERS:
+        all_questions = content.questions()
+        for flt in content.filters():
             rows.append(w.HTML(f"<h4 style='margin:.8em 0 .2em'>{_e(flt.title)}</h4>"
                                f"<p style='margin:0'><em>{_e(flt.ask)}</em></p>"))
-            for q in _policy.QUESTIONS:
+            for q in all_questions:
                 if q.filter != flt.id:
                     continue
                 rows.append(w.HTML(f"<p style='margin:.5em 0 0'><strong>{_e(q.text)}</strong></p>"))
@@ -336,7 +338,7 @@ class PolicyWriter:
             if name == "saying_no":
                 self.starter_buttons = [w.Button(description=s, tooltip=f"Add “{s}”",
                                                  layout=w.Layout(width="auto"))
-                                        for s in _policy.NO_STARTERS]
+                                        for s in content.no_starters()]
                 for b in self.starter_buttons:
                     b.on_click(lambda btn: self.add_starter(btn.description))
                 rows += [w.HTML("<small>Starters — each one is a complete answer:</small>"),

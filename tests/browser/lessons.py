@@ -179,6 +179,20 @@ def use_start_here(ctx: Context) -> None:
         assert link.evaluate("a => a.href").endswith(f"/voila/render/{nb.name}")
     for number in sorted(set(numbers) - {nb.name[:2] for nb in present}):
         expect(table.locator("tr", has=page.locator(f'th:text-is("{number}")'))).to_contain_text("Coming soon")
+    expect_crisis_lines(page)
+
+
+def expect_crisis_lines(page: Page) -> None:
+    """The crisis sentence and every region's crisis lines are on the page, as the learner sees them."""
+    from safetylab import help as hp
+
+    block = page.get_by_role("note", name="Crisis lines").first
+    expect(block).to_be_visible()
+    expect(block).to_contain_text(hp.crisis_line())
+    for region, lines in hp.crisis_lines().items():
+        expect(block).to_contain_text(region)
+        for line in lines:
+            expect(block).to_contain_text(line.reach)
 
 
 # --------------------------------------------------------------------------- #
@@ -330,11 +344,13 @@ def use_permanence(ctx: Context) -> None:
     expect(screenshot).to_be_disabled()
 
     # Where copies live: a delete button, and what it leaves.
-    action, label = next(iter(perm.ACTIONS.items()))
-    button = page.get_by_role("button", name=label, exact=True)
+    from safetylab import content
+
+    action = next(iter(content.delete_actions().values()))
+    button = page.get_by_role("button", name=action.label, exact=True)
     explorer = _vbox_of(button)
     press(page, button)
-    after = perm.apply_delete(perm.initial_copies(), action)
+    after = perm.apply_delete(perm.initial_copies(), action.id)
     expect(explorer.locator('[role="status"]')).to_contain_text(perm.copies_summary(after))
 
     # How far a forwarded photo travels: the group-size slider, from the keyboard.
@@ -368,7 +384,7 @@ def _reply_and_feedback(page: Page, practice_root, scenario_id: str) -> None:
 
 
 def use_policy(ctx: Context) -> None:
-    from safetylab import policy, samples
+    from safetylab import content, policy, samples
 
     page = ctx.page
     # Chat practice: a reply, and its feedback.
@@ -380,7 +396,7 @@ def use_policy(ctx: Context) -> None:
     make = page.get_by_role("button", name="Make my report card")
     card_widget = _vbox_of(make)
     card_widget.locator("select").first.select_option(label="Sample: clean.jpg")
-    pushing = next(q for q in policy.QUESTIONS if q.id == "pushing")
+    pushing = content.question("pushing")
     yes = next(o.label for o in pushing.options if o.value == "yes")
     card_widget.get_by_role("radio", name=yes).check()
     press(page, make)  # from the keyboard
@@ -397,10 +413,17 @@ def use_policy(ctx: Context) -> None:
 # --------------------------------------------------------------------------- #
 
 def use_if_happening(ctx: Context) -> None:
-    from safetylab.evidence import STEPS
+    from safetylab.content import steps
+    from safetylab.evidence import LEAVE_OUT
     from safetylab.widgets.evidence import ALL_DONE_MESSAGE
 
+    STEPS = steps()
     page, server = ctx.page, ctx.server
+    # The crisis lines come first, at the lesson's opening, for every region.
+    expect_crisis_lines(page)
+    # Made-up pictures have their own section, and their own practice chat.
+    expect(page.get_by_role("heading", name="4. If the picture was made up")).to_be_visible()
+    expect(page.locator("#rendered_cells")).to_contain_text("Take It Down")
     # The five steps, ticked with the keyboard (Tab to move, Space to tick).
     first_step = page.get_by_role("checkbox", name=f"1. {STEPS[0].title}")
     checklist = _vbox_of(first_step)
@@ -418,6 +441,19 @@ def use_if_happening(ctx: Context) -> None:
     maker.get_by_role("textbox", name="Usernames, handles").fill("Sky_22")
     kit_name = f"kit-{ctx.tmp.name}"  # a new folder each time: a kit never replaces another
     maker.get_by_role("textbox", name="New folder for the kit").fill(kit_name)
+    # Nothing is copied before the list of files is shown and confirmed.
+    expect(make).to_be_disabled()
+    press(page, maker.get_by_role("button", name="Show the files first"))
+    listing = maker.locator("table", has=page.locator("caption", has_text="The kit would copy"))
+    expect(listing).to_be_visible(timeout=60_000)
+    expect(listing).to_contain_text("chat_1_friendly.png")
+    expect(listing).to_contain_text("PNG image")
+    expect(maker).to_contain_text(LEAVE_OUT[:60])  # what to leave out, before anything is copied
+    expect(make).to_be_disabled()
+    confirm = maker.get_by_role("checkbox", name="I have looked at the list: the image itself is not in it")
+    confirm.focus()
+    page.keyboard.press("Space")
+    expect(make).to_be_enabled()
     press(page, make)  # from the keyboard
     expect(maker).to_contain_text("Your evidence kit is ready.", timeout=60_000)
     report = server.lessons / kit_name / "report.html"
@@ -426,13 +462,19 @@ def use_if_happening(ctx: Context) -> None:
     response = page.request.get(link.evaluate("a => a.href"))
     assert response.ok and b"Sky_22" in response.body(), "the report's link does not open the report"
 
-    # Chat practice after the flip: content note first, then a reply and its feedback.
-    begin = page.get_by_role("button", name="Begin")
-    expect(begin).to_be_visible()
-    click(begin)
-    expect(begin).to_be_hidden()
-    practice = _vbox_of(page.get_by_role("button", name="Start again"))
-    _reply_and_feedback(page, practice, "the_flip")
+    # Chat practice after the flip, and for a made-up picture: each shows its content note and the
+    # crisis lines first, then a reply and its feedback.
+    from safetylab.scenarios import load
+
+    for scenario_id in ("the_flip", "made_up"):
+        title = load(scenario_id).title
+        practice = page.locator("div.widget-vbox", has=page.get_by_role("heading", name=title, exact=True)).last
+        begin = practice.get_by_role("button", name="Begin")
+        expect(practice.get_by_role("note", name="Crisis lines")).to_be_visible()
+        expect(begin).to_be_visible()
+        click(begin)
+        expect(begin).to_be_hidden()
+        _reply_and_feedback(page, practice, scenario_id)
 
 
 USE = {"00": use_start_here, "01": use_face_key, "02": use_background, "03": use_file_says,

@@ -45,6 +45,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from PIL.PngImagePlugin import PngInfo
 
 from . import _jpeg, _png, _riff
+from .course import samples_dir as _course_samples_dir
 from .errors import NotAPhotoError, OutputError
 from .images import HEIF_FORMATS, sniff
 
@@ -65,8 +66,9 @@ __all__ = [
     "sample_path",
 ]
 
-#: Where :func:`generate` and :func:`check` work when no folder is given.
-DEFAULT_DEST = Path(__file__).resolve().parent.parent / "sample_images"
+#: Where :func:`generate` and :func:`check` work when no folder is given: the checkout's
+#: ``sample_images/``, or the copy installed with safetylab (:func:`safetylab.course.samples_dir`).
+DEFAULT_DEST = _course_samples_dir()
 
 #: The folder of the lesson "What your photo file says".
 LESSON_FILE_SAYS = "03_what_your_file_says"

@@ -220,16 +220,22 @@ class FreshInstall:
         self.bin = self.venv / ("Scripts" if sys.platform == "win32" else "bin")
         self.python = self.bin / ("python.exe" if sys.platform == "win32" else "python")
         self.work = root / "work"  # the current folder: outside the checkout, so it cannot be imported
-        self.work.mkdir(parents=True, exist_ok=True)
+        self.home = root / "home"  # a trainer's home folder: the default working folder goes here
+        for folder in (self.work, self.home):
+            folder.mkdir(parents=True, exist_ok=True)
+        self.pip_cache = subprocess.run([sys.executable, "-m", "pip", "cache", "dir"], capture_output=True,
+                                        text=True).stdout.strip()
 
     def env(self) -> dict:
         import os
 
         keep = {k: v for k, v in os.environ.items()
-                if k.upper() in ("HOME", "USERPROFILE", "SYSTEMROOT", "TEMP", "TMP", "TMPDIR", "LANG",
-                                 "LC_ALL", "XDG_CACHE_HOME", "APPDATA", "LOCALAPPDATA")
+                if k.upper() in ("SYSTEMROOT", "TEMP", "TMP", "TMPDIR", "LANG", "LC_ALL")
                 or k.upper().startswith("PIP_")}
-        return {**keep, "PATH": str(self.bin), "PYTHONNOUSERSITE": "1", "CI": "", "BROWSER": "true",
+        if self.pip_cache:
+            keep["PIP_CACHE_DIR"] = self.pip_cache  # the machine's pip cache, though HOME is new
+        return {**keep, "PATH": str(self.bin), "HOME": str(self.home), "USERPROFILE": str(self.home),
+                "PYTHONNOUSERSITE": "1", "CI": "", "BROWSER": "true",
                 "JUPYTER_CONFIG_DIR": str(self.root / "jupyter-config"),
                 "JUPYTER_RUNTIME_DIR": str(self.root / "jupyter-runtime")}
 
@@ -292,6 +298,62 @@ def test_fresh_install_passes_the_environment_check_offline(fresh_install):
             "print(r); raise SystemExit(0 if r.ready else 1)")
     out = fresh_install.run(str(fresh_install.python), "-c", code)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_fresh_install_samples_check_passes(fresh_install):
+    out = fresh_install.safetylab("samples", "--check")
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    assert "match the code" in out.stdout
+
+
+def test_fresh_install_app_serves_lesson_01_to_its_last_section(fresh_install):
+    """``safetylab app`` from the installed wheel: the lessons are copied into the trainer's
+    working folder (~/safetylab-lessons by default) and lesson 01 runs to its end."""
+    import os
+    import signal
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = fresh_install.root / "app.log"
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen([str(fresh_install.bin / "safetylab"), "app", "--no-browser", "--port", str(port)],
+                                stdout=fh, stderr=subprocess.STDOUT, env=fresh_install.env(),
+                                cwd=fresh_install.work, start_new_session=True)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    lesson = "01_your_face_is_a_search_key.ipynb"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with opener.open(f"http://127.0.0.1:{port}/", timeout=5) as r:
+                    index = r.read().decode("utf-8")
+                    break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+                time.sleep(0.5)
+        working = fresh_install.home / "safetylab-lessons"
+        assert (working / lesson).is_file() and (working / "facilitator" / "README.md").is_file()
+        assert "Copied the lessons into" in log.read_text(errors="replace")
+        assert f"voila/render/{lesson}" in index
+        with opener.open(f"http://127.0.0.1:{port}/voila/render/{lesson}", timeout=600) as r:
+            assert r.status == 200
+            page = r.read().decode("utf-8", "replace")
+        assert "There was an error when executing cell" not in page
+        last = [line[3:].strip() for line in (working / lesson.replace(".ipynb", ".md")).read_text(
+            encoding="utf-8").splitlines() if line.startswith("## ")][-1]
+        assert last in page, f"the page stops before its last section ({last!r})"
+        assert "import safetylab" not in page and "from safetylab" not in page  # no code on the page
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def test_this_environment_has_one_opencv():

@@ -35,6 +35,7 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
+from .course import LESSON_GLOB, open_lessons
 from .errors import SafetyLabError
 
 __all__ = ["lab_argv", "lab_env", "chosen_folder", "first_lesson", "main", "CONFIG_DIR"]
@@ -66,7 +67,7 @@ def chosen_folder(extra: list[str], default: str | os.PathLike) -> Path:
 
 def first_lesson(folder: str | os.PathLike) -> str | None:
     """The name of the first lesson notebook in ``folder`` (``00_start_here.ipynb``), or None."""
-    books = sorted(Path(folder).glob("[0-9][0-9]_*.ipynb"))
+    books = sorted(Path(folder).glob(LESSON_GLOB))
     return books[0].name if books else None
 
 
@@ -128,8 +129,6 @@ def main(argv: list[str] | None = None) -> int:
         print("safetylab: trainer mode needs JupyterLab, which is not installed here: "
               "run 'make lab' in the course folder, or pip install \"safetylab[lab]\".", file=sys.stderr)
         return 1
-    from .course import open_lessons
-
     try:
         given = _option_value(extra, _ROOT_OPTIONS)
         folder = Path(given).expanduser() if given else open_lessons(args.dir)

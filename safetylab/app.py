@@ -46,8 +46,8 @@ From a terminal::
 
 From Python (tests use the pure parts)::
 
-    >>> from safetylab import app
-    >>> lessons = app.find_lessons(app.lessons_dir())
+    >>> from safetylab import app, course
+    >>> lessons = app.find_lessons(course.lessons_dir())
     >>> lessons[0].number
     '00'
 """
@@ -69,18 +69,18 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import quote, urlsplit
 
+from .course import LESSON_GLOB, open_lessons
 from .errors import SafetyLabError
 
 __all__ = ["Lesson", "find_lessons", "lesson_info", "index_html", "voila_argv", "tornado_settings",
            "content_security_policy", "file_policy", "FilePolicy", "is_lesson", "is_cross_site",
            "is_local_host", "add_nonce", "new_token", "app_address", "Limits", "message_html",
-           "free_port", "lessons_dir", "serve", "main", "TEMPLATE_DIR", "DEFAULT_PORT"]
+           "free_port", "serve", "main", "TEMPLATE_DIR", "DEFAULT_PORT"]
 
 #: The Voila template folder of learner mode (it extends Voila's "lab" template).
 TEMPLATE_DIR = Path(__file__).resolve().parent / "data" / "app" / "voila"
 #: Voila's usual port; when it is taken the next free ones are tried.
 DEFAULT_PORT = 8866
-_LESSON_GLOB = "[0-9][0-9]_*.ipynb"
 _LESSON_NAME = re.compile(r"[0-9]{2}_[^/\\]*\.ipynb")
 
 
@@ -227,7 +227,7 @@ def find_lessons(folder: str | os.PathLike) -> list[Lesson]:
     one broken file never hides the others.
     """
     out = []
-    for path in sorted(Path(folder).glob(_LESSON_GLOB)):
+    for path in sorted(Path(folder).glob(LESSON_GLOB)):
         try:
             title, summary = lesson_info(path)
         except SafetyLabError as e:
@@ -618,12 +618,6 @@ def free_port(ip: str = "127.0.0.1", start: int = DEFAULT_PORT, tries: int = 50)
                          "or choose one with --port.")
 
 
-def lessons_dir() -> Path:
-    """The course's ``notebooks/`` folder (next to the package), or the current folder."""
-    here = Path(__file__).resolve().parent.parent / "notebooks"
-    return here if here.is_dir() else Path.cwd()
-
-
 def _voila_app_class(limits: Limits = Limits()):
     """Voila's application, with the learner-mode start page, template and safeguards (imported lazily)."""
     import inspect
@@ -872,7 +866,9 @@ def serve(port: int | None = None, open_browser: bool = True, *, folder: str | o
     open_browser : bool
         Open the lesson list in the default browser.
     folder : path-like, optional
-        The folder of lesson notebooks (default: the course's ``notebooks/``).
+        The folder of lesson notebooks (default: the working folder of
+        :func:`safetylab.course.open_lessons`: a checkout's ``notebooks/``, or, for an
+        installed safetylab, ``~/safetylab-lessons`` with the lessons copied in).
         The lessons run in it, so what a learner makes (a clean copy, a policy,
         an evidence kit) is written there.
     ip : str
@@ -890,14 +886,14 @@ def serve(port: int | None = None, open_browser: bool = True, *, folder: str | o
     SafetyLabError
         When Voila is not installed or the folder does not exist.
     """
-    folder = lessons_dir() if folder is None else Path(folder)
+    folder = open_lessons() if folder is None else Path(folder)
     if not folder.is_dir():
         raise SafetyLabError(f"The lessons folder {folder} does not exist.")
     try:
         app_class = _voila_app_class(limits)
     except ImportError:
-        raise SafetyLabError("Learner mode needs Voila: run 'make lab' in the course folder "
-                             "(or pip install voila), then try again.") from None
+        raise SafetyLabError("Learner mode needs Voila, which is not installed here: "
+                             "pip install \"safetylab[lab]\" (or run 'make lab' in the course folder).") from None
     private_tmp = tempfile.mkdtemp(prefix="safetylab-app-")  # 0700: only this user can read it
     saved = os.environ.get("TMPDIR")
     saved_tempdir = tempfile.tempdir
@@ -933,8 +929,13 @@ def _parser() -> argparse.ArgumentParser:
                     help="do not open a browser; just print the address")
     ap.add_argument("--ip", default="127.0.0.1",
                     help="address to listen on (default 127.0.0.1: this computer only)")
-    ap.add_argument("--lessons", metavar="FOLDER", default=None,
-                    help="folder of lesson notebooks (default: the course's notebooks folder)")
+    where = ap.add_mutually_exclusive_group()
+    where.add_argument("--dir", metavar="DIR", default=None,
+                       help="your working folder: the course's lessons are copied in when missing, and "
+                            "your edits there are kept (default: the course's notebooks folder in a "
+                            "checkout, else safetylab-lessons in your home folder)")
+    where.add_argument("--lessons", metavar="FOLDER", default=None,
+                       help="serve this folder of lesson notebooks as it is (nothing is copied)")
     ap.add_argument("--max-lessons", type=int, default=Limits.max_lessons, metavar="N",
                     help=f"lessons open at the same time (default {Limits.max_lessons})")
     ap.add_argument("--idle-minutes", type=float, default=Limits.idle_minutes, metavar="MIN",
@@ -944,12 +945,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``safetylab app [--port N] [--no-browser] [--ip ADDR] [--lessons FOLDER] [--max-lessons N]
-    [--idle-minutes MIN]``."""
+    """``safetylab app [--port N] [--no-browser] [--ip ADDR] [--dir DIR | --lessons FOLDER]
+    [--max-lessons N] [--idle-minutes MIN]``."""
     args = _parser().parse_args(argv)
     try:
         limits = Limits(max_lessons=args.max_lessons, idle_minutes=args.idle_minutes)
-        return serve(args.port, args.open_browser, folder=args.lessons, ip=args.ip, limits=limits)
+        folder = Path(args.lessons) if args.lessons else open_lessons(args.dir)
+        return serve(args.port, args.open_browser, folder=folder, ip=args.ip, limits=limits)
     except SafetyLabError as e:
         print(f"safetylab: {e}", file=sys.stderr)
         return 1

@@ -66,7 +66,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import html
 import io
 import json
 import os
@@ -83,6 +82,7 @@ from ._paths import NotOrdinaryFileError, open_regular, read_limited
 from . import _datafile
 from ._datafile import DataFileError
 from .errors import SafetyLabError
+from ._html import escape as _e
 
 __all__ = [
     "EvidenceError",
@@ -1157,9 +1157,6 @@ def verify_kit(bundle: str | os.PathLike) -> list[str]:
 # --------------------------------------------------------------------------- #
 # The report
 # --------------------------------------------------------------------------- #
-
-def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
 
 
 _CSS = """

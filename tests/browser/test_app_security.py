@@ -41,10 +41,10 @@ def _tiny_notebook(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def guarded(tmp_path_factory):
+def guarded(tmp_path_factory, network_guard):
     """A server with two lessons at most and a short idle time, and things to try to reach."""
     _require_app()
-    srv = Server(tmp_path_factory.mktemp("learner-mode-security"), "--max-lessons", "2",
+    srv = Server(tmp_path_factory.mktemp("learner-mode-security"), network_guard, "--max-lessons", "2",
                  "--idle-minutes", str(IDLE_MINUTES))
     srv.start()
     try:

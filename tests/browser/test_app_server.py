@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from safetylab import app
+from safetylab import app, course
 from safetylab.errors import SafetyLabError
 
 from conftest import require
@@ -77,7 +77,7 @@ def test_an_unreadable_notebook_is_one_plain_error_and_does_not_hide_the_others(
 
 
 def test_the_course_lessons_are_all_listed_with_their_headings():
-    lessons = app.find_lessons(app.lessons_dir())
+    lessons = app.find_lessons(course.lessons_dir())
     assert [x.path for x in lessons] == LESSONS
     for lesson in lessons:
         first_md = next(c for c in nbformat.read(lesson.path, as_version=4).cells if c.cell_type == "markdown")
@@ -264,10 +264,10 @@ def test_a_missing_lessons_folder_is_one_plain_line(tmp_path, capsys):
 # --------------------------------------------------------------------------- #
 
 @pytest.fixture(scope="module")
-def own_server(tmp_path_factory):
+def own_server(tmp_path_factory, network_guard):
     """A server of its own (the lifecycle test stops it)."""
     _require_app()
-    srv = Server(tmp_path_factory.mktemp("learner-mode-http")).start()
+    srv = Server(tmp_path_factory.mktemp("learner-mode-http"), network_guard).start()
     yield srv
     srv.stop()
 
@@ -324,13 +324,13 @@ def test_the_network_guard_is_in_every_python_the_server_starts(own_server):
     assert json.loads(out.stdout) == ["sitecustomize", "sitecustomize", True, True, False, False], out.stderr
 
 
-def test_a_lesson_in_learner_mode_sends_nothing_off_this_computer(tmp_path_factory):
+def test_a_lesson_in_learner_mode_sends_nothing_off_this_computer(tmp_path_factory, network_guard):
     """The server and a lesson kernel reading text with ONNX Runtime, for 20 s and more, under
     strace: every process and thread, C++ included (the Python guard cannot see C++)."""
     _require_app()
     require(shutil.which("strace") is not None,
             "strace is not installed (make test installs Debian's strace: scripts/install-system-deps.sh)")
-    srv = Server(tmp_path_factory.mktemp("learner-mode-strace"))
+    srv = Server(tmp_path_factory.mktemp("learner-mode-strace"), network_guard)
     trace = srv.root / "strace.log"
     srv.wrap = strace_command(trace, [])
     home = srv.root / "home"

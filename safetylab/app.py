@@ -72,7 +72,7 @@ from urllib.parse import quote, urlsplit
 from .course import LESSON_GLOB, open_lessons
 from .errors import SafetyLabError
 
-__all__ = ["Lesson", "find_lessons", "lesson_info", "index_html", "voila_argv", "tornado_settings",
+__all__ = ["Lesson", "LessonPlace", "lesson_place", "find_lessons", "lesson_info", "index_html", "voila_argv", "tornado_settings",
            "content_security_policy", "file_policy", "FilePolicy", "is_lesson", "is_cross_site",
            "is_local_host", "add_nonce", "new_token", "app_address", "Limits", "message_html",
            "free_port", "serve", "main", "TEMPLATE_DIR", "DEFAULT_PORT"]
@@ -149,6 +149,86 @@ class Lesson:
     def url(self) -> str:
         """Where learner mode shows it, relative to the server's base URL."""
         return "voila/render/" + quote(self.path.name)
+
+
+@dataclass(frozen=True)
+class LessonPlace:
+    """Where a lesson sits in the course: what its page's header and footer say and link to.
+
+    Attributes
+    ----------
+    lesson : Lesson
+        This lesson.
+    course : list of Lesson
+        Every lesson, in order (the header's steps).
+    position : str
+        "Lesson 3 of 6", or "Start here" for a ``00`` lesson before the numbered ones.
+    previous, next : Lesson or None
+        The lessons before and after it.
+    total : int
+        How many numbered lessons the course has (a ``00`` start page is not counted).
+    """
+
+    lesson: Lesson
+    course: list
+    position: str
+    previous: Lesson | None
+    next: Lesson | None
+    total: int
+
+    @property
+    def title(self) -> str:
+        return self.lesson.title
+
+    @property
+    def page_title(self) -> str:
+        """The browser tab's title: the lesson's heading, then the course."""
+        return f"{self.lesson.title} · safetylab"
+
+
+def lesson_place(folder: str | os.PathLike, name: str) -> LessonPlace | None:
+    """Where the lesson ``name`` (a file name, with or without ``.ipynb``) is in ``folder``'s course.
+
+    Returns None when it is not one of the lessons there.
+
+    Examples
+    --------
+    >>> from safetylab import course
+    >>> place = lesson_place(course.lessons_dir(), "03_what_your_file_says")
+    >>> place.position, place.previous.number, place.next.number
+    ('Lesson 3 of 6', '02', '04')
+    >>> lesson_place(course.lessons_dir(), "00_start_here.ipynb").position
+    'Start here'
+    """
+    stem = name[:-len(".ipynb")] if name.endswith(".ipynb") else name
+    lessons = [le for le in find_lessons(folder) if is_lesson(le.path.name, folder)]
+    where = next((i for i, le in enumerate(lessons) if le.path.stem == stem), None)
+    if where is None:
+        return None
+    numbered = [le for le in lessons if le.number != "00"]
+    lesson = lessons[where]
+    position = ("Start here" if lesson.number == "00"
+                else f"Lesson {numbered.index(lesson) + 1} of {len(numbered)}")
+    return LessonPlace(lesson, lessons, position, lessons[where - 1] if where else None,
+                       lessons[where + 1] if where + 1 < len(lessons) else None, len(numbered))
+
+
+def lesson_place_filter(resources) -> LessonPlace | None:
+    """The Jinja filter learner mode's page template uses: the place of the lesson being rendered.
+
+    Voila gives the template its ``resources``: the notebook's name, and the lessons
+    folder that learner mode adds (``safetylab_lessons``). Anything missing: None
+    (the page then has no course header).
+    """
+    try:
+        folder = resources["safetylab_lessons"]
+        name = resources["metadata"]["name"]
+    except (KeyError, TypeError):
+        return None
+    try:
+        return lesson_place(folder, name)
+    except OSError:
+        return None
 
 
 def _plain(markdown: str) -> str:
@@ -591,6 +671,8 @@ def voila_argv(folder: str | os.PathLike, port: int | None = None, open_browser:
         "--VoilaConfiguration.classic_tree=False",
         # the page template leaves trainer cells out (lesson_sources.learner_cells)
         "--VoilaExporter.filters=learner_cells=safetylab.lesson_sources.learner_cells",
+        # ... and the header and footer say where the lesson is in the course, with links
+        "--VoilaExporter.filters=lesson_place=safetylab.app.lesson_place_filter",
         # What a lesson links to is served under /voila/files/ (a lesson's relative link is
         # redirected there): the clean copies, policies and evidence kits learners make.
         # Never the notebooks or any code.
@@ -792,6 +874,9 @@ def _voila_app_class(limits: Limits = Limits()):
         def initialize(self, argv=None):
             super().initialize(argv)
             self.voila_configuration.multi_kernel_manager_class = PrivateTempKernelManager
+            # the page template finds the other lessons here (lesson_place_filter)
+            self.voila_configuration.config.VoilaConfiguration.resources = {
+                "safetylab_lessons": str(Path(self.root_dir).resolve())}
 
         def setup_template_dirs(self):
             super().setup_template_dirs()

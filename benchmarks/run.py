@@ -571,6 +571,33 @@ def bench_clue_hints() -> None:
                     "-", "-", "< 1 s", r["seconds_per_scene_max"] < 1.0, {}))
 
 
+def bench_learner_mode() -> None:
+    print("[13] learner mode: every lesson opened in Chromium, time to ready and kernel memory ...", flush=True)
+    from app_bench import GOAL_DEFAULT_S, GOAL_MB, GOAL_S, bench_app, table
+
+    try:
+        r = bench_app()
+    except Exception as e:  # noqa: BLE001 - no browser or no Voila here: say so, keep the other rows
+        note(f"learner mode could not be measured: {type(e).__name__}: {str(e).splitlines()[0][:200]}")
+        ROWS.append(Row("learner_mode", "Learner mode in the browser", "NOT MEASURED (see notes)",
+                        "-", "-", "-", None))
+        return
+    APP_TABLE.append(table(r))
+    for number, v in r["kept"].items():
+        live = r.get("live", {}).get(number, {})
+        goal = GOAL_S.get(number, GOAL_DEFAULT_S)
+        ROWS.append(Row(f"app_{number}_ready", f"Lesson {number} ready in the browser (learner mode)",
+                        f"{v['ready_s']:.1f} s", f"{live['ready_s']:.1f} s worked out live" if live else "-",
+                        "-", f"<= {goal:g} s", v["ready_s"] <= goal,
+                        {"kept": v, "live": live, "fill_s": r.get("fill_s")}))
+        ROWS.append(Row(f"app_{number}_memory", f"Lesson {number} kernel memory (learner mode)",
+                        f"{v['memory_mb']:.0f} MB", f"{live['memory_mb']:.0f} MB live" if live else "-",
+                        "-", f"<= {GOAL_MB:g} MB", v["memory_mb"] <= GOAL_MB, {}))
+
+
+APP_TABLE: list[str] = []
+
+
 def render_table(rows: list[Row]) -> str:
     cells = [HEADERS] + [(r.what, r.safetylab, r.comparison, r.ratio, r.goal,
                           "-" if r.met is None else ("yes" if r.met else "no"))
@@ -630,6 +657,7 @@ def main() -> int:
             ("check_faces", "check() with faces, 12-MP JPEG", lambda: bench_check_faces(photo)),
             ("permanence", "Lesson 4 widgets", bench_permanence_widgets),
             ("hints", "Lesson 2 text hints", bench_clue_hints),
+            ("learner_mode", "Learner mode in the browser", bench_learner_mode),
         ]
         for i, (rid, label, step) in enumerate(steps, 1):
             try:
@@ -648,6 +676,10 @@ def main() -> int:
     print()
     print(render_table(ROWS))
     print()
+    for t in APP_TABLE:
+        print("Learner mode, each lesson in Chromium (issue 13):")
+        print(t)
+        print()
     print(f"pixel change: {changed}  (each scrubbed JPEG decoded with Pillow and compared with its "
           f"original: {compared} files ({compared_parts or 'none'}), {changed} with any pixel difference)")
     for n in NOTES:

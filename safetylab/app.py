@@ -984,6 +984,7 @@ def serve(port: int | None = None, open_browser: bool = True, *, folder: str | o
     saved_tempdir = tempfile.tempdir
     os.environ["TMPDIR"] = private_tmp  # the kernels inherit it: a learner's photo lands here
     tempfile.tempdir = private_tmp
+    preparing = _prepare_in_background(folder)
     try:
         port = free_port(ip) if port is None else int(port)
         app = app_class.instance()
@@ -995,6 +996,8 @@ def serve(port: int | None = None, open_browser: bool = True, *, folder: str | o
     except KeyboardInterrupt:
         pass
     finally:
+        if preparing is not None and preparing.poll() is None:
+            preparing.terminate()
         tempfile.tempdir = saved_tempdir
         if saved is None:
             os.environ.pop("TMPDIR", None)
@@ -1002,6 +1005,28 @@ def serve(port: int | None = None, open_browser: bool = True, *, folder: str | o
             os.environ["TMPDIR"] = saved
         shutil.rmtree(private_tmp, ignore_errors=True)
     return 0
+
+
+def _prepare_in_background(folder: Path):
+    """Work out once what every learner gets the same (:mod:`safetylab._cache`), unless done.
+
+    The lessons run once, with no learner, in a process of its own at low priority; a
+    lesson opened meanwhile works everything out itself, as before. Returns the
+    process (or None when there is nothing to do).
+    """
+    import subprocess
+
+    from . import _cache
+
+    if os.environ.get("SAFETYLAB_CACHE") == "off" or _cache.is_filled():
+        return None
+    nice = {"preexec_fn": lambda: os.nice(10)} if hasattr(os, "nice") else {}
+    try:
+        return subprocess.Popen([sys.executable, "-m", "safetylab._cache", str(folder)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                stdin=subprocess.DEVNULL, **nice)
+    except OSError:
+        return None
 
 
 def _parser() -> argparse.ArgumentParser:

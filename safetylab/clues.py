@@ -433,9 +433,19 @@ def read_text(image: "PILImage.Image | np.ndarray | str | os.PathLike", *,
     list of TextHit
         Top to bottom, then left to right; boxes in displayed pixels.
     """
+    from . import _cache
     from .images import as_image
 
     rgb = np.asarray(as_image(image))  # a file is read at full size: small writing matters
+    # the course's own pictures were read once, when learner mode was set up (safetylab._cache)
+    return _cache.remember(
+        "text", _cache.key(rgb, min_score, try_mirror), lambda: _read_lines(rgb, min_score, try_mirror),
+        lambda hits: [[h.text, list(h.box), h.score, h.mirrored] for h in hits],
+        lambda raw: [TextHit(str(t), tuple(int(v) for v in b), float(sc), bool(m)) for t, b, sc, m in raw])
+
+
+def _read_lines(rgb: np.ndarray, min_score: float, try_mirror: bool) -> list[TextHit]:
+    """:func:`read_text` on a picture as an RGB array, with the text reader itself."""
     bgr = np.ascontiguousarray(rgb[..., ::-1])
     engine = _engine()
     found = engine(bgr, use_det=True, use_cls=False, use_rec=False)

@@ -385,19 +385,31 @@ def detect(image: "PILImage.Image | PhotoFile | str | os.PathLike", *,
         raise ValueError(f"threshold must be between 0 and 1, not {threshold}")
     if max_side is not None and max_side < _ALIGN:
         raise ValueError(f"max_side must be at least {_ALIGN} pixels, not {max_side}")
+    from . import _cache
+
     im, fx, fy = _as_image(image, max_side)
-    heat, scale, offset, lms, size = _forward(im)
-    boxes, scores, pts = _decode(heat, scale, offset, lms, size, threshold)
-    full_w, full_h = round(im.width * fx), round(im.height * fy)
-    faces = []
-    for (x0, y0, x1, y1), s, p in zip(boxes, scores, pts):
-        X0, Y0 = max(0, math.floor(x0 * fx)), max(0, math.floor(y0 * fy))
-        X1, Y1 = min(full_w, math.ceil(x1 * fx)), min(full_h, math.ceil(y1 * fy))
-        if X1 <= X0 or Y1 <= Y0:
-            continue
-        marks = tuple((float(px * fx), float(py * fy)) for px, py in p)
-        faces.append(Face((X0, Y0, X1 - X0, Y1 - Y0), float(s), marks))
-    return faces
+
+    def find() -> list[Face]:
+        heat, scale, offset, lms, size = _forward(im)
+        boxes, scores, pts = _decode(heat, scale, offset, lms, size, threshold)
+        full_w, full_h = round(im.width * fx), round(im.height * fy)
+        faces = []
+        for (x0, y0, x1, y1), s, p in zip(boxes, scores, pts):
+            X0, Y0 = max(0, math.floor(x0 * fx)), max(0, math.floor(y0 * fy))
+            X1, Y1 = min(full_w, math.ceil(x1 * fx)), min(full_h, math.ceil(y1 * fy))
+            if X1 <= X0 or Y1 <= Y0:
+                continue
+            marks = tuple((float(px * fx), float(py * fy)) for px, py in p)
+            faces.append(Face((X0, Y0, X1 - X0, Y1 - Y0), float(s), marks))
+        return faces
+
+    # the course's own pictures were looked at once, when learner mode was set up (safetylab._cache)
+    return _cache.remember("faces", _cache.key(im, threshold, fx, fy), find,
+                           lambda faces: [[list(f.box), f.score, [list(p) for p in f.landmarks or ()]]
+                                          for f in faces],
+                           lambda raw: [Face(tuple(int(v) for v in b), float(sc),
+                                             tuple((float(x), float(y)) for x, y in lm) or None)
+                                        for b, sc, lm in raw])
 
 
 # --------------------------------------------------------------------------- embeddings
@@ -441,7 +453,6 @@ def embed(image: "PILImage.Image | PhotoFile | str | os.PathLike",
     """
     import numpy as np
 
-    sp, rec = _dlib_models()
     box = getattr(face, "box", face)
     x, y, w, h = (int(round(float(v))) for v in box)
     if w <= 0 or h <= 0:
@@ -460,9 +471,17 @@ def embed(image: "PILImage.Image | PhotoFile | str | os.PathLike",
     if crop.mode != "RGB":
         crop = crop.convert("RGB")
     arr = np.ascontiguousarray(np.asarray(crop, dtype=np.uint8))
-    rect = _dlib_rect((x - cx0, y - cy0, w, h))
-    shape = sp(arr, rect)
-    return np.asarray(rec.compute_face_descriptor(arr, shape), dtype=np.float64)
+    local = (x - cx0, y - cy0, w, h)
+
+    def vector() -> "np.ndarray":
+        sp, rec = _dlib_models()
+        shape = sp(arr, _dlib_rect(local))
+        return np.asarray(rec.compute_face_descriptor(arr, shape), dtype=np.float64)
+
+    from . import _cache
+
+    return _cache.remember("face-vector", _cache.key(arr, local), vector, lambda v: [float(x) for x in v],
+                           lambda raw: np.asarray(raw, dtype=np.float64).reshape(128))
 
 
 def distance(a, b):

@@ -709,7 +709,29 @@ def robustness(image: Any, transforms: Sequence[Transform] = DEFAULT_TRANSFORMS,
     list of RobustnessPoint
         ``(name, strength, distance)`` for every change and strength, in order.
     """
+    from . import _cache
+
     im = _as_image(image)
+    # the course's own pictures were measured once, when learner mode was set up (safetylab._cache)
+    entry = _cache.key("robustness", im, kind, variants, [(t.name, list(t.strengths)) for t in transforms])
+    return _cache.remember("robustness", entry, lambda: _robustness(im, transforms, kind, variants),
+                           lambda pts: [[p.name, None, int(p.distance)] for p in pts],
+                           lambda raw: _points(raw, transforms))
+
+
+def _points(raw: list, transforms: Sequence[Transform]) -> list[RobustnessPoint]:
+    """Kept measurements back as points, with the transforms' own strength values."""
+    strengths = _strengths(transforms)
+    if len(raw) != len(strengths):
+        raise ValueError("the kept measurements do not fit these changes")
+    return [RobustnessPoint(str(n), s, int(d)) for (n, _, d), s in zip(raw, strengths)]
+
+
+def _strengths(transforms: Sequence[Transform]) -> list:
+    return [s for t in transforms for s in t.strengths]
+
+
+def _robustness(im, transforms: Sequence[Transform], kind: str, variants: bool) -> list[RobustnessPoint]:
     refs = query_hashes(im, kind, mirrored=False) if variants else [hash_image(im, kind)]
     out = []
     for t in transforms:

@@ -165,7 +165,7 @@ _SKIMAGE_PHOTOS = (
 # Profiles and the gallery
 # --------------------------------------------------------------------------- #
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Profile:
     """One fictional public profile.
 
@@ -181,7 +181,9 @@ class Profile:
         ``"pattern"``, ``"avatar"``, ``"city"``, ``"flower"``, ``"photo"`` or
         ``"yours"`` (a learner's own picture).
     picture : PIL.Image.Image
-        The profile picture.
+        The profile picture. It may be given as a function that makes it: it is
+        then made the first time it is used (a gallery's pictures are drawn only
+        when shown or searched).
     credit : str
         Where the picture comes from.
     person : str or None
@@ -194,10 +196,23 @@ class Profile:
     handle: str
     name: str
     kind: str
-    picture: "PILImage.Image" = field(repr=False, compare=False)
     credit: str = GENERATED_CREDIT
     person: str | None = None
     source: str = ""
+
+    def __init__(self, handle: str, name: str, kind: str, picture: Any,
+                 credit: str = GENERATED_CREDIT, person: str | None = None, source: str = ""):
+        for attr, value in (("handle", handle), ("name", name), ("kind", kind), ("credit", credit),
+                            ("person", person), ("source", source), ("_picture", picture)):
+            object.__setattr__(self, attr, value)
+
+    @property
+    def picture(self) -> "PILImage.Image":
+        pic = self.__dict__["_picture"]
+        if callable(pic) and not hasattr(pic, "size"):  # a function that draws it: draw it once
+            pic = pic()
+            object.__setattr__(self, "_picture", pic)
+        return pic
 
 
 class _FaceIndex(NamedTuple):
@@ -225,6 +240,15 @@ class ProfileGallery:
             self.hashes.extend([i] * len(hs), hs)
         self._faces: _FaceIndex | None = None
         self._base: ProfileGallery | None = None
+
+    @classmethod
+    def _indexed(cls, profiles: list[Profile], kind: str, ids, matrix, faces: _FaceIndex | None):
+        """A gallery whose hashes (and face index) were worked out before (see :func:`default_gallery`)."""
+        new = cls.__new__(cls)
+        new.profiles, new.kind = list(profiles), kind
+        new.hashes = hashing.Gallery.from_matrix(list(ids), matrix, kind)
+        new._faces, new._base = faces, None
+        return new
 
     def __len__(self) -> int:
         return len(self.profiles)
@@ -560,23 +584,31 @@ def make_gallery(n: int = DEFAULT_COUNT, seed: int = DEFAULT_SEED, *, size: int 
     -------
     ProfileGallery
     """
+    return ProfileGallery(_profiles(n, seed, size, photos), kind)
+
+
+def _profiles(n: int, seed: int, size: int, photos: bool) -> list[Profile]:
+    """The profiles of :func:`make_gallery`, each picture drawn the first time it is used."""
     from PIL import ImageOps
 
     rng = np.random.default_rng(seed)
     taken: set[str] = set()
     profiles: list[Profile] = []
     for p in portraits().values():
-        src = p.load()
-        profiles.append(Profile(_handle(rng, taken), p.person, "portrait", _square(src, p.head, size),
+        profiles.append(Profile(_handle(rng, taken), p.person, "portrait",
+                                functools.partial(lambda p: _square(p.load(), p.head, size), p),
                                 p.credit, p.person, p.key))
         if p.avatar is not None:
-            small = _square(ImageOps.grayscale(src).convert("RGB"), p.avatar, 72).resize((size, size))
+            def small(p=p):
+                grey = ImageOps.grayscale(p.load()).convert("RGB")
+                return _square(grey, p.avatar, 72).resize((size, size))
             profiles.append(Profile(_handle(rng, taken), p.person, "portrait", small,
                                     p.credit + " Grey, small: an old avatar.", p.person, p.key))
     if photos and _has_skimage():
         for name, kind_, credit in _SKIMAGE_PHOTOS:
             profiles.append(Profile(_handle(rng, taken), _name(rng), kind_,
-                                    _square(_skimage(name)(), None, size), credit, None, f"skimage:{name}"))
+                                    functools.partial(lambda name: _square(_skimage(name)(), None, size), name),
+                                    credit, None, f"skimage:{name}"))
     if n < len(profiles):
         raise ValueError(f"a gallery needs at least {len(profiles)} profiles here, not {n}")
     kinds = list(_DRAWERS)
@@ -584,17 +616,52 @@ def make_gallery(n: int = DEFAULT_COUNT, seed: int = DEFAULT_SEED, *, size: int 
     while len(profiles) < n:
         what = kinds[i % len(kinds)]
         pic_seed = int(rng.integers(0, 2**32))
-        pic = _DRAWERS[what](np.random.default_rng(pic_seed), size)
-        profiles.append(Profile(_handle(rng, taken), _name(rng), what, pic, GENERATED_CREDIT, None,
+        draw = functools.partial(lambda what, pic_seed: _DRAWERS[what](np.random.default_rng(pic_seed), size),
+                                 what, pic_seed)
+        profiles.append(Profile(_handle(rng, taken), _name(rng), what, draw, GENERATED_CREDIT, None,
                                 f"drawn:{what}:{pic_seed}"))
         i += 1
-    return ProfileGallery(profiles, kind)
+    return profiles
 
 
 @functools.lru_cache(maxsize=2)
 def default_gallery() -> ProfileGallery:
-    """The lesson's gallery (:func:`make_gallery` with its defaults), made once per session."""
-    return make_gallery()
+    """The lesson's gallery (:func:`make_gallery` with its defaults), made once per session.
+
+    Its fingerprints and face index are the same for every learner: they were
+    worked out when learner mode was set up (:mod:`safetylab._cache`), so the
+    pictures are drawn only when shown, and no face model is loaded to search it.
+    """
+    from . import _cache
+
+    profiles = _profiles(DEFAULT_COUNT, DEFAULT_SEED, DEFAULT_SIZE, True)
+
+    def index() -> ProfileGallery:
+        gallery = ProfileGallery(profiles, "pdq")
+        gallery.face_index()
+        return gallery
+
+    def encode(g: ProfileGallery) -> dict:
+        f = g.face_index()
+        return {"ids": [int(i) for i in g.hashes.ids], "matrix": g.hashes.matrix.tobytes().hex(),
+                "width": int(g.hashes.matrix.shape[1]), "owners": [int(o) for o in f.owners],
+                "faces": [[list(x.box), x.score, [list(p) for p in x.landmarks or ()]] for x in f.faces],
+                "vectors": [[float(v) for v in row] for row in f.vectors]}
+
+    def decode(raw: dict) -> ProfileGallery:
+        from .faces import Face
+
+        matrix = np.frombuffer(bytes.fromhex(raw["matrix"]), dtype=np.uint8).reshape(-1, raw["width"]).copy()
+        faces = _FaceIndex(np.asarray(raw["owners"], dtype=np.int64),
+                           [Face(tuple(int(v) for v in b), float(sc), tuple((float(x), float(y)) for x, y in lm)
+                                 or None) for b, sc, lm in raw["faces"]],
+                           np.asarray(raw["vectors"], dtype=np.float64).reshape(-1, 128))
+        if len(raw["ids"]) != len(matrix) or (len(faces.owners) and faces.owners.max() >= len(profiles)):
+            raise ValueError("the kept gallery does not fit its profiles")
+        return ProfileGallery._indexed(profiles, "pdq", raw["ids"], matrix, faces)
+
+    entry = _cache.key("gallery", [(p.handle, p.kind, p.source) for p in profiles], DEFAULT_SIZE)
+    return _cache.remember("gallery", entry, index, encode, decode)
 
 
 # --------------------------------------------------------------------------- #
@@ -882,8 +949,21 @@ def retrieval_stats(gallery: ProfileGallery, changes: Sequence[Change] = CHANGES
     indices : iterable of int, optional
         Only these profiles (all by default).
     """
+    from dataclasses import asdict
+
+    from . import _cache
+
     threshold = hashing.match_distance(gallery.kind) if threshold is None else threshold
     idx = list(range(len(gallery))) if indices is None else list(indices)
+    # the same for every learner (the course's gallery and changes): worked out once (safetylab._cache)
+    entry = _cache.key("retrieval", gallery.kind, gallery.hashes.matrix, list(gallery.hashes.ids),
+                       [c.name for c in changes], threshold, idx)
+    return _cache.remember("retrieval", entry, lambda: _retrieval_stats(gallery, changes, threshold, idx),
+                           asdict, lambda raw: RetrievalStats(**raw))
+
+
+def _retrieval_stats(gallery: ProfileGallery, changes: Sequence[Change], threshold: int,
+                     idx: list[int]) -> RetrievalStats:
     n = len(gallery)
     found = right = false_top = false_pairs = 0
     per = {c.name: 0 for c in changes}

@@ -30,6 +30,14 @@ ROOT = Path(__file__).resolve().parents[1]
 LESSONS_DIR = lessons_dir()
 LESSONS = sorted(LESSONS_DIR.glob(LESSON_GLOB))
 TESTDATA = Path(os.environ.get("SAFETYLAB_TESTDATA", ROOT.parent / "shared" / "testdata"))
+
+# The demonstrations learner mode works out once (safetylab._cache) are kept in a folder of
+# this test run's own, never in the user's cache: a test works everything out itself unless
+# it filled that folder first (the learner-mode server of the browser tests does).
+if "SAFETYLAB_CACHE_DIR" not in os.environ:
+    import tempfile as _tempfile
+
+    os.environ["SAFETYLAB_CACHE_DIR"] = _tempfile.mkdtemp(prefix="safetylab-test-cache-")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 

@@ -121,15 +121,6 @@ def plot_blur(before, result, fig: "Figure | None" = None) -> "Figure":
     return fig
 
 
-def _plain_canvas(canvas) -> None:
-    """An ipympl canvas without "Figure 1" above it, the pointer's pixel position below it,
-    or the zoom and pan buttons: only the picture (learner mode scales it to the screen)."""
-    for name, value in (("header_visible", False), ("footer_visible", False), ("toolbar_visible", False),
-                        ("resizable", False), ("capture_scroll", False)):
-        if hasattr(canvas, name):
-            setattr(canvas, name, value)
-
-
 class ClueGame:
     """Spot the clues, scene after scene.
 
@@ -154,7 +145,6 @@ class ClueGame:
         self.result: _clues.SceneResult | None = None
         self.fig = plot_scene(self.images[0], self.game.annotation)
         self.fig.canvas.mpl_connect("button_press_event", self._on_press)
-        _plain_canvas(self.fig.canvas)
         self.title = w.HTML()
         self.x = w.BoundedIntText(description="x", min=0, max=10_000, layout=w.Layout(width="140px"))
         self.y = w.BoundedIntText(description="y", min=0, max=10_000, layout=w.Layout(width="140px"))

@@ -88,6 +88,9 @@ class Server:
         self.proc: subprocess.Popen | None = None
         self.wrap: list[str] = []  # a command the server runs under (strace)
         self.extra_env: dict[str, str] = {}
+        # the demonstrations every learner gets the same (safetylab._cache): worked out by
+        # each lesson ("off", as before the cache), or worked out once before the server starts
+        self.cache = "off"
 
     def env(self) -> dict:
         # the network guard loads first in the server and in every lesson kernel it starts;
@@ -102,14 +105,25 @@ class Server:
             no_proxy="*", NO_PROXY="*")
         for key in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
             env.pop(key, None)
+        if self.cache == "off":
+            env["SAFETYLAB_CACHE"] = "off"
         env.update(self.extra_env)
         return env
+
+    def fill_cache(self, timeout: float = 1200) -> None:
+        """Run the lessons once, as ``safetylab app`` does in the background on a first start."""
+        done = subprocess.run([sys.executable, "-m", "safetylab._cache", str(self.lessons)], env=self.env(),
+                              cwd=self.root, capture_output=True, text=True, timeout=timeout)
+        if done.returncode != 0:
+            raise RuntimeError(f"filling the cache failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
 
     def start(self, timeout: float = 90) -> "Server":
         self.lessons.mkdir(parents=True)
         self.tmp.mkdir()
         for nb in LESSONS:
             shutil.copy(nb, self.lessons / nb.name)
+        if self.cache == "filled":
+            self.fill_cache()
         cmd = [*self.wrap, sys.executable, "-m", "safetylab.app", "--no-browser", "--port", str(self.port),
                "--lessons", str(self.lessons), *self.options]
         with open(self.log, "wb") as log:
@@ -185,7 +199,9 @@ def server(tmp_path_factory, network_guard):
     """A learner-mode server for the whole session (scratch copy of the lessons)."""
     _require_app()
     # more lessons at once than a learner needs: a test that fails may leave one open
-    srv = Server(tmp_path_factory.mktemp("learner-mode"), network_guard, "--max-lessons", "8").start()
+    srv = Server(tmp_path_factory.mktemp("learner-mode"), network_guard, "--max-lessons", "8")
+    srv.cache = "filled"  # as a classroom computer has it after the first start: lessons open quickly
+    srv.start(timeout=90)
     try:
         yield srv
     finally:

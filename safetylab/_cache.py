@@ -59,6 +59,8 @@ FILL_ENV = "SAFETYLAB_CACHE_FILL"
 _LIBRARIES = ("numpy", "pillow", "opencv-python-headless", "opencv-python", "onnxruntime", "dlib",
               "rapidocr", "scikit-image")
 _DONE = "complete.json"
+#: Modules that only serve or start the lessons: they change no result kept here.
+_FRONT_ENDS = frozenset({"app.py", "lab.py", "cli.py", "__main__.py"})
 
 
 def _base() -> Path:
@@ -88,8 +90,9 @@ def code_fingerprint() -> str:
         if not path.is_file() or "__pycache__" in path.parts:
             continue
         rel = path.relative_to(package).as_posix()
-        if not (path.suffix == ".py" or rel.startswith("data/")) or rel.startswith("data/app/"):
-            continue  # the lessons' text and learner mode's page do not change a result
+        if not (path.suffix == ".py" or rel.startswith("data/")) or rel.startswith("data/app/") \
+                or rel in _FRONT_ENDS:
+            continue  # the lessons' text, learner mode's page and the commands change no result
         h.update(rel.encode())
         if path.suffix in (".py", ".json", ".txt", ".md") and path.stat().st_size < 2_000_000:
             h.update(path.read_bytes())

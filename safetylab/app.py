@@ -669,6 +669,10 @@ def voila_argv(folder: str | os.PathLike, port: int | None = None, open_browser:
         "--VoilaConfiguration.show_tracebacks=False",   # a learner sees no traceback
         "--VoilaConfiguration.allow_template_override=NO",  # ?template=... cannot bring a CDN back
         "--VoilaConfiguration.classic_tree=False",
+        # not the JupyterLab extensions a lesson page has no use for (the page loads faster,
+        # and jupytext's, made for JupyterLab, fails in it)
+        "--VoilaConfiguration.extension_denylist=jupyterlab-jupytext",
+        "--VoilaConfiguration.extension_denylist=@voila-dashboards/jupyterlab-preview",
         # the page template leaves trainer cells out (lesson_sources.learner_cells)
         "--VoilaExporter.filters=learner_cells=safetylab.lesson_sources.learner_cells",
         # ... and the header and footer say where the lesson is in the course, with links

@@ -20,9 +20,11 @@ from safetylab.course import lessons_dir
 from .conftest import RENDER_TIMEOUT_MS, SCREENSHOTS, Server
 
 try:  # without Playwright the ``browser`` fixture skips (or, under CI, fails) every test first
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect
 except ImportError:  # pragma: no cover
     expect = None
+    PlaywrightTimeout = TimeoutError
 if TYPE_CHECKING:  # pragma: no cover
     from playwright.sync_api import Page
 
@@ -73,17 +75,26 @@ def lesson_problems(page: Page) -> list[str]:
     return problems
 
 
+_CANVASES_DRAWN = """() => Array.from(document.querySelectorAll('.jupyter-matplotlib-figure')).every(fig =>
+    Array.from(fig.querySelectorAll('canvas')).some(c => {
+        if (!c.width || !c.height) { return false; }
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        for (let i = 3; i < d.length; i += 4 * 101) { if (d[i]) { return true; } }
+        return false;
+    }))"""
+
+
 def full_screenshot(page: Page, name: str) -> Path:
-    """A screenshot of the whole lesson (Voila scrolls inside the page, so the window is made tall)."""
+    """A screenshot of the whole lesson. Learner mode's page scrolls as a whole, so the
+    window keeps its size (making it taller would redraw the clue game's canvas blank)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    size = page.viewport_size
-    height = page.evaluate("() => { const c = document.querySelector('#rendered_cells');"
-                           " return Math.max(c ? c.scrollHeight : 0, document.documentElement.scrollHeight); }")
-    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height) + 40, 16000))})
+    try:  # the clue game's picture arrives from the lesson a moment after the page shows
+        page.wait_for_function(_CANVASES_DRAWN, timeout=15_000, polling=200)
+    except PlaywrightTimeout:
+        pass  # the screenshot then shows the empty canvas: a reason to look
     page.wait_for_timeout(300)
     page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(size)
     return path
 
 

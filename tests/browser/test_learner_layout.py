@@ -137,7 +137,7 @@ def test_previous_all_lessons_and_next_lead_there_in_the_same_tab(page, server):
     page.get_by_role("navigation", name="Previous and next lesson").locator("a[rel=next]").click()
     page.locator("#loading").wait_for(state="detached", timeout=240_000)
     assert page.url.endswith("/" + third.url) and len(page.context.pages) == pages_before
-    expect(page.locator("#rendered_cells h1").first).to_have_text(third.title)
+    expect(page.locator("#rendered_cells h1").first).to_have_text(third.title, use_inner_text=True)
     page.get_by_role("navigation", name="Lessons", exact=True).get_by_role("link", name=re.compile("Previous")).click()
     page.locator("#loading").wait_for(state="detached", timeout=240_000)
     assert page.url.endswith("/" + second.url)

@@ -501,6 +501,10 @@ def _parser() -> argparse.ArgumentParser:
                     help="do not open a browser; just print the address")
     ap.add_argument("--ip", default="127.0.0.1",
                     help="address to listen on (default 127.0.0.1: this computer only)")
+    ap.add_argument("--pack", metavar="DIR", action="append", default=[],
+                    help="a trainer's course pack: the lessons use its scenes, chats, profiles, help and "
+                         "lessons beside the course's (checked first: a pack with problems is refused); "
+                         "repeatable")
     where = ap.add_mutually_exclusive_group()
     where.add_argument("--dir", metavar="DIR", default=None,
                        help="your working folder: the course's lessons are copied in when missing, and "
@@ -516,6 +520,15 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         folder = Path(args.lessons) if args.lessons else open_lessons(args.dir)
+        if args.pack:  # a trainer's course pack: checked, its lessons added, named for the kernels
+            from . import pack
+
+            lines, ready = pack.ready_for_learners(args.pack, None if args.lessons else folder)
+            for line in lines:
+                print(f"safetylab: {line}", file=sys.stderr)
+            if not ready:
+                return 1
+            os.environ.update(pack.environ(args.pack, {}))
         return serve(args.port, args.open_browser, folder=folder, ip=args.ip)
     except SafetyLabError as e:
         print(f"safetylab: {e}", file=sys.stderr)

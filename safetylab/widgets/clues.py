@@ -24,7 +24,7 @@ from ..pack import TRAINER_MARK
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["result_html", "hints_html", "plot_scene", "plot_hints", "plot_blur", "ClueGame"]
+__all__ = ["result_html", "hints_html", "plot_scene", "plot_annotation", "plot_hints", "plot_blur", "ClueGame"]
 
 # Okabe-Ito, always with a text label too.
 _FOUND, _MISSED, _MARK, _HINT = "#009E73", "#D55E00", "#0072B2", "#CC79A7"
@@ -105,6 +105,27 @@ def plot_scene(image, annotation: Mapping[str, Any] | None = None, result: _clue
                  "-" if c.found else ":")
     found = f"; {result.found} of {result.total} clues found" if result else ""
     fig.text_alternative = (f"{(annotation or {}).get('title', 'A picture')}: {len(marks)} marks{found}.")
+    return fig
+
+
+def plot_annotation(image, annotation: Mapping[str, Any], pending: Sequence[int] | None = None,
+                    fig: "Figure | None" = None) -> "Figure":
+    """A trainer's view of an annotation: every clue boxed with its id and type, and the box
+    being drawn (``pending``, ``[x, y, w, h]``) dashed. Returns the figure; its first axes
+    are in the annotation's pixels (a box drawn on them is a box of the annotation)."""
+    fig = fig or _figure()
+    fig.clear()
+    ax = fig.add_axes([0, 0, 1, 1])
+    _imshow(ax, image, annotation)
+    ax.set_axis_off()
+    for c in annotation.get("clues", ()):
+        _box(ax, c["box"], _HINT, f'{c["id"]} ({c["type"].replace("_", " ")})')
+    if pending:
+        _box(ax, pending, _MARK, "new clue", "--")
+    n = len(annotation.get("clues", ()))
+    fig.text_alternative = (f"{annotation.get('title') or annotation.get('image', 'A picture')}: "
+                            f"{n} clue{'s' if n != 1 else ''} marked"
+                            + ("; a new box is drawn." if pending else "."))
     return fig
 
 

@@ -229,7 +229,9 @@ def _problem(err) -> tuple[list[Any], str]:
     path, v, want, inst = list(err.absolute_path), err.validator, err.validator_value, err.instance
     own = _own_words(err, v)
     if v == "required":
-        missing = next((k for k in want if not (isinstance(inst, dict) and k in inst)), want[0])
+        gone = [k for k in want if not (isinstance(inst, dict) and k in inst)] or list(want[:1])
+        # jsonschema reports each missing field as its own error, in the schema's order
+        missing = next((k for k in gone if repr(k) in err.message), gone[0])
         return path + [missing], own or f"is missing (every {_kind(err)} needs this field)"
     if v == "additionalProperties" and isinstance(inst, dict):
         allowed = list(err.schema.get("properties", {}))

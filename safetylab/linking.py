@@ -1032,7 +1032,9 @@ class GalleryError(DataFileError):
 def trainer_profile(picture: Any, handle: str, name: str, *, person: str | None = None,
                     credit: str = TRAINER_CREDIT, source: str = "",
                     size: int = DEFAULT_SIZE) -> Profile:
-    """A profile made from a trainer's own picture: the middle square, at the gallery's size.
+    """A profile made from a trainer's own picture: all of it, fitted into the gallery's square
+    between plain bands (as a service shows a picture that is not square), so a search with
+    the photo itself finds it.
 
     Parameters
     ----------
@@ -1054,8 +1056,10 @@ def trainer_profile(picture: Any, handle: str, name: str, *, person: str | None 
     >>> p.kind, p.picture.size
     ('trainer', (224, 224))
     """
-    return Profile(handle, name, TRAINER_KIND, _square(as_image(picture, max_side=WORKING_SIDE), None, size),
-                   credit, person, source or handle)
+    from PIL import ImageOps
+
+    im = ImageOps.pad(as_image(picture, max_side=WORKING_SIDE), (size, size), color=(236, 236, 236))
+    return Profile(handle, name, TRAINER_KIND, im, credit, person, source or handle)
 
 
 def _gallery_rules(data: Any) -> list[tuple[list[Any], str]]:

@@ -287,7 +287,7 @@ def _check_photo(path: Path) -> tuple[str | None, list[str]]:
                      f"{path.stem}{'.jpg' if photo.format == 'JPEG' else '.' + photo.format.lower()} "
                      "would be clearer")
     try:
-        md = metadata.read(photo)
+        md = metadata.read_photo(photo, compare_thumbnail=False)
     except Exception:  # noqa: BLE001 - metadata is only a note here; the picture itself is fine
         md = None
     if md is not None and md.gps is not None:

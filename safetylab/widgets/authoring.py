@@ -486,10 +486,10 @@ class ScenarioEditor(_Tool):
         super().__init__(folder)
         self.scenario = None
         self.practice = None
-        mine = sorted(p.name for p in (self.folder / "scenarios").glob("*.json")) \
-            if self.folder is not None and (self.folder / "scenarios").is_dir() else []
-        self.opener = w.Dropdown(options=[("Start from the example", None)] + [(n, n) for n in mine],
-                                 description="Open", layout=w.Layout(width="28em"))
+        self._listing = False
+        self.opener = w.Dropdown(options=[("Start from the example", None)], description="Open",
+                                 layout=w.Layout(width="28em"))
+        self._list_files()
         self.text = w.Textarea(value=text if text is not None else _pack.example_scenario_text(),
                                continuous_update=True, layout=w.Layout(width="100%", height="28em"))
         self.text.add_class("safetylab-scenario-text")
@@ -498,13 +498,24 @@ class ScenarioEditor(_Tool):
         self.save_button = w.Button(description="Save", button_style="success",
                                     tooltip="Writes scenarios/ID.json in the pack")
         self.play_area = w.VBox()
-        self.opener.observe(lambda c: self.open(c["new"]), names="value")
+        self.opener.observe(lambda c: None if self._listing else self.open(c["new"]), names="value")
         self.text.observe(lambda _c: self.check(), names="value")
         self.play_button.on_click(lambda _b: self.play())
         self.save_button.on_click(lambda _b: self.save())
         self.widget = w.VBox([self.opener, self.text, self.check_view, self.replace,
                               w.HBox([self.play_button, self.save_button]), self.status, self.play_area])
         self.check()
+
+    def _list_files(self) -> None:
+        """List the pack's scenario files again, keeping the choice and the text as they are."""
+        folder = None if self.folder is None else self.folder / "scenarios"
+        mine = sorted(p.name for p in folder.glob("*.json")) if folder is not None and folder.is_dir() else []
+        chosen, self._listing = self.opener.value, True
+        try:
+            self.opener.options = [("Start from the example", None)] + [(n, n) for n in mine]
+            self.opener.value = chosen if chosen in mine else None
+        finally:
+            self._listing = False
 
     def open(self, name: str | None) -> None:
         """Open one of the pack's scenario files (None: the example)."""
@@ -559,6 +570,7 @@ class ScenarioEditor(_Tool):
             return None
         self.replace.value = False
         self.status.value = _saved(written, kept)
+        self._list_files()
         return written
 
 

@@ -82,8 +82,8 @@ __all__ = [
     "PackError", "Pack", "PackScene", "Checked", "FORMAT", "CONTENT_FILES", "PHOTO_SUFFIXES",
     "MAX_PHOTO_BYTES", "MAX_PHOTO_PIXELS", "EXAMPLE_PHOTO", "TRAINER_MARK",
     "new", "check", "load", "from_environment", "scenes", "scenarios", "profiles", "gallery",
-    "environ", "add_lessons", "ready_for_learners", "photo_files", "consent_entries", "consent_problems", "record_consent",
-    "add_photo", "example_scenario_text",
+    "environ", "add_lessons", "ready_for_learners", "photo_files", "consent_entries", "consent_problems",
+    "record_consent", "add_photo", "example_scenario_text",
 ]
 
 #: The format of ``pack.json``.
@@ -322,8 +322,9 @@ def consent_problems(data: Any, file: str = "photos/consent.json") -> list[str]:
     >>> row = {"file": "a.jpg", "whose_photo": "me", "who_is_in_it": "my nephew", "everyone_agreed": True,
     ...        "how_they_agreed": "asked him", "under_18_in_it": True, "nothing_intimate": True,
     ...        "places_ok": True, "credit": "me", "checked_on": "2026-03-02"}
-    >>> consent_problems({"photos": [row]})[0]
-    'photos/consent.json: photos[0].parent_or_carer_agreed: should be true: someone under 18 is in this photo, so a parent or carer must agree too; if they did not, leave the photo out of the pack'
+    >>> print(consent_problems({"photos": [row]})[0])  # doctest: +NORMALIZE_WHITESPACE
+    photos/consent.json: photos[0].parent_or_carer_agreed: should be true: someone under 18 is in
+    this photo, so a parent or carer must agree too; if they did not, leave the photo out of the pack
     """
     return [str(e) for e in _datafile.problems(data, "consent.schema.json", file=file, check=_consent_rules,
                                                error=PackError)]

@@ -331,8 +331,11 @@ def test_scenario_editor_checks_every_change_and_plays_it(mine):
 
 def test_gallery_builder_adds_saves_and_searches(mine, kitchen):
     require_face_models()
-    shutil.copy(kitchen, mine / "photos" / "kitchen.jpg")
     b = authoring.GalleryBuilder(mine)
+    assert b.picture.options == (pack.EXAMPLE_PHOTO,)
+    shutil.copy(kitchen, mine / "photos" / "kitchen.jpg")  # a photo put into the pack afterwards
+    b.relist_button.click()
+    assert b.picture.options == (pack.EXAMPLE_PHOTO, "kitchen.jpg")
     assert "@riverside.youth.example" in b.list_view.value  # the pack's gallery.json is opened
     b.picture.value = pack.EXAMPLE_PHOTO
     b.handle.value = "@riverside.youth.example"

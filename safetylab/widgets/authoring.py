@@ -50,6 +50,9 @@ _CONSENT_TEXTS = {
 }
 
 
+_WIDE = {"description_width": "8em"}
+
+
 def pack_folder(folder: str | os.PathLike | None = None) -> Path | None:
     """The pack to write into: ``folder``, else the first named with ``safetylab lab --pack``."""
     if folder is not None:
@@ -153,6 +156,8 @@ class ClueAnnotator(_Tool):
                                        layout=w.Layout(width="28em"))
         self.upload = w.FileUpload(accept=".jpg,.jpeg,.png,.webp,.tif,.tiff,.heic,.heif,.avif",
                                    multiple=False, description="Add a photo")
+        self.relist_button = w.Button(description="List the photos again", layout=w.Layout(width="auto"),
+                                      tooltip="After you put photos into the pack's photos folder yourself")
         self.consent_view = w.HTML()
         self.consent_texts = {k: w.Text(description=label, style={"description_width": "18em"},
                                         layout=w.Layout(width="44em")) for k, label in _CONSENT_TEXTS.items()}
@@ -188,6 +193,7 @@ class ClueAnnotator(_Tool):
         self.canvas_box = w.VBox()
         self.photo_picker.observe(lambda c: self.select_photo(c["new"]) if c["new"] else None, names="value")
         self.upload.observe(self._on_upload, names="value")
+        self.relist_button.on_click(lambda _b: self.refresh_photos(select=self.photo_picker.value))
         self.consent_button.on_click(lambda _b: self.save_consent())
         for box in (self.x, self.y, self.w, self.h):
             box.observe(lambda _c: self._draw(), names="value")
@@ -198,7 +204,8 @@ class ClueAnnotator(_Tool):
         self.save_button.on_click(lambda _b: self.save())
         self.play_button.on_click(lambda _b: self.play())
         self.widget = w.VBox([
-            w.HBox([self.photo_picker, self.upload]), self.status, self.consent_view, self.consent_form,
+            w.HBox([self.photo_picker, self.upload, self.relist_button]), self.status, self.consent_view,
+            self.consent_form,
             w.HBox([self.title, self.level]), self.canvas_box,
             w.HTML("<p>Drag a box around a clue on the picture, or type where it is (in pixels):</p>"),
             w.HBox([self.x, self.y, self.w, self.h]), self.kind, self.reveals, self.why, self.words,
@@ -611,33 +618,47 @@ class GalleryBuilder(_Tool):
                     self.status.value = _problems(found)
             except (OSError, ValueError) as e:
                 self.status.value = _problem(f"gallery.json could not be read ({type(e).__name__}).")
-        photos = [p.name for p in _pack.photo_files(self.folder)] if self.folder else []
-        self.picture = w.Dropdown(options=photos, description="Picture", layout=w.Layout(width="28em"))
-        self.handle = w.Text(description="Account", placeholder="@made.up.name", layout=w.Layout(width="28em"))
-        self.name = w.Text(description="Name shown", placeholder="e.g. Riverside Youth Club",
+        self.picture = w.Dropdown(options=[], description="Picture", style=_WIDE, layout=w.Layout(width="28em"))
+        self.relist_button = w.Button(description="List the photos again", layout=w.Layout(width="auto"),
+                                      tooltip="After you added photos to the pack")
+        self.handle = w.Text(description="Account", style=_WIDE, placeholder="@made.up.name",
+                             layout=w.Layout(width="28em"))
+        self.name = w.Text(description="Name shown", style=_WIDE, placeholder="e.g. Riverside Youth Club",
                            layout=w.Layout(width="28em"))
-        self.person = w.Text(description="Whose face", placeholder="Optional: whose face it shows",
+        self.person = w.Text(description="Whose face", style=_WIDE, placeholder="Optional: whose face it shows",
                              layout=w.Layout(width="28em"))
         self.add_button = w.Button(description="Add this profile", button_style="primary")
         self.remove_picker = w.Dropdown(options=[], description="Profile")
         self.remove_button = w.Button(description="Remove it")
         self.list_view = w.HTML()
         self.save_button = w.Button(description="Save gallery.json", button_style="success")
-        self.query = w.Dropdown(options=photos, description="Search with", layout=w.Layout(width="28em"))
-        self.search_button = w.Button(description="Try a search",
+        self.query = w.Dropdown(options=[], description="Search with", style=_WIDE, layout=w.Layout(width="28em"))
+        self.search_button = w.Button(description="Try a search", layout=w.Layout(width="auto"),
                                       tooltip="Searches lesson 1's gallery, with your profiles added")
         self.results = w.HTML()
         self.add_button.on_click(lambda _b: self.add_profile())
         self.remove_button.on_click(lambda _b: self.remove_profile(self.remove_picker.value))
         self.save_button.on_click(lambda _b: self.save())
         self.search_button.on_click(lambda _b: self.search())
-        self.widget = w.VBox([self.picture, self.handle, self.name, self.person, self.add_button, self.list_view,
+        self.relist_button.on_click(lambda _b: self.refresh_photos())
+        self.refresh_photos()
+        self.widget = w.VBox([w.HBox([self.picture, self.relist_button]), self.handle, self.name, self.person,
+                              self.add_button, self.list_view,
                               w.HBox([self.remove_picker, self.remove_button]), self.replace, self.save_button,
                               self.status, w.HBox([self.query, self.search_button]), self.results])
         self._list()
 
     def _path(self) -> Path | None:
         return None if self.folder is None else self.folder / "gallery.json"
+
+    def refresh_photos(self) -> None:
+        """List the pack's photos again (after one was added), keeping the choices."""
+        photos = [p.name for p in _pack.photo_files(self.folder)] if self.folder else []
+        for box in (self.picture, self.query):
+            chosen = box.value
+            box.options = photos
+            if chosen in photos:
+                box.value = chosen
 
     def _list(self) -> None:
         rows = "".join(f"<tr><td>{_e(p['handle'])}</td><td>{_e(p['name'])}</td><td>{_e(p['picture'])}</td>"

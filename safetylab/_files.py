@@ -39,6 +39,24 @@ __all__ = ["write_new", "write_exact", "replace_keeping", "MAX_TRIES"]
 MAX_TRIES = 1000
 
 
+def _create(path: Path, data: bytes) -> Path:
+    """Create ``path`` (never one that exists: ``FileExistsError``) holding ``data``; a half-written
+    file of ours is removed, and any other failure is one plain line."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        raise
+    except OSError as e:
+        raise OutputError(f"Could not write {path.name} in {path.parent} ({e.strerror or e}).") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+    except OSError as e:
+        path.unlink(missing_ok=True)  # our own half-written file, never someone else's
+        raise OutputError(f"Could not write {path.name} in {path.parent} ({e.strerror or e}).") from None
+    return path
+
+
 def write_new(target: str | os.PathLike, data: bytes, *, protect: str | os.PathLike | None = None) -> Path:
     """Write ``data`` to ``target``, or to ``target-2``, ``-3``... if taken; return the path written.
 
@@ -63,18 +81,9 @@ def write_new(target: str | os.PathLike, data: bytes, *, protect: str | os.PathL
         if keep_away is not None and candidate.resolve() == keep_away:
             continue
         try:
-            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            return _create(candidate, data)
         except FileExistsError:
             continue
-        except OSError as e:
-            raise OutputError(f"Could not write {candidate.name} in {candidate.parent} ({e.strerror or e}).") from None
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-        except OSError as e:
-            candidate.unlink(missing_ok=True)  # our own half-written file, never someone else's
-            raise OutputError(f"Could not write {candidate.name} in {candidate.parent} ({e.strerror or e}).") from None
-        return candidate
     raise OutputError(f"Could not find a free file name for {target.name} in {target.parent}.")
 
 
@@ -102,18 +111,12 @@ def write_exact(target: str | os.PathLike, data: bytes) -> Path:
     target = Path(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except OSError as e:
+        raise OutputError(f"Could not make the folder {target.parent} ({e.strerror or e}).") from None
+    try:
+        return _create(target, data)
     except FileExistsError:
         raise AlreadyThereError(f"{target.name} is already there; nothing was replaced") from None
-    except OSError as e:
-        raise OutputError(f"Could not write {target.name} in {target.parent} ({e.strerror or e}).") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-    except OSError as e:
-        target.unlink(missing_ok=True)  # our own half-written file
-        raise OutputError(f"Could not write {target.name} in {target.parent} ({e.strerror or e}).") from None
-    return target
 
 
 def replace_keeping(target: str | os.PathLike, data: bytes) -> tuple[Path, Path | None]:

@@ -259,6 +259,8 @@ def test_clue_annotator_from_a_new_photo_to_the_game(mine, kitchen):
     box = a.select_box(KITCHEN["box"][0] - 4, KITCHEN["box"][1] - 4,
                        KITCHEN["box"][0] + KITCHEN["box"][2] + 4, KITCHEN["box"][1] + KITCHEN["box"][3] + 4)
     assert [a.x.value, a.y.value, a.w.value, a.h.value] == box
+    assert a.box_view.value == (f"<p>The new clue's box: x {box[0]}, y {box[1]}, width {box[2]}, "
+                                f"height {box[3]}.</p>")
     a.kind.value = "phone_number"
     a.reveals.value = ""
     a.why.value = "A local takeaway delivers to a few streets."
@@ -269,6 +271,7 @@ def test_clue_annotator_from_a_new_photo_to_the_game(mine, kitchen):
     a.title.value = "Our kitchen"
     written = a.save()
     assert written == mine / "photos" / "kitchen.clues.json" and clues.load(written)["title"] == "Our kitchen"
+    assert "It holds 1 clue and the title “Our kitchen”." in a.status.value
     assert a.save() is None and "already there" in a.status.value and "Replace" in a.status.value
     a.replace.value = True
     assert a.save() == written and "kept as kitchen.clues.json.bak" in a.status.value

@@ -113,6 +113,20 @@ class _Tool:
             return True
         return False
 
+    def _write(self, write) -> Path | None:
+        """Save with ``write(replace)`` (-> written, kept) and say what happened, in one line."""
+        try:
+            written, kept = write(self.replace.value)
+        except AlreadyThereError as e:
+            self.status.value = _exists(e)
+            return None
+        except SafetyLabError as e:
+            self.status.value = _problem(str(e))
+            return None
+        self.replace.value = False
+        self.status.value = _saved(written, kept)
+        return written
+
 
 # --------------------------------------------------------------------------- #
 # The clue annotator
@@ -181,6 +195,7 @@ class ClueAnnotator(_Tool):
                             layout=w.Layout(width="44em"))
         self.mirrored = w.Checkbox(value=False, description="Seen in a mirror", indent=False)
         self.on_person = w.Checkbox(value=False, description="On the person (blur does not hide it)", indent=False)
+        self.box_view = w.HTML()
         self.add_button = w.Button(description="Add this clue", button_style="primary")
         self.remove_picker = w.Dropdown(options=[], description="Clue")
         self.remove_button = w.Button(description="Remove it")
@@ -208,7 +223,7 @@ class ClueAnnotator(_Tool):
             self.consent_form,
             w.HBox([self.title, self.level]), self.canvas_box,
             w.HTML("<p>Drag a box around a clue on the picture, or type where it is (in pixels):</p>"),
-            w.HBox([self.x, self.y, self.w, self.h]), self.kind, self.reveals, self.why, self.words,
+            w.HBox([self.x, self.y, self.w, self.h]), self.box_view, self.kind, self.reveals, self.why, self.words,
             w.HBox([self.mirrored, self.on_person]), self.add_button, self.list_view,
             w.HBox([self.remove_picker, self.remove_button]), self.replace,
             w.HBox([self.save_button, self.play_button]), self.play_area])
@@ -381,7 +396,10 @@ class ClueAnnotator(_Tool):
                 "<p>Run <code>%matplotlib widget</code> to drag boxes on the picture; the number boxes "
                 "below work too.</p>")
             self.canvas_box.children = (canvas,)
-        plot_annotation(self.picture, self.annotation, self.pending_box, fig=self.fig)
+        box = self.pending_box
+        self.box_view.value = ("" if box is None else
+                               f"<p>The new clue's box: x {box[0]}, y {box[1]}, width {box[2]}, height {box[3]}.</p>")
+        plot_annotation(self.picture, self.annotation, box, fig=self.fig)
         self.selector = RectangleSelector(self.fig.axes[0], self._on_select, useblit=False, button=[1],
                                           minspanx=3, minspany=3, spancoords="pixels", interactive=False)
         self.fig.canvas.draw_idle()
@@ -441,16 +459,13 @@ class ClueAnnotator(_Tool):
             self.status.value = _problem("Choose a photo and mark its clues first.")
             return None
         self._retitle()
-        try:
-            written, kept = clues.save(self.annotation, self.photo, replace=self.replace.value)
-        except AlreadyThereError as e:
-            self.status.value = _exists(e)
-            return None
-        except SafetyLabError as e:
-            self.status.value = _problem(str(e))
-            return None
-        self.replace.value = False
-        self.status.value = _saved(written, kept)
+        written = self._write(lambda replace: clues.save(self.annotation, self.photo, replace=replace))
+        if written is not None:
+            n = len(self.annotation["clues"])
+            title = self.annotation.get("title")
+            self.status.value = self.status.value.replace(
+                "</p>", _e(f" It holds {n} clue{'s' if n != 1 else ''}"
+                           + (f" and the title “{title}”." if title else ".")) + "</p>")
         return written
 
     def play(self):
@@ -567,16 +582,8 @@ class ScenarioEditor(_Tool):
 
         if self._needs_pack():
             return None
-        try:
-            written, kept = scenarios.save(self.text.value, self.folder / "scenarios", replace=self.replace.value)
-        except AlreadyThereError as e:
-            self.status.value = _exists(e)
-            return None
-        except SafetyLabError as e:
-            self.status.value = _problem(str(e))
-            return None
-        self.replace.value = False
-        self.status.value = _saved(written, kept)
+        written = self._write(lambda replace: scenarios.save(self.text.value, self.folder / "scenarios",
+                                                             replace=replace))
         self._list_files()
         return written
 
@@ -708,17 +715,7 @@ class GalleryBuilder(_Tool):
 
         if self._needs_pack():
             return None
-        try:
-            written, kept = linking.save_gallery(self.data, self._path(), replace=self.replace.value)
-        except AlreadyThereError as e:
-            self.status.value = _exists(e)
-            return None
-        except SafetyLabError as e:
-            self.status.value = _problem(str(e))
-            return None
-        self.replace.value = False
-        self.status.value = _saved(written, kept)
-        return written
+        return self._write(lambda replace: linking.save_gallery(self.data, self._path(), replace=replace))
 
     def profiles(self) -> list:
         """The profiles as they are now (saved or not), pictures read from the pack."""

@@ -22,7 +22,7 @@ from conftest import LESSONS_DIR, run
 from safetylab import clues, pack, scenarios, scenes
 from test_lab import running_lab
 
-from .conftest import SCREENSHOTS, Server, _is_local_url, _require_app, offline_report
+from .conftest import SCREENSHOTS, Server, _require_app, offline_page, offline_report
 from .lessons import _vbox_of, choose_file, click, full_screenshot, lesson_problems, open_lesson
 
 try:
@@ -79,6 +79,9 @@ def _author_in_jupyterlab(browser, safetylab_cmd, tmp_path, folder, photo) -> No
                 box = annotator.get_by_role("spinbutton", name=name, exact=True)
                 box.fill(str(value))
                 box.press("Tab")
+            # the kernel has the box before the button is pressed (a click can overtake typed values)
+            expect(annotator).to_contain_text(f"The new clue's box: x {x - 4}, y {y - 4}, width {w + 8}, "
+                                              f"height {h + 8}.", timeout=30_000)
             annotator.get_by_role("combobox", name="Kind of clue").select_option(label="phone number")
             annotator.get_by_role("textbox", name="It reveals").fill("the area you live in")
             annotator.get_by_role("textbox", name="Why").fill("A takeaway delivers to a few streets.")
@@ -87,7 +90,8 @@ def _author_in_jupyterlab(browser, safetylab_cmd, tmp_path, folder, photo) -> No
             click(annotator.get_by_role("button", name="Add this clue"))
             expect(annotator).to_contain_text("Added the clue phone_number", timeout=30_000)
             click(annotator.get_by_role("button", name="Save the clues"))
-            expect(annotator).to_contain_text("Saved kitchen.clues.json", timeout=30_000)
+            expect(annotator).to_contain_text("Saved kitchen.clues.json. It holds 1 clue and the title "
+                                              "“Our kitchen”.", timeout=30_000)
             click(annotator.get_by_role("button", name="Play it"))
             expect(annotator.get_by_role("heading", name=re.compile("Scene 1 of 1: Our kitchen"))).to_be_visible()
 
@@ -129,25 +133,9 @@ def _author_in_jupyterlab(browser, safetylab_cmd, tmp_path, folder, photo) -> No
 def _learner_mode(browser, network_guard, tmp_path, folder) -> None:
     _require_app()
     srv = Server(tmp_path / "learner-mode", network_guard, "--pack", str(folder)).start()
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=False,
-                                  service_workers="block")
-    outside: list[str] = []
-    csp: list[str] = []
-
-    def guard(route):
-        if _is_local_url(route.request.url):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort("internetdisconnected")
-
-    context.route("**/*", guard)
+    context = None
     try:
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        page.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
-        page.safetylab_outside, page.safetylab_csp = outside, csp
-        page.goto(srv.address)
+        context, page = offline_page(browser, srv)
 
         # lesson 2: the pack's scene, after the course's, marked as the trainer's, and it plays
         open_lesson(page, srv, "02_your_background_gives_away_the_place.ipynb")
@@ -188,7 +176,8 @@ def _learner_mode(browser, network_guard, tmp_path, folder) -> None:
         page.goto(srv.url)  # leave the lesson as a learner does (its kernel is shut down)
         page.wait_for_timeout(1000)
     finally:
-        context.close()
+        if context is not None:
+            context.close()
         srv.stop()
     assert srv.network_attempts() == []
 

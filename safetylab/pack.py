@@ -27,8 +27,8 @@ example pack, ``safetylab pack check DIR`` checks all of it.
       examples/             not read: examples to copy from
 
 What reads what: lesson 2's game (:func:`scenes`), lesson 5's chat practice
-(:func:`scenarios`) and lesson 1's gallery (:func:`gallery`) add the pack's
-items after the course's, marked as the trainer's; every lesson reads the
+(:func:`scenarios`) and report card (:func:`photos`) and lesson 1's gallery
+(:func:`gallery`) add the pack's items after the course's, marked as the trainer's; every lesson reads the
 teaching-content files through the one data-file loader
 (:mod:`safetylab._datafile`); learner mode lists the pack's lessons after the
 course's (:func:`add_lessons`). Every file is checked the way the course checks
@@ -81,7 +81,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "PackError", "Pack", "PackScene", "Checked", "FORMAT", "CONTENT_FILES", "PHOTO_SUFFIXES",
     "MAX_PHOTO_BYTES", "MAX_PHOTO_PIXELS", "EXAMPLE_PHOTO", "TRAINER_MARK",
-    "new", "check", "load", "from_environment", "scenes", "scenarios", "profiles", "gallery",
+    "new", "check", "load", "from_environment", "scenes", "scenarios", "profiles", "gallery", "photos",
     "environ", "add_lessons", "ready_for_learners", "photo_files", "consent_entries", "consent_problems",
     "record_consent", "add_photo", "example_scenario_text",
 ]
@@ -798,6 +798,13 @@ def from_environment() -> tuple[list[Pack], list[str]]:
 
 def _given(packs: Sequence[Pack] | None) -> list[Pack]:
     return from_environment()[0] if packs is None else list(packs)
+
+
+def photos(packs: Sequence[Pack] | None = None) -> list[tuple[Path, str]]:
+    """The photos of the packs (default: those the lessons use), with their credits, for lists of
+    sample photos (lesson 5's report card)."""
+    return [(p.folder / "photos" / name, credit) for p in _given(packs) for name, credit in p.credits.items()
+            if (p.folder / "photos" / name).is_file()]
 
 
 def scenes(packs: Sequence[Pack] | None = None) -> list[PackScene]:

@@ -299,6 +299,15 @@ def test_lessons_add_the_packs_items_marked_as_the_trainers(mine, monkeypatch):
     practice = picker.select("example_which_club")
     assert practice.choose(2).ended is False and practice.choose(0).ended
 
+    from safetylab.widgets.policy import ReportCardWidget
+
+    card = ReportCardWidget()
+    mine_photo = mine.resolve() / "photos" / pack.EXAMPLE_PHOTO
+    assert (f"Sample ({pack.TRAINER_MARK}): {pack.EXAMPLE_PHOTO}", mine_photo) in card.picker.options
+    card.picker.value = mine_photo
+    assert "Your trainer&#x27;s photo" in card.photo_view.value and "Drawn by safetylab" in card.photo_view.value
+    assert card.photo == mine_photo and card.make_card().file == pack.EXAMPLE_PHOTO
+
     gallery = pack.gallery()
     assert gallery.profiles[-1].handle == "@riverside.youth.example" and gallery.profiles[-1].kind == "trainer"
     fig = face_key.plot_gallery(gallery, n=4)

@@ -410,6 +410,26 @@ def test_a_packs_lessons_join_a_working_folder_never_over_an_edit(mine, tmp_path
     assert not (lessons_dir() / "50_our_group.ipynb").exists()
 
 
+def test_learner_mode_lists_a_packs_lessons_after_the_courses(mine, tmp_path, monkeypatch, capsys):
+    import os
+
+    from safetylab import app
+
+    for ext in ("md", "ipynb"):
+        shutil.move(mine / "examples" / "lessons" / f"50_our_group.{ext}", mine / "lessons")
+    work = tmp_path / "work"
+    monkeypatch.delenv(_datafile.PACK_ENV, raising=False)
+    monkeypatch.setattr(app, "serve", lambda *a, **k: 0)
+    try:
+        assert app.main(["--no-browser", "--dir", str(work), "--pack", str(mine)]) == 0
+    finally:
+        os.environ.pop(_datafile.PACK_ENV, None)
+    listed = app.find_lessons(work)
+    assert listed[-1].path.name == "50_our_group.ipynb" and listed[-1].title == "Our group: before you send a photo"
+    assert [lesson.number for lesson in listed][:-1] == sorted(p.name[:2] for p in lessons_dir().glob("[0-9][0-9]_*.ipynb"))
+    assert "Example course pack: Copied" in capsys.readouterr().err
+
+
 def test_trainer_mode_lists_a_packs_problems_and_still_names_it(mine, monkeypatch, capsys):
     from safetylab import lab
 

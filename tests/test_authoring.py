@@ -19,21 +19,6 @@ from safetylab.widgets import authoring
 KITCHEN = scenes.annotation("kitchen_fridge")["clues"][0]  # the takeaway menu on the fridge
 
 
-@pytest.fixture(scope="module")
-def example(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("authoring") / "example"
-    pack.new(folder)
-    return folder
-
-
-@pytest.fixture
-def mine(example, tmp_path, monkeypatch) -> Path:
-    monkeypatch.delenv(_datafile.PACK_ENV, raising=False)
-    folder = tmp_path / "my-course"
-    shutil.copytree(example, folder)
-    return folder
-
-
 @pytest.fixture
 def kitchen(tmp_path) -> Path:
     path = tmp_path / "kitchen.jpg"
@@ -126,20 +111,20 @@ def test_check_text_gives_the_scenario_or_every_problem():
     text = pack.example_scenario_text()
     sc, found = scenarios.check_text(text)
     assert found == [] and sc.id == "example_which_club" and len(scenarios.paths(sc)) == 4
-    sc, found = scenarios.check_text(text[:200], "mine.json")
-    assert sc is None and len(found) == 1 and found[0].startswith("mine.json: line ")
+    sc, found = scenarios.check_text(text[:200], "my_pack.json")
+    assert sc is None and len(found) == 1 and found[0].startswith("my_pack.json: line ")
     data = json.loads(text)
     data["nodes"]["asks"]["choices"][0]["quality"] = "good"
     del data["nodes"]["asks"]["choices"][1]["feedback"]
-    sc, found = scenarios.check_text(json.dumps(data), "mine.json")
-    assert found == ['mine.json: nodes.asks.choices[0].quality: should be one of "safe", "risky", "neutral", '
+    sc, found = scenarios.check_text(json.dumps(data), "my_pack.json")
+    assert found == ['my_pack.json: nodes.asks.choices[0].quality: should be one of "safe", "risky", "neutral", '
                      'not "good"',
-                     "mine.json: nodes.asks.choices[1].feedback: is missing (every choice needs this field)"]
+                     "my_pack.json: nodes.asks.choices[1].feedback: is missing (every choice needs this field)"]
     data = json.loads(text)
     data["nodes"]["fine"]["choices"] = [{"text": "x", "feedback": "y", "quality": "safe", "next": "fine"}]
     del data["nodes"]["fine"]["ending"]
-    sc, found = scenarios.check_text(json.dumps(data), "mine.json")
-    assert sc is None and found and all(line.startswith("mine.json: nodes.") for line in found)
+    sc, found = scenarios.check_text(json.dumps(data), "my_pack.json")
+    assert sc is None and found and all(line.startswith("my_pack.json: nodes.") for line in found)
 
 
 def test_save_a_scenario_by_its_id_never_over_another(tmp_path):
@@ -204,32 +189,32 @@ def test_load_profiles_names_a_missing_or_broken_picture(tmp_path, kitchen):
 # the pack's photos and consent checklist
 # --------------------------------------------------------------------------- #
 
-def test_add_photo_checks_it_and_never_writes_over_one(mine, kitchen):
-    first = pack.add_photo(mine, "kitchen.jpg", kitchen.read_bytes())
-    second = pack.add_photo(mine, "../../kitchen.jpg", kitchen.read_bytes())
-    assert first.parent == second.parent == mine / "photos" and second.name == "kitchen-2.jpg"
+def test_add_photo_checks_it_and_never_writes_over_one(my_pack, kitchen):
+    first = pack.add_photo(my_pack, "kitchen.jpg", kitchen.read_bytes())
+    second = pack.add_photo(my_pack, "../../kitchen.jpg", kitchen.read_bytes())
+    assert first.parent == second.parent == my_pack / "photos" and second.name == "kitchen-2.jpg"
     with pytest.raises(SafetyLabError, match="not a photo"):
-        pack.add_photo(mine, "notes.jpg", b"hello there")
+        pack.add_photo(my_pack, "notes.jpg", b"hello there")
     with pytest.raises(SafetyLabError, match="damaged"):
-        pack.add_photo(mine, "cut.jpg", kitchen.read_bytes()[:2000])
-    assert not (mine / "photos" / "notes.jpg").exists() and not (mine / "photos" / "cut.jpg").exists()
+        pack.add_photo(my_pack, "cut.jpg", kitchen.read_bytes()[:2000])
+    assert not (my_pack / "photos" / "notes.jpg").exists() and not (my_pack / "photos" / "cut.jpg").exists()
 
 
-def test_record_consent_adds_one_checklist_and_refuses_a_box_not_ticked(mine):
-    scene_picture().save(mine / "photos" / "mine.png")
-    entry = {"file": "mine.png", "whose_photo": "me", "who_is_in_it": "nobody", "everyone_agreed": True,
+def test_record_consent_adds_one_checklist_and_refuses_a_box_not_ticked(my_pack):
+    scene_picture().save(my_pack / "photos" / "my_pack.png")
+    entry = {"file": "my_pack.png", "whose_photo": "me", "who_is_in_it": "nobody", "everyone_agreed": True,
              "how_they_agreed": "my own", "under_18_in_it": False, "nothing_intimate": True, "places_ok": True,
              "credit": "Me", "checked_on": "2026-03-02"}
     with pytest.raises(pack.PackError, match=r"photos\[1\]\.places_ok: should be true"):
-        pack.record_consent(mine, dict(entry, places_ok=False))
-    written, kept = pack.record_consent(mine, entry)
+        pack.record_consent(my_pack, dict(entry, places_ok=False))
+    written, kept = pack.record_consent(my_pack, entry)
     assert kept.name == "consent.json.bak"
-    assert set(pack.consent_entries(mine)) == {pack.EXAMPLE_PHOTO, "mine.png"}
+    assert set(pack.consent_entries(my_pack)) == {pack.EXAMPLE_PHOTO, "my_pack.png"}
     assert json.loads(written.read_text())["_about"]  # the file's own note is kept
     with pytest.raises(pack.PackError, match="already has a checklist"):
-        pack.record_consent(mine, entry)
-    pack.record_consent(mine, dict(entry, credit="Me, 2026"), replace=True)
-    assert pack.consent_entries(mine)["mine.png"]["credit"] == "Me, 2026"
+        pack.record_consent(my_pack, entry)
+    pack.record_consent(my_pack, dict(entry, credit="Me, 2026"), replace=True)
+    assert pack.consent_entries(my_pack)["my_pack.png"]["credit"] == "Me, 2026"
 
 
 # --------------------------------------------------------------------------- #
@@ -244,8 +229,8 @@ def _fill_consent(annotator):
         annotator.consent_boxes[key].value = True
 
 
-def test_clue_annotator_from_a_new_photo_to_the_game(mine, kitchen):
-    a = authoring.ClueAnnotator(mine)
+def test_clue_annotator_from_a_new_photo_to_the_game(my_pack, kitchen):
+    a = authoring.ClueAnnotator(my_pack)
     assert [v for _, v in a.photo_picker.options] == [None, pack.EXAMPLE_PHOTO]
     upload_file(a.upload, "kitchen.jpg", kitchen.read_bytes())  # what the browser sends
     assert a.upload.value == ()  # the bytes do not stay in the widget (nor in the notebook)
@@ -270,7 +255,7 @@ def test_clue_annotator_from_a_new_photo_to_the_game(mine, kitchen):
     assert "phone_number" in a.list_view.value and a.fig.text_alternative.endswith("1 clue marked.")
     a.title.value = "Our kitchen"
     written = a.save()
-    assert written == mine / "photos" / "kitchen.clues.json" and clues.load(written)["title"] == "Our kitchen"
+    assert written == my_pack / "photos" / "kitchen.clues.json" and clues.load(written)["title"] == "Our kitchen"
     assert "It holds 1 clue and the title “Our kitchen”." in a.status.value
     assert a.save() is None and "already there" in a.status.value and "Replace" in a.status.value
     a.replace.value = True
@@ -279,9 +264,9 @@ def test_clue_annotator_from_a_new_photo_to_the_game(mine, kitchen):
     assert "Scene 1 of 1: Our kitchen" in game.title.value
     game.click(KITCHEN["box"][0] + 10, KITCHEN["box"][1] + 10)
     assert game.check().found == 1
-    assert pack.check(mine).ok
+    assert pack.check(my_pack).ok
     # opening the photo again continues from its saved clues
-    again = authoring.ClueAnnotator(mine)
+    again = authoring.ClueAnnotator(my_pack)
     again.select_photo("kitchen.jpg")
     assert [c["id"] for c in again.annotation["clues"]] == ["phone_number"] and "Opened the saved clues" in \
         again.status.value
@@ -289,12 +274,12 @@ def test_clue_annotator_from_a_new_photo_to_the_game(mine, kitchen):
     assert again.annotation["clues"] == []
 
 
-def test_clue_annotator_says_one_line_for_a_bad_photo(mine):
-    a = authoring.ClueAnnotator(mine)
+def test_clue_annotator_says_one_line_for_a_bad_photo(my_pack):
+    a = authoring.ClueAnnotator(my_pack)
     a.add_photo("notes.jpg", b"not a picture at all")
     assert "not a photo" in a.status.value and 'role="alert"' in a.status.value
-    assert not (mine / "photos" / "notes.jpg").exists()
-    (mine / "photos" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)
+    assert not (my_pack / "photos" / "notes.jpg").exists()
+    (my_pack / "photos" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)
     a.refresh_photos()
     a.select_photo("broken.png")
     assert a.annotation is None and 'role="alert"' in a.status.value and "Traceback" not in a.status.value
@@ -307,13 +292,13 @@ def test_without_a_pack_the_tools_say_how_to_name_one(monkeypatch):
     assert authoring.ScenarioEditor().save() is None
 
 
-def test_the_tools_write_into_the_pack_named_for_the_lessons(mine, monkeypatch):
-    monkeypatch.setenv(_datafile.PACK_ENV, str(mine))
-    assert authoring.pack_folder() == mine and authoring.ClueAnnotator().folder == mine
+def test_the_tools_write_into_the_pack_named_for_the_lessons(my_pack, monkeypatch):
+    monkeypatch.setenv(_datafile.PACK_ENV, str(my_pack))
+    assert authoring.pack_folder() == my_pack and authoring.ClueAnnotator().folder == my_pack
 
 
-def test_scenario_editor_checks_every_change_and_plays_it(mine):
-    e = authoring.ScenarioEditor(mine)
+def test_scenario_editor_checks_every_change_and_plays_it(my_pack):
+    e = authoring.ScenarioEditor(my_pack)
     assert "No problems" in e.check_view.value and not e.save_button.disabled
     text = e.text.value
     e.text.value = text.replace('"next": "fine"', '"next": "fin"', 1)  # as if typed
@@ -324,19 +309,19 @@ def test_scenario_editor_checks_every_change_and_plays_it(mine):
     assert "No problems" in e.check_view.value
     practice = e.play()
     assert practice.choose(0).ended and "Your evenings stayed yours" in practice.debrief.value
-    assert e.save() == mine / "scenarios" / "our_chat.json"
+    assert e.save() == my_pack / "scenarios" / "our_chat.json"
     e.text.value = text  # the example's id: already the id of the example's file
     assert e.save() is None and "already the id of example_chat.json" in e.status.value
     e.opener.value = "our_chat.json"
     assert '"our_chat"' in e.text.value
-    assert pack.check(mine).ok and "our_chat" in [s.id for s in pack.load(mine).scenarios]
+    assert pack.check(my_pack).ok and "our_chat" in [s.id for s in pack.load(my_pack).scenarios]
 
 
-def test_gallery_builder_adds_saves_and_searches(mine, kitchen):
+def test_gallery_builder_adds_saves_and_searches(my_pack, kitchen):
     require_face_models()
-    b = authoring.GalleryBuilder(mine)
+    b = authoring.GalleryBuilder(my_pack)
     assert b.picture.options == (pack.EXAMPLE_PHOTO,)
-    shutil.copy(kitchen, mine / "photos" / "kitchen.jpg")  # a photo put into the pack afterwards
+    shutil.copy(kitchen, my_pack / "photos" / "kitchen.jpg")  # a photo put into the pack afterwards
     b.relist_button.click()
     assert b.picture.options == (pack.EXAMPLE_PHOTO, "kitchen.jpg")
     assert "@riverside.youth.example" in b.list_view.value  # the pack's gallery.json is opened
@@ -350,8 +335,8 @@ def test_gallery_builder_adds_saves_and_searches(mine, kitchen):
     assert b.add_profile() and "@our.kitchen" in b.list_view.value
     assert b.save() is None and "already there" in b.status.value
     b.replace.value = True
-    assert b.save() == mine / "gallery.json"
-    assert [p["handle"] for p in json.loads((mine / "gallery.json").read_text())["profiles"]] == ["@our.kitchen"]
+    assert b.save() == my_pack / "gallery.json"
+    assert [p["handle"] for p in json.loads((my_pack / "gallery.json").read_text())["profiles"]] == ["@our.kitchen"]
     b.query.value = "kitchen.jpg"
     found = b.search()
     assert found["hash"][0].profile.handle == "@our.kitchen" and found["hash"][0].linked

@@ -23,22 +23,6 @@ from safetylab.course import lessons_dir
 EXAMPLE = Path(pack.EXAMPLE_PHOTO)
 
 
-@pytest.fixture(scope="module")
-def example(tmp_path_factory) -> Path:
-    """A pack made by ``pack.new`` (read-only: copy it before changing it)."""
-    folder = tmp_path_factory.mktemp("packs") / "example"
-    pack.new(folder)
-    return folder
-
-
-@pytest.fixture
-def mine(example, tmp_path) -> Path:
-    """A fresh copy of the example pack to break."""
-    folder = tmp_path / "my-course"
-    shutil.copytree(example, folder)
-    return folder
-
-
 @pytest.fixture
 def no_pack_env(monkeypatch):
     monkeypatch.delenv(_datafile.PACK_ENV, raising=False)
@@ -65,40 +49,40 @@ def add_consented_photo(folder: Path, name: str, picture: Image.Image | None = N
 # pack new
 # --------------------------------------------------------------------------- #
 
-def test_new_makes_a_documented_pack_that_checks_clean(example, no_pack_env):
-    names = {p.relative_to(example).as_posix() for p in example.rglob("*") if p.is_file()}
+def test_new_makes_a_documented_pack_that_checks_clean(example_pack, no_pack_env):
+    names = {p.relative_to(example_pack).as_posix() for p in example_pack.rglob("*") if p.is_file()}
     assert {"README.md", "pack.json", "gallery.json", "photos/consent.json", f"photos/{EXAMPLE}",
             f"photos/{EXAMPLE.stem}.clues.json", "scenarios/example_chat.json", "examples/steps.json",
             "examples/help_resources.json", "examples/questions.json", "examples/lessons/50_our_group.md",
             "examples/lessons/50_our_group.ipynb"} <= names
-    assert (example / "lessons").is_dir()
-    for path in example.rglob("*.json"):  # every JSON file says what it is for
+    assert (example_pack / "lessons").is_dir()
+    for path in example_pack.rglob("*.json"):  # every JSON file says what it is for
         assert json.loads(path.read_text(encoding="utf-8")).get("_about"), path
-    readme = (example / "README.md").read_text(encoding="utf-8")
+    readme = (example_pack / "README.md").read_text(encoding="utf-8")
     for words in ("safetylab pack check", "consent.json", "everyone_agreed", "parent_or_carer_agreed",
                   "clues.json", "gallery.json", "scenarios/", "lessons/", "examples/"):
         assert words in readme
-    found = pack.check(example)
+    found = pack.check(example_pack)
     assert found.problems == [] and found.ok
-    loaded = pack.load(example)
+    loaded = pack.load(example_pack)
     assert [s.photo.name for s in loaded.scenes] == [str(EXAMPLE)]
     assert [s.id for s in loaded.scenarios] == ["example_which_club"]
     assert [p.kind for p in loaded.profiles()] == ["trainer"]
 
 
-def test_the_examples_folder_is_valid_once_moved_into_the_pack(mine, no_pack_env):
+def test_the_examples_folder_is_valid_once_moved_into_the_pack(my_pack, no_pack_env):
     from safetylab import content, help
     from safetylab.lesson_sources import check_pairs
 
     for name in ("steps.json", "help_resources.json", "questions.json"):
-        shutil.move(mine / "examples" / name, mine / name)
-    shutil.move(mine / "examples" / "lessons", mine / "lessons-moved")
-    shutil.rmtree(mine / "lessons")
-    shutil.move(mine / "lessons-moved", mine / "lessons")
-    assert check_pairs(mine / "lessons") == []
-    assert pack.check(mine).problems == []
-    assert content.steps(mine)[-1].title.startswith("Tell Ms Rivera")
-    assert help.resources("Our school", extra=mine)[0].name.startswith("Ms Rivera")
+        shutil.move(my_pack / "examples" / name, my_pack / name)
+    shutil.move(my_pack / "examples" / "lessons", my_pack / "lessons-moved")
+    shutil.rmtree(my_pack / "lessons")
+    shutil.move(my_pack / "lessons-moved", my_pack / "lessons")
+    assert check_pairs(my_pack / "lessons") == []
+    assert pack.check(my_pack).problems == []
+    assert content.steps(my_pack)[-1].title.startswith("Tell Ms Rivera")
+    assert help.resources("Our school", extra=my_pack)[0].name.startswith("Ms Rivera")
 
 
 def test_new_never_writes_over_anything(tmp_path, no_pack_env):
@@ -216,30 +200,30 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("name", BROKEN)
-def test_every_problem_is_one_line_naming_the_file_and_the_field(mine, name, no_pack_env):
+def test_every_problem_is_one_line_naming_the_file_and_the_field(my_pack, name, no_pack_env):
     breaks, expected = BROKEN[name]
-    breaks(mine)
-    found = pack.check(mine)
+    breaks(my_pack)
+    found = pack.check(my_pack)
     assert not found.ok
     assert any(line.startswith(expected) for line in found.problems), found.problems
     assert all("\n" not in line and "Traceback" not in line for line in found.problems)
 
 
-def test_a_photo_with_gps_gets_a_note_not_a_problem(mine, no_pack_env):
-    make_photo(mine / "photos" / "holiday.jpg")
-    _consent(mine, "holiday.jpg")
-    found = pack.check(mine)
+def test_a_photo_with_gps_gets_a_note_not_a_problem(my_pack, no_pack_env):
+    make_photo(my_pack / "photos" / "holiday.jpg")
+    _consent(my_pack, "holiday.jpg")
+    found = pack.check(my_pack)
     assert found.ok
     assert any(n.startswith("photos/holiday.jpg: carries a GPS position") for n in found.notes)
     assert any(n.startswith("photos/holiday.jpg: not used yet") for n in found.notes)
 
 
-def test_check_leaves_out_the_packs_the_lessons_use(mine, tmp_path, monkeypatch):
+def test_check_leaves_out_the_packs_the_lessons_use(my_pack, tmp_path, monkeypatch):
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "steps.json").write_text("{")
     monkeypatch.setenv(_datafile.PACK_ENV, str(broken))
-    assert pack.check(mine).ok
+    assert pack.check(my_pack).ok
     assert pack.check(broken).problems  # and that one is broken when it is the one checked
 
 
@@ -275,12 +259,12 @@ def test_command_new_and_check_exit_0_1_2_with_plain_lines(safetylab_cmd, tmp_pa
 # What the lessons read: scenes, scenarios, gallery, marked as the trainer's
 # --------------------------------------------------------------------------- #
 
-def test_lessons_add_the_packs_items_marked_as_the_trainers(mine, monkeypatch):
+def test_lessons_add_the_packs_items_marked_as_the_trainers(my_pack, monkeypatch):
     from safetylab.widgets import face_key
     from safetylab.widgets.chat import ScenarioPicker
     from safetylab.widgets.clues import ClueGame
 
-    monkeypatch.setenv(_datafile.PACK_ENV, str(mine))
+    monkeypatch.setenv(_datafile.PACK_ENV, str(my_pack))
     game = ClueGame()
     n = len(scenes.SCENES)
     assert len(game.game.annotations) == n + 1
@@ -302,7 +286,7 @@ def test_lessons_add_the_packs_items_marked_as_the_trainers(mine, monkeypatch):
     from safetylab.widgets.policy import ReportCardWidget
 
     card = ReportCardWidget()
-    mine_photo = mine.resolve() / "photos" / pack.EXAMPLE_PHOTO
+    mine_photo = my_pack.resolve() / "photos" / pack.EXAMPLE_PHOTO
     assert (f"Sample ({pack.TRAINER_MARK}): {pack.EXAMPLE_PHOTO}", mine_photo) in card.picker.options
     card.picker.value = mine_photo
     assert "Your trainer&#x27;s photo" in card.photo_view.value and "Drawn by safetylab" in card.photo_view.value
@@ -316,16 +300,16 @@ def test_lessons_add_the_packs_items_marked_as_the_trainers(mine, monkeypatch):
     assert "1 from your trainer" in fig.text_alternative
     from safetylab import linking
 
-    found = linking.find_by_hash(mine / "photos" / EXAMPLE, gallery, k=1)
+    found = linking.find_by_hash(my_pack / "photos" / EXAMPLE, gallery, k=1)
     assert found[0].profile.handle == "@riverside.youth.example" and found[0].linked
 
 
-def test_a_broken_pack_leaves_the_lessons_running(mine, monkeypatch):
+def test_a_broken_pack_leaves_the_lessons_running(my_pack, monkeypatch):
     from safetylab.widgets.chat import ScenarioPicker
     from safetylab.widgets.clues import ClueGame
 
-    (mine / "scenarios" / "example_chat.json").write_text("{")
-    monkeypatch.setenv(_datafile.PACK_ENV, str(mine))
+    (my_pack / "scenarios" / "example_chat.json").write_text("{")
+    monkeypatch.setenv(_datafile.PACK_ENV, str(my_pack))
     packs, problems = pack.from_environment()
     assert packs == [] and problems[0].startswith("scenarios/example_chat.json: line 1")
     picker = ScenarioPicker()
@@ -335,15 +319,15 @@ def test_a_broken_pack_leaves_the_lessons_running(mine, monkeypatch):
     assert len(game.game.annotations) == len(scenes.SCENES) and "could not be used" in game.status.value
 
 
-def test_a_big_photo_keeps_its_boxes_in_full_size_pixels(mine, monkeypatch):
+def test_a_big_photo_keeps_its_boxes_in_full_size_pixels(my_pack, monkeypatch):
     """A 2000 x 1500 trainer's photo is shown smaller; clicks and boxes stay in its own pixels."""
     from safetylab.widgets.clues import ClueGame
 
-    photo = add_consented_photo(mine, "big.jpg", scenes.render("parcel_on_table").resize((2000, 1500)))
+    photo = add_consented_photo(my_pack, "big.jpg", scenes.render("parcel_on_table").resize((2000, 1500)))
     ann = clues.add_clue(clues.new_annotation(photo, title="Big"), type="parcel_label",
                          box=[750, 540, 1000, 450], reveals="an address", why="A label is meant to be read.")
     clues.save(ann, photo)
-    monkeypatch.setenv(_datafile.PACK_ENV, str(mine))
+    monkeypatch.setenv(_datafile.PACK_ENV, str(my_pack))
     game = ClueGame()
     at = next(i for i, a in enumerate(game.game.annotations) if a.get("title") == "Big")
     game.game.go(at)
@@ -358,26 +342,26 @@ def test_a_big_photo_keeps_its_boxes_in_full_size_pixels(mine, monkeypatch):
 # For the front ends: environ, ready_for_learners, add_lessons, app --pack, lab --pack
 # --------------------------------------------------------------------------- #
 
-def test_environ_names_the_packs_for_the_lessons(mine, tmp_path):
-    env = pack.environ([mine], {"A": "1"})
-    assert env["A"] == "1" and env[_datafile.PACK_ENV] == str(mine.resolve())
+def test_environ_names_the_packs_for_the_lessons(my_pack, tmp_path):
+    env = pack.environ([my_pack], {"A": "1"})
+    assert env["A"] == "1" and env[_datafile.PACK_ENV] == str(my_pack.resolve())
     with pytest.raises(pack.PackError, match="is not a folder"):
         pack.environ([tmp_path / "nothere"], {})
 
 
-def test_learner_mode_refuses_a_pack_with_problems_before_serving(mine, monkeypatch, capsys):
+def test_learner_mode_refuses_a_pack_with_problems_before_serving(my_pack, monkeypatch, capsys):
     from safetylab import app
 
-    _truncated(mine)
+    _truncated(my_pack)
     served = []
     monkeypatch.setattr(app, "serve", lambda *a, **k: served.append(1) or 0)
-    assert app.main(["--no-browser", "--lessons", str(lessons_dir()), "--pack", str(mine)]) == 1
+    assert app.main(["--no-browser", "--lessons", str(lessons_dir()), "--pack", str(my_pack)]) == 1
     err = capsys.readouterr().err
     assert "my-course/photos/cut.jpg: is damaged" in err and "learner mode needs a pack without problems" in err
     assert served == [] and _datafile.PACK_ENV not in __import__("os").environ
 
 
-def test_learner_mode_names_a_good_pack_for_the_kernels(mine, monkeypatch):
+def test_learner_mode_names_a_good_pack_for_the_kernels(my_pack, monkeypatch):
     import os
 
     from safetylab import app
@@ -386,42 +370,42 @@ def test_learner_mode_names_a_good_pack_for_the_kernels(mine, monkeypatch):
     monkeypatch.delenv(_datafile.PACK_ENV, raising=False)
     monkeypatch.setattr(app, "serve", lambda *a, **k: seen.update(env=os.environ.get(_datafile.PACK_ENV)) or 0)
     try:
-        assert app.main(["--no-browser", "--lessons", str(lessons_dir()), "--pack", str(mine)]) == 0
+        assert app.main(["--no-browser", "--lessons", str(lessons_dir()), "--pack", str(my_pack)]) == 0
     finally:
         os.environ.pop(_datafile.PACK_ENV, None)
-    assert seen["env"] == str(mine.resolve())
+    assert seen["env"] == str(my_pack.resolve())
 
 
-def test_a_packs_lessons_join_a_working_folder_never_over_an_edit(mine, tmp_path, no_pack_env):
+def test_a_packs_lessons_join_a_working_folder_never_over_an_edit(my_pack, tmp_path, no_pack_env):
     for ext in ("md", "ipynb"):
-        shutil.move(mine / "examples" / "lessons" / f"50_our_group.{ext}", mine / "lessons")
+        shutil.move(my_pack / "examples" / "lessons" / f"50_our_group.{ext}", my_pack / "lessons")
     work = tmp_path / "work"
-    lines, ready = pack.ready_for_learners([mine], work)
+    lines, ready = pack.ready_for_learners([my_pack], work)
     assert ready and any("Copied" in line for line in lines)
     assert (work / "50_our_group.ipynb").is_file()
     (work / "50_our_group.ipynb").write_text((work / "50_our_group.ipynb").read_text() + " ")  # the trainer's edit
-    (mine / "lessons" / "50_our_group.md").write_text(
-        (mine / "lessons" / "50_our_group.md").read_text() + "\nMore.\n")
-    lines = pack.add_lessons(work, [pack.load(mine)])
+    (my_pack / "lessons" / "50_our_group.md").write_text(
+        (my_pack / "lessons" / "50_our_group.md").read_text() + "\nMore.\n")
+    lines = pack.add_lessons(work, [pack.load(my_pack)])
     assert (work / "50_our_group.ipynb").read_text().endswith(" ")
     assert any("Kept your own version of 50_our_group.ipynb" in line for line in lines)
     # the course's own lessons folder is never written to
-    assert "left as it is" in pack.add_lessons(lessons_dir(), [pack.load(mine)])[0]
+    assert "left as it is" in pack.add_lessons(lessons_dir(), [pack.load(my_pack)])[0]
     assert not (lessons_dir() / "50_our_group.ipynb").exists()
 
 
-def test_learner_mode_lists_a_packs_lessons_after_the_courses(mine, tmp_path, monkeypatch, capsys):
+def test_learner_mode_lists_a_packs_lessons_after_the_courses(my_pack, tmp_path, monkeypatch, capsys):
     import os
 
     from safetylab import app
 
     for ext in ("md", "ipynb"):
-        shutil.move(mine / "examples" / "lessons" / f"50_our_group.{ext}", mine / "lessons")
+        shutil.move(my_pack / "examples" / "lessons" / f"50_our_group.{ext}", my_pack / "lessons")
     work = tmp_path / "work"
     monkeypatch.delenv(_datafile.PACK_ENV, raising=False)
     monkeypatch.setattr(app, "serve", lambda *a, **k: 0)
     try:
-        assert app.main(["--no-browser", "--dir", str(work), "--pack", str(mine)]) == 0
+        assert app.main(["--no-browser", "--dir", str(work), "--pack", str(my_pack)]) == 0
     finally:
         os.environ.pop(_datafile.PACK_ENV, None)
     listed = app.find_lessons(work)
@@ -430,10 +414,10 @@ def test_learner_mode_lists_a_packs_lessons_after_the_courses(mine, tmp_path, mo
     assert "Example course pack: Copied" in capsys.readouterr().err
 
 
-def test_trainer_mode_lists_a_packs_problems_and_still_names_it(mine, monkeypatch, capsys):
+def test_trainer_mode_lists_a_packs_problems_and_still_names_it(my_pack, monkeypatch, capsys):
     from safetylab import lab
 
-    _truncated(mine)
+    _truncated(my_pack)
     calls = {}
 
     def fake_call(cmd, cwd, env):
@@ -442,14 +426,14 @@ def test_trainer_mode_lists_a_packs_problems_and_still_names_it(mine, monkeypatc
 
     monkeypatch.setattr(lab.importlib.util, "find_spec", lambda name, *a: object())
     monkeypatch.setattr("subprocess.call", fake_call)
-    assert lab.main(["--no-browser", "--notebook-dir", str(lessons_dir()), "--pack", str(mine)]) == 0
-    assert calls["env"][_datafile.PACK_ENV] == str(mine.resolve())
+    assert lab.main(["--no-browser", "--notebook-dir", str(lessons_dir()), "--pack", str(my_pack)]) == 0
+    assert calls["env"][_datafile.PACK_ENV] == str(my_pack.resolve())
     err = capsys.readouterr().err
     assert "my-course/photos/cut.jpg: is damaged" in err and "learner mode waits" in err
-    assert lab.main(["--notebook-dir", str(lessons_dir()), "--pack", str(mine / "nothere")]) == 2
+    assert lab.main(["--notebook-dir", str(lessons_dir()), "--pack", str(my_pack / "nothere")]) == 2
 
 
-def test_scenarios_module_sees_no_pack_by_itself(mine, monkeypatch):
+def test_scenarios_module_sees_no_pack_by_itself(my_pack, monkeypatch):
     """The lower modules never read a pack's scenarios or scenes: only the lessons' lists do."""
-    monkeypatch.setenv(_datafile.PACK_ENV, str(mine))
+    monkeypatch.setenv(_datafile.PACK_ENV, str(my_pack))
     assert "example_which_club" not in [s.id for s in scenarios.load_all()]

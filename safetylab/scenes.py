@@ -169,6 +169,16 @@ def _window(ctx: _Ctx, box: Box, view: Image.Image, frame=(244, 242, 236), mulli
         p.rect((box[0] + box[2]) / 2 - t / 3, box[1], (box[0] + box[2]) / 2 + t / 3, box[3], fill=frame)
 
 
+def _street(ctx: _Ctx, ground: float, road, **buildings) -> tuple[Image.Image, _Ctx]:
+    """A street outside (sky, buildings to ``ground``, the road below) for :func:`_window`;
+    returns the view and a context to draw signs on it."""
+    view = _view(ctx)
+    vp = draw.Pen(view)
+    _buildings(vp, ctx.rng, ground, **buildings)
+    vp.rect(0, ground, 1, 1, fill=road)
+    return view, _Ctx(view, ctx.rng)
+
+
 def _buildings(pen: draw.Pen, rng: np.random.Generator, ground: float, x0=0.0, x1=1.0, tall=(0.05, 0.15),
                colours=((150, 146, 140), (170, 160, 150), (128, 132, 140))) -> None:
     x = x0
@@ -210,11 +220,7 @@ def _person(ctx: _Ctx, cx: float, top: float, size: float, shirt=(60, 70, 96),
 
 def _street_sign_window(ctx: _Ctx) -> None:
     _room(ctx)
-    view = _view(ctx)
-    vp = draw.Pen(view)
-    _buildings(vp, ctx.rng, 0.62, tall=(0.1, 0.3), colours=((196, 170, 140), (180, 150, 120)))
-    vp.rect(0, 0.62, 1, 1, fill=(120, 120, 124))
-    tmp = _Ctx(view, ctx.rng)
+    view, tmp = _street(ctx, 0.62, (120, 120, 124), tall=(0.1, 0.3), colours=((196, 170, 140), (180, 150, 120)))
     _pole(tmp, 0.40, 0.30, 0.62)
     _sign(tmp, (0.16, 0.22, 0.58, 0.34), "Rue des Lilas", bg=(24, 62, 128), border=(255, 255, 255), radius=0.01)
     _window(ctx, (0.12, 0.12, 0.70, 0.66), view, mullion=False)
@@ -408,11 +414,7 @@ def _kitchen_fridge(ctx: _Ctx) -> None:
 
 def _club_noticeboard(ctx: _Ctx) -> None:
     _room(ctx, wall=(226, 230, 214))
-    view = _view(ctx)
-    vp = draw.Pen(view)
-    _buildings(vp, ctx.rng, 0.66, tall=(0.08, 0.26), colours=((160, 120, 100), (150, 140, 130)))
-    vp.rect(0, 0.66, 1, 1, fill=(124, 124, 128))
-    tmp = _Ctx(view, ctx.rng)
+    view, tmp = _street(ctx, 0.66, (124, 124, 128), tall=(0.08, 0.26), colours=((160, 120, 100), (150, 140, 130)))
     _pole(tmp, 0.80, 0.30, 0.66)
     _sign(tmp, (0.64, 0.20, 0.95, 0.31), "Canal Street", fg=(255, 255, 255), bg=(30, 30, 34),
           border=(255, 255, 255))

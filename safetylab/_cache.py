@@ -59,6 +59,8 @@ FILL_ENV = "SAFETYLAB_CACHE_FILL"
 _LIBRARIES = ("numpy", "pillow", "opencv-python-headless", "opencv-python", "onnxruntime", "dlib",
               "rapidocr", "scikit-image")
 _DONE = "complete.json"
+#: The course packs the lessons use (safetylab._datafile.PACK_ENV; not imported, to keep this light).
+_PACK_ENV = "SAFETYLAB_PACK"
 #: Modules that only serve or start the lessons: they change no result kept here.
 _FRONT_ENDS = frozenset({"app.py", "lab.py", "cli.py", "__main__.py"})
 
@@ -212,7 +214,8 @@ def fill(lessons: str | os.PathLike | None = None, *, timeout: float = 900) -> d
     """Run every lesson once, with no learner, keeping what it works out for everyone.
 
     Each lesson notebook (its learner cells) runs in a kernel of its own with
-    :data:`FILL_ENV` set; entries of older safetylab versions are deleted.
+    :data:`FILL_ENV` set and no course pack; entries of older safetylab versions
+    are deleted.
 
     Parameters
     ----------
@@ -244,6 +247,9 @@ def fill(lessons: str | os.PathLike | None = None, *, timeout: float = 900) -> d
     outcome: dict[str, str] = {}
     saved = os.environ.get(FILL_ENV)
     os.environ[FILL_ENV] = "1"
+    # only the course's own items: a trainer's course pack (its pictures, profiles, scenes)
+    # is left out of this run, and worked out in the lessons that use it
+    saved_pack = os.environ.pop(_PACK_ENV, None)
     try:
         with tempfile.TemporaryDirectory(prefix="safetylab-fill-") as work:
             for nb_path in sorted(source.glob(LESSON_GLOB)):
@@ -261,6 +267,8 @@ def fill(lessons: str | os.PathLike | None = None, *, timeout: float = 900) -> d
             os.environ.pop(FILL_ENV, None)
         else:
             os.environ[FILL_ENV] = saved
+        if saved_pack is not None:
+            os.environ[_PACK_ENV] = saved_pack
     result = {"folder": str(here), "lessons": outcome, "seconds": round(time.perf_counter() - started, 1)}
     if all(v == "ok" for v in outcome.values()):
         _write(here / _DONE, {"fingerprint": code_fingerprint(), "lessons": sorted(outcome)})

@@ -995,7 +995,7 @@ def serve(port: int | None = None, open_browser: bool = True, *, folder: str | o
     saved_tempdir = tempfile.tempdir
     os.environ["TMPDIR"] = private_tmp  # the kernels inherit it: a learner's photo lands here
     tempfile.tempdir = private_tmp
-    preparing = _prepare_in_background(folder)
+    preparing = _prepare_in_background()
     try:
         port = free_port(ip) if port is None else int(port)
         app = app_class.instance()
@@ -1018,12 +1018,12 @@ def serve(port: int | None = None, open_browser: bool = True, *, folder: str | o
     return 0
 
 
-def _prepare_in_background(folder: Path):
+def _prepare_in_background():
     """Work out once what every learner gets the same (:mod:`safetylab._cache`), unless done.
 
-    The lessons run once, with no learner, in a process of its own at low priority; a
-    lesson opened meanwhile works everything out itself, as before. Returns the
-    process (or None when there is nothing to do).
+    The course's own lessons run once, with no learner and no course pack, in a process
+    of its own at low priority; a lesson opened meanwhile works everything out itself,
+    as before. Returns the process (or None when there is nothing to do).
     """
     import subprocess
 
@@ -1033,7 +1033,9 @@ def _prepare_in_background(folder: Path):
         return None
     nice = {"preexec_fn": lambda: os.nice(10)} if hasattr(os, "nice") else {}
     try:
-        return subprocess.Popen([sys.executable, "-m", "safetylab._cache", str(folder)],
+        # the course's own lessons (safetylab.course.lessons_dir), not the working folder,
+        # where a trainer's edits and a course pack's lessons sit
+        return subprocess.Popen([sys.executable, "-m", "safetylab._cache"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 stdin=subprocess.DEVNULL, **nice)
     except OSError:
@@ -1050,6 +1052,10 @@ def _parser() -> argparse.ArgumentParser:
                     help="do not open a browser; just print the address")
     ap.add_argument("--ip", default="127.0.0.1",
                     help="address to listen on (default 127.0.0.1: this computer only)")
+    ap.add_argument("--pack", metavar="DIR", action="append", default=[],
+                    help="a trainer's course pack: the lessons use its scenes, chats, profiles, help and "
+                         "lessons beside the course's (checked first: a pack with problems is refused); "
+                         "repeatable")
     where = ap.add_mutually_exclusive_group()
     where.add_argument("--dir", metavar="DIR", default=None,
                        help="your working folder: the course's lessons are copied in when missing, and "
@@ -1066,12 +1072,21 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``safetylab app [--port N] [--no-browser] [--ip ADDR] [--dir DIR | --lessons FOLDER]
+    """``safetylab app [--port N] [--no-browser] [--ip ADDR] [--pack DIR] [--dir DIR | --lessons FOLDER]
     [--max-lessons N] [--idle-minutes MIN]``."""
     args = _parser().parse_args(argv)
     try:
         limits = Limits(max_lessons=args.max_lessons, idle_minutes=args.idle_minutes)
         folder = Path(args.lessons) if args.lessons else open_lessons(args.dir)
+        if args.pack:  # a trainer's course pack: checked, its lessons added, named for the kernels
+            from . import pack
+
+            lines, ready = pack.ready_for_learners(args.pack, None if args.lessons else folder)
+            for line in lines:
+                print(f"safetylab: {line}", file=sys.stderr)
+            if not ready:
+                return 1
+            os.environ.update(pack.environ(args.pack, {}))
         return serve(args.port, args.open_browser, folder=folder, ip=args.ip, limits=limits)
     except SafetyLabError as e:
         print(f"safetylab: {e}", file=sys.stderr)

@@ -326,17 +326,21 @@ def find_lessons(folder: str | os.PathLike) -> list[Lesson]:
 _INDEX_CSS = """
 :root { color-scheme: light; }
 body { margin: 0; font-family: system-ui, "DejaVu Sans", "Liberation Sans", Arial, sans-serif;
-  font-size: 1.15rem; line-height: 1.5; color: #111; background: #fff; }
+  font-size: 1.15rem; line-height: 1.5; color: #1b1f24; background: #f3f6fa; }
+.top { background: #12355b; color: #fff; }
+.top p { max-width: 46rem; margin: 0 auto; padding: .7rem 1.25rem; font-weight: 700; font-size: 1.1rem; }
 main { max-width: 46rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
-h1 { font-size: 2rem; margin: .5rem 0 .75rem; }
-h2 { font-size: 1.35rem; margin: 2rem 0 .5rem; }
+h1 { font-size: 2rem; line-height: 1.25; margin: .5rem 0 .75rem; color: #12355b; }
+h2 { font-size: 1.35rem; margin: 2rem 0 .5rem; color: #12355b; }
 ol.lessons { list-style: none; padding: 0; margin: 0; }
-ol.lessons li { border: 2px solid #767676; border-radius: .5rem; padding: .75rem 1rem; margin: .75rem 0; }
-ol.lessons a { font-size: 1.25rem; font-weight: bold; color: #0050A0; text-decoration: underline; }
-ol.lessons a:hover { color: #003366; }
+ol.lessons li { background: #fff; border: 1px solid #cfd8e3; border-left: 6px solid #0b5cad;
+  border-radius: .75rem; padding: .75rem 1rem; margin: .75rem 0; }
+ol.lessons a { font-size: 1.25rem; font-weight: bold; color: #0b5cad; text-decoration: underline;
+  text-underline-offset: .15em; }
+ol.lessons a:hover { color: #073d73; }
 a:focus-visible { outline: 3px solid #0072B2; outline-offset: 3px; border-radius: .2rem; }
 .summary { margin: .35rem 0 0; }
-.note { border-left: 6px solid #0072B2; background: #EEF6FC; padding: .5rem 1rem; margin: 1rem 0; }
+.note { border-left: 6px solid #007558; background: #e9f6f0; padding: .5rem 1rem; margin: 1rem 0; }
 """
 
 
@@ -369,8 +373,8 @@ def index_html(lessons: list[Lesson], base_url: str = "/") -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<link rel="icon" href="data:,">'
         f"<title>safetylab: the lessons</title><style>{_INDEX_CSS}</style></head>"
-        '<body><main>'
-        "<h1>safetylab: the lessons</h1>"
+        '<body><header class="top"><p>safetylab</p></header><main>'
+        "<h1>The lessons</h1>"
         "<p>A short course on sharing photos with people you meet online: what a photo can give away, "
         "and how to decide in advance what you will and won't send.</p>"
         '<p class="note">Everything here runs on this computer. Nothing is uploaded, and no internet '
@@ -379,8 +383,7 @@ def index_html(lessons: list[Lesson], base_url: str = "/") -> str:
         "<h2>Choose a lesson</h2>"
         "<p>Take them in order. A lesson takes a few seconds to get ready when you open it; then use its "
         "buttons and boxes with the mouse or the keyboard (<kbd>Tab</kbd> to move, <kbd>Space</kbd> or "
-        "<kbd>Enter</kbd> to press). Where a lesson says to run a cell, that has already been done for you "
-        "here.</p>"
+        "<kbd>Enter</kbd> to press).</p>"
         f"{body}"
         "<h2>Looking after yourself</h2>"
         "<p>Lessons 5 and 6 talk about pressure and threats around photos. Nothing in them is explicit, "

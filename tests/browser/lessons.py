@@ -89,7 +89,10 @@ def full_screenshot(page: Page, name: str) -> Path:
     window keeps its size (making it taller would redraw the clue game's canvas blank)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    try:  # the clue game's picture arrives from the lesson a moment after the page shows
+    try:  # the clue game's picture arrives from the lesson once it has been on the screen
+        for figure in page.locator(".jupyter-matplotlib-figure").all():
+            figure.scroll_into_view_if_needed()
+        page.evaluate("() => window.scrollTo(0, 0)")
         page.wait_for_function(_CANVASES_DRAWN, timeout=15_000, polling=200)
     except PlaywrightTimeout:
         pass  # the screenshot then shows the empty canvas: a reason to look

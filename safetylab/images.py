@@ -11,6 +11,7 @@ what it shows or what its file says; see :mod:`safetylab.metadata`.
 
 from __future__ import annotations
 
+import functools
 import os
 import struct
 import sys
@@ -28,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "MAX_PIXELS", "MAX_FILE_BYTES", "PhotoFile", "sniff", "read_file", "open_image",
     "load", "displayed_size", "ORIENTATION_SWAPS", "HEIF_FORMATS", "RAW_FORMATS", "heif_brand",
-    "bare_copy", "as_image", "WORKING_SIDE",
+    "bare_copy", "as_image", "WORKING_SIDE", "check_pixels", "undecodable",
 ]
 
 #: Largest image safetylab decodes (150 megapixels: bigger than any phone photo).
@@ -176,7 +177,17 @@ def _register_heif() -> None:
     pillow_heif.register_heif_opener(thumbnails=False)
 
 
-def _check_pixels(w: int, h: int, what: str) -> None:
+def check_pixels(w: int, h: int, what: str) -> None:
+    """Refuse a picture (or one page of it) that declares no pixels or more than :data:`MAX_PIXELS`.
+
+    Examples
+    --------
+    >>> check_pixels(9000, 9000, "a.tif")
+    >>> check_pixels(20000, 20000, "a.tif")
+    Traceback (most recent call last):
+    ...
+    safetylab.errors.TooLargeError: a.tif claims to be 20000x20000 pixels (400 megapixels), more than safetylab will decode (150); it may be a decompression bomb.
+    """
     if w <= 0 or h <= 0:
         raise CorruptFileError(f"{what} declares an empty picture ({w}x{h}).")
     if w * h > MAX_PIXELS:
@@ -206,7 +217,7 @@ def open_image(photo: PhotoFile) -> "PILImage.Image":
             warnings.simplefilter("ignore")
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             im = Image.open(io.BytesIO(photo.data))
-            _check_pixels(im.width, im.height, photo.name)
+            check_pixels(im.width, im.height, photo.name)
     except SafetyLabError:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
@@ -340,6 +351,40 @@ def load(photo: PhotoFile | str | os.PathLike, *, max_side: int | None = None,
     except MemoryError:
         raise TooLargeError(f"{photo.name} is too large to decode here.") from None
     except Exception:
-        raise CorruptFileError(
-            f"{photo.name} is damaged: its picture data could not be decoded.") from None
+        raise undecodable(photo, im) from None
     return im
+
+
+#: TIFF compressions every Pillow build decodes; others depend on how its libtiff was built.
+_BUILT_IN = {"raw", "tiff_ccitt", "group3", "group4", "tiff_lzw", "tiff_jpeg", "jpeg", "tiff_adobe_deflate",
+             "tiff_raw_16", "packbits", "tiff_deflate"}
+
+
+@functools.lru_cache(maxsize=16)
+def _codec_available(compression: str) -> bool:
+    """Can this computer's Pillow write (and so read) a TIFF with ``compression``?"""
+    import io
+
+    from PIL import Image
+
+    try:
+        Image.new("RGB", (2, 2)).save(io.BytesIO(), "TIFF", compression=compression)
+        return True
+    except Exception:
+        return False
+
+
+def undecodable(photo: PhotoFile, im: "PILImage.Image | None" = None) -> SafetyLabError:
+    """The one line for a picture whose pixels did not decode: a missing codec, or damage.
+
+    A TIFF may be compressed in a way (WebP, ZSTD, LZMA...) that only some builds of
+    the picture library read; such a file is not damaged, and the line says so.
+    """
+    compression = (im.info.get("compression") if im is not None else None) or ""
+    if photo.format == "TIFF" and compression and compression not in _BUILT_IN \
+            and not _codec_available(compression):
+        name = compression.removeprefix("tiff_").upper()
+        return UnsupportedFormatError(
+            f"{photo.name} is a TIFF compressed with {name}, which the picture library on this computer "
+            "cannot decode; open it in an image editor and save it as PNG or JPEG first.")
+    return CorruptFileError(f"{photo.name} is damaged: its picture data could not be decoded.")

@@ -5,7 +5,9 @@
 the owner's name, an embedded thumbnail (and whether it still shows something
 the visible picture no longer does), XMP, IPTC, PNG text, comments, maker notes.
 It dispatches to the handler of the file's format (:mod:`safetylab.formats`);
-:mod:`safetylab.scrub` writes the cleaned copy through the same handlers.
+:mod:`safetylab.scrub` writes the cleaned copy through the same handlers. One
+read stays within the totals of :mod:`safetylab.formats.limits` (bytes unpacked,
+structures walked, seconds), so a file built to slow readers down gets one line.
 
 What this does *not* protect against: the picture itself. Removing metadata
 does not hide a face, a street sign, a uniform or a window view.
@@ -16,8 +18,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from .errors import CorruptFileError, SafetyLabError
-from .formats import handler_for
+from .errors import CorruptFileError, SafetyLabError, TooLargeError
+from .formats import handler_for, limits
 from .formats.record import PRIVACY_FIELDS, Camera, Gps, Metadata, Thumbnail
 from .images import PhotoFile, load, read_file
 
@@ -37,7 +39,10 @@ def read_photo(photo: PhotoFile, *, compare_thumbnail: bool = True) -> Metadata:
     md = Metadata(file=photo.name, format=photo.format)
     handler = handler_for(photo.format)
     try:
-        handler.read(photo, md)
+        with limits.reading():
+            handler.read(photo, md)
+    except limits.Exceeded as e:
+        raise TooLargeError(f"{photo.name} {e.message}") from None
     except SafetyLabError:
         raise
     except (RecursionError, MemoryError, ValueError, IndexError, KeyError, TypeError,

@@ -97,8 +97,8 @@ def apply(md: Metadata, blob: bytes, *, is_file: bool = False) -> tiff_ifds.Tiff
     # comments and descriptions a sender may not remember typing
     for ifd, tag in (("Exif", 0x9286), ("IFD0", 0x9C9C), ("IFD0", 0x010E)):
         v = t.text(ifd, tag)
-        if v and v.strip() and v not in md.comments and not set(v) <= {" ", "\x00"}:
-            md.comments.append(v)
+        if v and v.strip() and not set(v) <= {" ", "\x00"}:
+            md.add_comment(v)
     if t.get("Exif", 0x927C) is not None:
         md.makernote = True
         md.add_block("MakerNote")

@@ -85,8 +85,7 @@ class JpegHandler(Handler):
             elif m == COM:
                 text = d.rstrip(b"\x00").decode("utf-8", "replace").strip()
                 md.add_block("Comment")
-                if text and text not in md.comments:
-                    md.comments.append(text)
+                md.add_comment(text)
             elif 0xE3 <= m <= 0xEF and m != 0xEE and len(d) > 0:
                 tag = d[:12].split(b"\x00")[0].decode("latin-1", "replace").strip() or f"APP{m - 0xE0}"
                 md.add_block(f"APP{m - 0xE0} {tag}".strip()[:40])

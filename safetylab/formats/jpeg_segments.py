@@ -5,7 +5,8 @@ handler in :mod:`safetylab.formats.jpeg` works on the segments it returns.
 
 Nothing here decodes pixels. Splitting is bounded by the data itself (every step
 moves forward), so a malformed file ends the walk instead of looping, and a
-truncated one is reported as such rather than raising from deep inside.
+truncated one is reported as such rather than raising from deep inside. Every
+segment counts against the file's totals (:mod:`safetylab.formats.limits`).
 
 What this does not protect against: nothing here judges what a segment holds;
 that is the handler's and the block readers' work.
@@ -18,6 +19,7 @@ import struct
 from dataclasses import dataclass, field
 
 from ..errors import CorruptFileError, NotAPhotoError
+from . import limits
 
 __all__ = ["Segment", "JpegFile", "parse", "build", "app_segment", "marker_name",
            "insert_after_app", "SOI", "EOI", "SOS", "COM", "SOF"]
@@ -123,7 +125,9 @@ def parse(buf: bytes) -> JpegFile:
         raise NotAPhotoError("This file is not a JPEG photo.")
     jf = JpegFile(segments=[Segment(SOI, b"")])
     pos, n = 2, len(buf)
+    budget = limits.current()
     while pos < n:
+        budget.spend(items=1)
         if buf[pos] != 0xFF:
             # Stray bytes between segments: skip to the next marker.
             nxt = buf.find(b"\xff", pos)

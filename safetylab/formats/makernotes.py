@@ -17,18 +17,10 @@ from . import tiff_ifds
 __all__ = ["serials"]
 
 
-def _header(bo: str, first: int) -> bytes:
-    return (b"II*\x00" if bo == "<" else b"MM\x00*") + struct.pack(bo + "I", first)
-
-
 def _ifd0(buf: bytes, bo: str, first: int) -> tiff_ifds.Ifd | None:
     if first < 8 or first >= len(buf):
         return None
-    try:
-        t = tiff_ifds.parse(_header(bo, first) + buf[8:])
-    except ValueError:
-        return None
-    return t.ifds.get("IFD0")
+    return tiff_ifds.parse_from(buf, bo, first).ifds.get("IFD0")
 
 
 def _text(ifd: tiff_ifds.Ifd | None, tag: int) -> str | None:

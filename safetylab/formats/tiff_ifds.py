@@ -5,8 +5,10 @@ This is the one place where safetylab reads the directories of a TIFF structure;
 
 It walks image file directories (IFDs) and keeps each entry's raw bytes; values
 are decoded on demand. Every offset is checked against the buffer, every
-directory is visited at most once (IFD cycles end the walk), and the number of
-directories and entries is capped, so hostile files cannot make it loop, recurse
+directory is visited at most once (IFD cycles end the walk), the number of
+directories and entries is capped, and every entry and every value copied counts
+against the file's totals (:mod:`safetylab.formats.limits`); entries that point at
+the same bytes share one copy. So hostile files cannot make it loop, recurse
 without end or allocate without bound.
 
 What this does not protect against: tags are kept as raw bytes and only the
@@ -19,7 +21,9 @@ import struct
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-__all__ = ["Entry", "Ifd", "Tiff", "parse", "TAGS", "value_bytes", "ifd_bytes"]
+from . import limits
+
+__all__ = ["Entry", "Ifd", "Tiff", "parse", "parse_from", "TAGS", "value_bytes", "ifd_bytes"]
 
 # type id -> (struct code, size in bytes)
 _TYPES = {
@@ -184,6 +188,24 @@ def parse(buf: bytes) -> Tiff:
     'ACME'
     """
     bo, big, first = _header(buf)
+    return _walk(buf, bo, big, first)
+
+
+def parse_from(buf: bytes, byteorder: str, first: int) -> Tiff:
+    """Walk directories that start at offset ``first`` of ``buf``, in byte order ``byteorder``
+    (``"<"`` or ``">"``), where no TIFF header says so (maker notes); no copy of ``buf`` is made.
+
+    Examples
+    --------
+    >>> parse_from(b"FUJI" + b"\x01\x00\x10\x00\x02\x00\x03\x00\x00\x00AB\x00\x00", "<", 4).text("IFD0", 0x10)
+    'AB'
+    """
+    return _walk(buf, byteorder, False, first)
+
+
+def _walk(buf: bytes, bo: str, big: bool, first: int) -> Tiff:
+    budget = limits.current()
+    values: dict[tuple[int, int], bytes] = {}  # entries pointing at the same bytes share one copy
     tiff = Tiff(byteorder=bo, buf=buf)
     seen: set[int] = set()
     queue: list[tuple[str, int]] = [("IFD0", first)]
@@ -212,6 +234,7 @@ def parse(buf: bytes) -> Tiff:
         ifd = Ifd(name, offset)
         tiff.ifds[name] = ifd
         pos = offset + count_size
+        budget.spend(items=count)
         for _ in range(count):
             if pos + entry_size > n:
                 tiff.problems.append(f"{name}: truncated")
@@ -235,7 +258,11 @@ def parse(buf: bytes) -> Tiff:
                     raw, where = b"", voff
                     tiff.problems.append(f"{name}: value of tag 0x{tag:04X} out of range")
                 else:
-                    raw, where = buf[voff:voff + nbytes], voff
+                    raw = values.get((voff, nbytes))
+                    if raw is None:
+                        budget.spend(nbytes=nbytes)
+                        raw = values[(voff, nbytes)] = buf[voff:voff + nbytes]
+                    where = voff
             entry = Entry(tag, typ, cnt, raw, where, bo)
             ifd.entries.setdefault(tag, entry)
             child = _POINTERS.get(tag)

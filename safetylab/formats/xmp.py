@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
+from . import limits
+from .limits import MAX_VALUES
 from .record import Gps, Metadata, iso_date, number
 
 __all__ = ["parse", "NS", "person_names", "XmpError", "coordinate", "apply"]
@@ -102,7 +104,12 @@ def parse(data: bytes) -> dict[str, list[str]]:
         if value is not None and value.strip():
             out.setdefault(key, []).append(value.strip())
 
-    def walk(el, prop: str | None) -> None:
+    budget = limits.current()
+    # Depth first, in document order, with a stack of its own: any nesting depth is read.
+    stack: list[tuple[object, str | None]] = [(root, None)]
+    while stack:
+        el, prop = stack.pop()
+        budget.spend(items=1)
         for k, v in el.attrib.items():
             if not k.startswith(f"{{{_RDF}}}") and not k.startswith("{http://www.w3.org/XML"):
                 add(_qname(k), v)
@@ -114,23 +121,18 @@ def parse(data: bytes) -> dict[str, list[str]]:
         if not children:
             if el.tag not in _CONTAINERS and key:
                 add(key, el.text)
-            return
-        for child in children:
-            walk(child, key)
-
-    walk(root, None)
+            continue
+        stack.extend((child, key) for child in reversed(children))
     return out
 
 
 def person_names(props: dict[str, list[str]]) -> list[str]:
     """Names of people tagged in face/person regions (MWG, Microsoft, IPTC)."""
-    names: list[str] = []
+    names: dict[str, None] = {}
     for key in ("mwg-rs:Name", "MPReg:PersonDisplayName", "Iptc4xmpExt:PersonInImage",
                 "MP:PersonDisplayName"):
-        for v in props.get(key, []):
-            if v not in names:
-                names.append(v)
-    return names
+        names.update(dict.fromkeys(props.get(key, [])))
+    return list(names)
 
 
 _DMS = re.compile(r"^\s*(\d+(?:\.\d+)?)(?:,(\d+(?:\.\d+)?))?(?:,(\d+(?:\.\d+)?))?\s*([NSEW])\s*$")
@@ -167,15 +169,13 @@ def apply(md: Metadata, data: bytes) -> None:
     md.add_block("XMP")
     try:
         props = parse(data)
-    except XmpError:
+    except (XmpError, RecursionError):
         md.problems.append("XMP block is not well-formed and could not be read fully")
         return
     for k, v in props.items():
-        md.xmp.setdefault(k, []).extend(x for x in v if x not in md.xmp.get(k, []))
+        md.add_values(md.xmp, k, v)
     md.add_named(props, _OWNER, _PLACE)
-    for p in person_names(props):
-        if p not in md.people:
-            md.people.append(p)
+    md.add_values({"people": md.people}, "people", person_names(props))
     cam = md.camera
     first = lambda *keys: next((props[k][0] for k in keys if props.get(k)), None)  # noqa: E731
     cam.make = cam.make or first("tiff:Make")
@@ -191,9 +191,8 @@ def apply(md: Metadata, data: bytes) -> None:
                 md.taken_at, md.taken_at_source = iso, f"XMP {k}"
                 break
     for k in ("dc:description", "exif:UserComment"):
-        for v in props.get(k, []):
-            if v not in md.comments:
-                md.comments.append(v)
+        for v in props.get(k, [])[:MAX_VALUES]:
+            md.add_comment(v)
     lat_s, lon_s = first("exif:GPSLatitude"), first("exif:GPSLongitude")
     if lat_s or lon_s:
         md.add_block("GPS")

@@ -204,15 +204,15 @@ def check(path: str | os.PathLike, *, place: bool = True, faces: bool = True,
     """
     from .faces import DEFAULT_MAX_SIDE
     from .images import load, read_file
-    from .metadata import read_photo, thumbnail_differs
+    from .metadata import THUMBNAIL_SIDE, read_photo, thumbnail_differs
 
     photo = read_file(path)
     md = read_photo(photo, compare_thumbnail=False)
     has_thumb = md.thumbnail is not None and bool(md.thumbnail.data)
     shown = None
     if faces or texts or has_thumb:
-        try:
-            shown = load(photo, max_side=DEFAULT_MAX_SIDE)
+        try:  # the thumbnail comparison alone needs a small picture (a JPEG decodes at 1/8 then)
+            shown = load(photo, max_side=DEFAULT_MAX_SIDE if (faces or texts) else THUMBNAIL_SIDE)
         except SafetyLabError as e:
             md.problems.append(f"the picture could not be decoded: {e}")
     if shown is not None and has_thumb:
@@ -227,7 +227,8 @@ def check(path: str | os.PathLike, *, place: bool = True, faces: bool = True,
     th = None
     if md.thumbnail is not None:
         th = {"present": True, "width": md.thumbnail.width, "height": md.thumbnail.height,
-              "differs": md.thumbnail.differs, "source": md.thumbnail.source}
+              "differs": md.thumbnail.differs, "source": md.thumbnail.source,
+              "readable": md.thumbnail.readable}
     cam = md.camera
     camera = None
     if cam.any():
@@ -273,6 +274,8 @@ def rows(rep: Report) -> list[tuple[str, str]]:
     thumb = "none"
     if th:
         thumb = f"{th['width']} x {th['height']}" if th.get("width") else "present"
+        if th.get("readable") is False:
+            thumb = ("present" if thumb == "present" else f"present ({thumb})") + ", but it could not be read"
         if th.get("differs"):
             thumb += " — shows something DIFFERENT from the picture"
     return [

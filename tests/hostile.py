@@ -31,7 +31,7 @@ from PIL import Image
 
 __all__ = ["CLASSES", "build", "png_exif_same_megabyte", "heif_whole_file_extents", "xmp_many_items",
            "jpeg_many_comments", "png_ztxt_many", "tiff_many_big_frames", "xmp_deep", "png_bytes",
-           "png_chunk", "tiff_ifd_chain"]
+           "png_chunk", "tiff_ifd_chain", "tiff_pages"]
 
 
 def png_chunk(ctype: bytes, data: bytes) -> bytes:
@@ -188,26 +188,36 @@ def png_ztxt_many(folder: Path, scale: float = 1.0) -> Path:
     return path
 
 
+def tiff_pages(path: Path, sides: list[int], *, value: int = 77) -> Path:
+    """A grey TIFF with one square page per entry of ``sides``; pages of one size share one
+    deflated strip, so the file stays small whatever the pages claim."""
+    strips: dict[int, bytes] = {}
+    for side in sides:
+        if side not in strips:
+            strips[side] = zlib.compress(bytes([value]) * min(side * side, 1 << 26), 9)
+    n_tags = 9
+    ifd_size = 2 + 12 * n_tags + 4
+    at = 8 + len(sides) * ifd_size
+    strip_at = {}
+    for side, strip in strips.items():
+        strip_at[side] = at
+        at += len(strip)
+    out = bytearray(b"II*\x00" + struct.pack("<I", 8))
+    for k, side in enumerate(sides):
+        entries = [(256, 4, side), (257, 4, side), (258, 3, 8), (259, 3, 8), (262, 3, 1),
+                   (273, 4, strip_at[side]), (277, 3, 1), (278, 4, side), (279, 4, len(strips[side]))]
+        out += struct.pack("<H", n_tags)
+        for tag, typ, v in entries:
+            out += struct.pack("<HHI", tag, typ, 1) + (struct.pack("<I", v) if typ == 4 else struct.pack("<HH", v, 0))
+        out += struct.pack("<I", 8 + (k + 1) * ifd_size if k + 1 < len(sides) else 0)
+    Path(path).write_bytes(bytes(out) + b"".join(strips.values()))
+    return Path(path)
+
+
 def tiff_many_big_frames(folder: Path, scale: float = 1.0, *, frames: int = 24) -> Path:
     """A TIFF of ``frames`` grey pages of 9000 x 9000 pixels, all sharing one deflated strip (a small file)."""
     side = max(16, int(9000 * scale))
-    strip = zlib.compress(bytes([77]) * (side * side), 9)
-    tags = lambda: [(256, 4, side), (257, 4, side), (258, 3, 8), (259, 3, 8), (262, 3, 1),  # noqa: E731
-                    (273, 4, 0), (277, 3, 1), (278, 4, side), (279, 4, len(strip))]
-    ifd_size = 2 + 12 * len(tags()) + 4
-    strip_at = 8 + frames * ifd_size
-    out = bytearray(b"II*\x00" + struct.pack("<I", 8))
-    for k in range(frames):
-        entries = tags()
-        out += struct.pack("<H", len(entries))
-        for tag, typ, value in entries:
-            value = strip_at if tag == 273 else value
-            out += struct.pack("<HHI", tag, typ, 1) + (struct.pack("<I", value) if typ == 4
-                                                      else struct.pack("<HH", value, 0))
-        out += struct.pack("<I", 8 + (k + 1) * ifd_size if k + 1 < frames else 0)
-    path = Path(folder) / "many-big-frames.tif"
-    path.write_bytes(bytes(out) + strip)
-    return path
+    return tiff_pages(Path(folder) / "many-big-frames.tif", [side] * frames)
 
 
 #: Every hostile class, by name: the builder ``(folder, scale) -> path``.

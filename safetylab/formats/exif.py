@@ -125,7 +125,7 @@ def apply(md: Metadata, blob: bytes, *, is_file: bool = False) -> tiff_ifds.Tiff
             previews.offer_jpeg(md, data, f"EXIF {ifd_name}")
         elif ifd_name == "IFD1":
             md.problems.append("EXIF thumbnail is not a readable image")
-            md.add_block("Thumbnail")
+            previews.unreadable(md, "EXIF IFD1")
     if md.thumbnail is None and "IFD1" in t.ifds and t.ifds["IFD1"].get(0x0111) is not None:
         _offer_uncompressed_thumbnail(md, t)
     # previews hidden in maker notes and elsewhere in the block

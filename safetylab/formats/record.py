@@ -61,7 +61,12 @@ class Camera:
 
 @dataclass
 class Thumbnail:
-    """A small preview image stored inside the file."""
+    """A small preview image stored inside the file.
+
+    ``readable`` is None until the preview is decoded (to compare it with the
+    picture), then True or False; False also for a preview known to be there
+    (its block is named) that is not an image safetylab can read.
+    """
 
     present: bool = True
     width: int | None = None
@@ -69,6 +74,7 @@ class Thumbnail:
     source: str = ""
     differs: bool | None = None
     data: bytes = field(default=b"", repr=False)
+    readable: bool | None = None
 
     def image(self) -> "PILImage.Image | None":
         """The thumbnail decoded (a new image), or None if it does not decode."""

@@ -197,7 +197,8 @@ def parse_from(buf: bytes, byteorder: str, first: int) -> Tiff:
 
     Examples
     --------
-    >>> parse_from(b"FUJI" + b"\x01\x00\x10\x00\x02\x00\x03\x00\x00\x00AB\x00\x00", "<", 4).text("IFD0", 0x10)
+    >>> note = b"FUJI" + bytes.fromhex("0100 1000 0200 03000000") + b"AB" + bytes(2)
+    >>> parse_from(note, "<", 4).text("IFD0", 0x10)
     'AB'
     """
     return _walk(buf, byteorder, False, first)

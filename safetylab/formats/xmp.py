@@ -2,8 +2,12 @@
 
 XMP is RDF/XML: the same property may be an attribute, an element, or a list
 (rdf:Seq/Bag/Alt). :func:`parse` flattens all three into ``{"prefix:Name": [values]}``
-using the standard prefixes whatever prefix the file itself used. Parsing goes
-through defusedxml, so entity-expansion bombs are refused. :func:`apply` adds
+using the standard prefixes whatever prefix the file itself used. A packet with a
+document type (where entities are declared) or in a 16/32-bit encoding goes
+through defusedxml, so entity-expansion bombs are refused; a packet of plain
+elements, which cannot declare anything, goes through Python's C parser (faster).
+Every element counts against the file's totals (:mod:`safetylab.formats.limits`),
+and the walk keeps a stack of its own, so any depth of nesting is read. :func:`apply` adds
 the owner, places, people, camera, date and GPS the packet names to a
 :class:`~safetylab.formats.record.Metadata` record. Every container (JPEG APP1,
 PNG iTXt, WebP XMP chunk, TIFF tag, HEIF item, Photoshop resource) hands its
@@ -91,12 +95,22 @@ def parse(data: bytes) -> dict[str, list[str]]:
     >>> parse(x)["dc:creator"]
     ['Ana']
     """
-    from defusedxml import ElementTree as ET
-    from defusedxml.common import DefusedXmlException
-
+    packet = _packet(data)
     try:
-        root = ET.fromstring(_packet(data))
-    except (ET.ParseError, DefusedXmlException, ValueError) as e:
+        if b"\x00" in packet or b"<!" in packet.replace(b"<![CDATA[", b""):
+            # a DTD (entities), a comment, or a 16/32-bit encoding: the careful, slower parser
+            from defusedxml import ElementTree as ET
+            from defusedxml.common import DefusedXmlException
+
+            try:
+                root = ET.fromstring(packet)
+            except DefusedXmlException as e:
+                raise XmpError(str(e)) from None
+        else:  # plain elements only (no declaration can expand anything): the C parser
+            from xml.etree.ElementTree import fromstring
+
+            root = fromstring(packet)
+    except (SyntaxError, ValueError) as e:  # ParseError is a SyntaxError
         raise XmpError(str(e)) from None
     out: dict[str, list[str]] = {}
 

@@ -33,7 +33,7 @@ __all__ = ["Metadata", "Gps", "Thumbnail", "Camera", "read", "read_photo", "thum
 #: Longer side the main picture is decoded at to be compared with a thumbnail.
 THUMBNAIL_SIDE = 128
 
-_OWNER_ORDER = ("CameraOwnerName", "Artist", "XPAuthor", "XMP dc:creator", "IPTC By-line",
+_OWNER_ORDER = ("CameraOwnerName", "Maker notes OwnerName", "Artist", "XPAuthor", "XMP dc:creator", "IPTC By-line",
                 "XMP aux:OwnerName", "XMP xmpRights:Owner", "PNG Author", "Copyright",
                 "IPTC CopyrightNotice", "XMP dc:rights")
 

@@ -90,10 +90,14 @@ def risks_for(md: Metadata, place: str | None = None,
         out.append(Risk("thumbnail_differs", "high",
                         "The small preview stored inside the file shows something different "
                         "from the picture, such as the part you cropped out."))
-    elif md.thumbnail is not None or md.hidden_images:
+    elif md.thumbnail is not None or (md.hidden_images and "MPF" not in md.blocks):
         out.append(Risk("thumbnail", "medium",
                         "The file carries a second, smaller copy of the picture. "
                         "Edits you make to the picture may not reach it."))
+    if md.hidden_images and "MPF" in md.blocks:
+        out.append(Risk("more_pictures", "medium",
+                        "The file holds more pictures after the one you see (a multi-picture file: "
+                        "another angle, a depth map or an unedited copy). Whoever gets the file gets them too."))
     if md.owners:
         out.append(Risk("owner", "high",
                         f"The file names a person: {md.owner}. A name is the shortest path "
@@ -278,6 +282,9 @@ def rows(rep: Report) -> list[tuple[str, str]]:
             thumb = ("present" if thumb == "present" else f"present ({thumb})") + ", but it could not be read"
         if th.get("differs"):
             thumb += " — shows something DIFFERENT from the picture"
+    more = rep.details.get("hidden_images") or 0
+    if more and "MPF" in rep.blocks:
+        thumb += f"; {more} more picture{'s' if more > 1 else ''} stored after the picture"
     return [
         ("File", f"{rep.file} ({rep.format}, {rep.width} x {rep.height} pixels)"),
         ("Where it was taken", gps),

@@ -161,7 +161,8 @@ def parse(buf: bytes) -> HeifMeta:
                 meta.problems.append(f"damaged {ctyp.decode('latin-1', 'replace')} box")
         break
     for item_id, (itype, ctype) in items.items():
-        wanted = itype == b"Exif" or (itype == b"mime" and b"xmp" in ctype.lower())
+        # XMP is a "mime" item of type application/rdf+xml (some writers say ...xmp...)
+        wanted = itype == b"Exif" or (itype == b"mime" and (b"rdf+xml" in ctype.lower() or b"xmp" in ctype.lower()))
         if not wanted or item_id not in locs:
             continue
         method, extents = locs[item_id]

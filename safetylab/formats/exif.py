@@ -109,6 +109,8 @@ def apply(md: Metadata, blob: bytes, *, is_file: bool = False) -> tiff_ifds.Tiff
                 cam.serial = value
             elif key == "lens" and not cam.lens_serial:
                 cam.lens_serial = value
+            elif key == "owner" and "Maker notes OwnerName" not in md.owners:
+                md.owners["Maker notes OwnerName"] = value
     _apply_gps(md, t)
     # IFD1 thumbnail (JPEG), or a preview in IFD0 / SubIFDs of TIFF-based files
     for ifd_name in ("IFD1", "IFD0", *sorted(n for n in t.ifds if n.startswith("SubIFD"))):

@@ -2,8 +2,10 @@
 
 A TIFF file is one big EXIF structure: :func:`safetylab.formats.exif.apply`
 reads its directories, and IFD0 may also carry XMP, IPTC, Photoshop resources
-and a colour profile. DNG and Nikon NEF files are told apart here, by their
-tags. Canon CR2, Panasonic RW2 and Olympus ORF are read the same way.
+and a colour profile. DNG and Nikon NEF files are told apart here by their
+structure (a DNG version tag; a raw sensor picture in a directory), never by the
+maker's name alone. Canon CR2, Panasonic RW2 (with the EXIF of the JPEG preview
+inside it) and Olympus ORF are read the same way.
 
 Cleaning decodes the pixels (upright, one page at a time, at most
 :data:`~safetylab.formats.limits.MAX_FRAMES` pages and :data:`~safetylab.images.MAX_PIXELS`
@@ -28,11 +30,33 @@ import warnings
 
 from ..errors import CorruptFileError, SafetyLabError, TooLargeError, UnsupportedFormatError
 from ..images import MAX_PIXELS, RAW_FORMATS, PhotoFile, check_pixels, open_image, undecodable
-from . import exif, iptc, limits, xmp
+from . import exif, iptc, jpeg_segments, limits, xmp
 from .handler import Handler
 from .record import Metadata
 
 __all__ = ["TiffHandler", "HANDLER"]
+
+#: How a raw sensor picture declares itself: its colour-filter-array or linear-raw photometric
+#: interpretation, or Nikon's raw compression.
+_RAW_PHOTOMETRIC = {32803, 34892}
+_RAW_COMPRESSION = {34713}
+
+
+def _raw_kind(t, md: Metadata) -> str | None:
+    """``"DNG"``, ``"NEF"`` (or ``"RAW"``) when the file's structure holds a raw sensor picture, else None.
+
+    Told by structure, never by the maker's name alone: a TIFF an editor saved from a
+    Nikon photo is a TIFF, not a NEF.
+    """
+    if t.get("IFD0", 0xC612) is not None:  # DNGVersion
+        return "DNG"
+    for ifd in t.ifds.values():
+        photometric, compression = ifd.get(0x0106), ifd.get(0x0103)
+        if (photometric is not None and photometric.first() in _RAW_PHOTOMETRIC) or \
+                (compression is not None and compression.first() in _RAW_COMPRESSION):
+            return "NEF" if (md.camera.make or "").upper().startswith("NIKON") else None
+    return None
+
 
 def _damaged(photo: PhotoFile) -> CorruptFileError:
     return CorruptFileError(f"{photo.name} is a damaged TIFF file: its first directory is unreadable.")
@@ -60,11 +84,12 @@ class TiffHandler(Handler):
             iptc.apply_photoshop(md, ps.raw)
         if t.get("IFD0", 0x8773) is not None:
             md.add_block("ICC")
-        if t.get("IFD0", 0xC612) is not None and md.format == "TIFF":
-            md.format = "DNG"
-        if md.format == "TIFF" and (md.camera.make or "").upper().startswith("NIKON") and \
-                any(n.startswith("SubIFD") for n in t.ifds):
-            md.format = "NEF"
+        if md.format == "TIFF":
+            md.format = _raw_kind(t, md) or "TIFF"
+        jpg = t.get("IFD0", 0x002E)  # Panasonic raw: the camera's EXIF is in the JPEG preview inside
+        if md.format == "RW2" and jpg is not None and jpg.raw.startswith(b"\xff\xd8"):
+            for seg in jpeg_segments.parse(jpg.raw).find(0xE1, exif.HEADER):
+                exif.apply(md, seg.data)
         ifd0 = t.ifds.get("IFD0")
         if ifd0 is None:
             raise _damaged(photo)

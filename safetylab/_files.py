@@ -26,10 +26,21 @@ from pathlib import Path
 
 from .errors import OutputError
 
-__all__ = ["write_new", "MAX_TRIES"]
+__all__ = ["write_new", "short_name", "MAX_TRIES"]
 
 #: How many numbered names are tried before giving up.
 MAX_TRIES = 1000
+
+
+def short_name(name: str, limit: int = 60) -> str:
+    """A file name short enough for one line of a message (its start and its ending kept).
+
+    Examples
+    --------
+    >>> short_name("x" * 300 + ".png")
+    'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…xxxxxxxxxxxxxxx.png'
+    """
+    return name if len(name) <= limit else f"{name[:40]}…{name[-19:]}"
 
 
 def write_new(target: str | os.PathLike, data: bytes, *, protect: str | os.PathLike | None = None) -> Path:
@@ -60,7 +71,8 @@ def write_new(target: str | os.PathLike, data: bytes, *, protect: str | os.PathL
         except FileExistsError:
             continue
         except OSError as e:
-            raise OutputError(f"Could not write {candidate.name} in {candidate.parent} ({e.strerror or e}).") from None
+            raise OutputError(f"Could not write {short_name(candidate.name)} in {candidate.parent} "
+                              f"({e.strerror or e}).") from None
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)

@@ -135,6 +135,8 @@ def read_file(path: str | os.PathLike) -> PhotoFile:
 
     The file is opened read-only and never changed.
     """
+    if not str(path).strip():
+        raise SafetyLabError("No file name was given.")
     p = Path(path)
     try:
         st = p.stat()

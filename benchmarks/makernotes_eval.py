@@ -87,11 +87,9 @@ def exiv2_read(path: Path) -> set[str]:
 
 
 def _exiv2_available() -> bool:
-    try:
-        import exiv2  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    import importlib.util
+
+    return importlib.util.find_spec("exiv2") is not None
 
 
 def evaluate() -> dict:

@@ -150,9 +150,28 @@ def schema(name: str) -> dict[str, Any]:
     return json.loads(_schema_text(name))
 
 
+def _import_jsonschema():
+    """jsonschema, imported without its IRI format check: that check's optional helper
+    (rfc3987_syntax) builds a grammar on import that takes seconds, and no schema here
+    checks an IRI ("date" is the only format used). Other code may still import it later."""
+    import sys
+
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import it: ImportError
+        try:
+            import jsonschema
+        finally:
+            if sys.modules.get("rfc3987_syntax", 0) is None:
+                del sys.modules["rfc3987_syntax"]
+        return jsonschema
+    import jsonschema
+
+    return jsonschema
+
+
 @functools.cache
 def _validator_for(text: str):
-    from jsonschema import Draft202012Validator
+    Draft202012Validator = _import_jsonschema().Draft202012Validator
 
     return Draft202012Validator(json.loads(text), format_checker=Draft202012Validator.FORMAT_CHECKER)
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "MAX_PIXELS", "MAX_FILE_BYTES", "PhotoFile", "sniff", "read_file", "open_image",
     "load", "displayed_size", "ORIENTATION_SWAPS", "HEIF_FORMATS", "RAW_FORMATS", "heif_brand",
-    "bare_copy", "as_image", "WORKING_SIDE", "check_pixels", "undecodable",
+    "bare_copy", "as_image", "WORKING_SIDE", "check_pixels", "undecodable", "read_opened",
 ]
 
 #: Largest image safetylab decodes (150 megapixels: bigger than any phone photo).
@@ -131,33 +131,65 @@ def heif_brand(head: bytes) -> str | None:
 
 
 def read_file(path: str | os.PathLike) -> PhotoFile:
-    """Read a photo file into memory after checking it is a regular, sane-sized file.
+    """Read a photo file into memory after checking it is an ordinary, sane-sized file.
 
-    The file is opened read-only and never changed.
+    The file is opened read-only and never changed, through
+    :func:`safetylab._paths.open_regular`: what is checked (an ordinary file, its
+    size) is the file that was opened, so a pipe or a device (``/dev/zero``) gets one
+    plain line instead of a hang or an endless read, even if it is swapped in after
+    the name was typed.
     """
+    import errno
+    import stat
+
+    from ._paths import NotOrdinaryFileError, open_regular
+
     if not str(path).strip():
         raise SafetyLabError("No file name was given.")
     p = Path(path)
     try:
-        st = p.stat()
+        fh, st = open_regular(p)
     except FileNotFoundError:
         raise SafetyLabError(f"There is no file called {p.name!r} here.") from None
+    except (NotOrdinaryFileError, IsADirectoryError) as e:
+        try:
+            folder = stat.S_ISDIR(os.stat(p).st_mode)
+        except OSError:
+            folder = False
+        if folder or isinstance(e, IsADirectoryError):
+            raise NotAPhotoError(f"{p.name} is a folder, not a photo.") from None
+        raise NotAPhotoError(f"{p.name} is not an ordinary file (it is a pipe or a device), "
+                             "not a photo.") from None
     except OSError as e:
+        if e.errno == errno.ENXIO:  # a socket, or a device with nothing behind it
+            raise NotAPhotoError(f"{p.name} is not an ordinary file, not a photo.") from None
         raise SafetyLabError(f"{p.name} could not be opened ({e.strerror or e}).") from None
-    if p.is_dir():
-        raise NotAPhotoError(f"{p.name} is a folder, not a photo.")
-    if st.st_size == 0:
-        raise NotAPhotoError(f"{p.name} is empty.")
-    if st.st_size > MAX_FILE_BYTES:
-        raise TooLargeError(
-            f"{p.name} is {st.st_size // 2**20} MB, more than the "
-            f"{MAX_FILE_BYTES // 2**20} MB safetylab reads.")
-    try:
-        with open(p, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except OSError as e:
-        raise SafetyLabError(f"{p.name} could not be read ({e.strerror or e}).") from None
+    with fh:
+        if st.st_size == 0:
+            raise NotAPhotoError(f"{p.name} is empty.")
+        if st.st_size > MAX_FILE_BYTES:
+            raise TooLargeError(
+                f"{p.name} is {st.st_size // 2**20} MB, more than the "
+                f"{MAX_FILE_BYTES // 2**20} MB safetylab reads.")
+        try:
+            data = read_opened(fh, st.st_size)
+        except OSError as e:
+            raise SafetyLabError(f"{p.name} could not be read ({e.strerror or e}).") from None
+    if data is None:
+        raise SafetyLabError(f"{p.name} changed while it was being read; try again once it is saved.")
     return PhotoFile(p, data, sniff(data[:64], p.suffix))
+
+
+def read_opened(fh, size: int) -> bytes | None:
+    """The ``size`` bytes an open file held when it was checked, or None if it changed size.
+
+    Reads exactly what ``fstat`` reported (``read(n)`` sets aside ``n`` bytes at once, so
+    asking for more than the file holds would cost memory for nothing).
+    """
+    data = fh.read(size)
+    if len(data) != size or fh.read(1):
+        return None
+    return data
 
 
 def displayed_size(width: int, height: int, orientation: int | None) -> tuple[int, int]:

@@ -7,6 +7,7 @@ time: how long each class takes, and how much memory, is measured by ``make benc
 
 from __future__ import annotations
 
+import os
 import struct
 import zlib
 from pathlib import Path
@@ -213,3 +214,66 @@ def test_a_photo_in_memory_reads_the_same(files):
     p = files["jpeg_many_comments"]
     md = read_photo(PhotoFile(p, p.read_bytes(), "JPEG"))
     assert len(md.comments) == limits.MAX_VALUES
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes (POSIX)")
+@pytest.mark.parametrize("kind", ["pipe", "dev-zero", "folder"])
+@pytest.mark.parametrize("command", ["check", "scrub", "redact"])
+def test_a_photo_name_that_is_a_pipe_or_device_is_one_line_at_once(safetylab_cmd, tmp_path, kind, command):
+    """A named pipe nobody writes to must not hang; /dev/zero must not be read without end."""
+    path = tmp_path / "photo.jpg"
+    if kind == "pipe":
+        os.mkfifo(path)
+    elif kind == "dev-zero":
+        path.symlink_to("/dev/zero")
+    else:
+        path.mkdir()
+    args = {"check": ["check", "--no-faces", "--no-texts", path],
+            "scrub": ["scrub", path, "-o", tmp_path / "out"],
+            "redact": ["redact", path, "--region", "0,0,1,1", "-o", tmp_path / "out.jpg"]}[command]
+    proc = run(safetylab_cmd, *args, timeout=60)
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 1 and len(lines) == 1 and "photo.jpg" in lines[0], proc.stderr
+    assert ("is a folder" if kind == "folder" else "not an ordinary file") in lines[0]
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.jpg").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes (POSIX)")
+@pytest.mark.timeout(30)
+def test_read_file_refuses_a_pipe_and_the_kit_reads_no_capture_time_from_one(tmp_path):
+    """Both readers of a named file check the file they opened: a pipe is refused at once."""
+    pipe = tmp_path / "photo.png"
+    os.mkfifo(pipe)
+    with pytest.raises(SafetyLabError, match=r"^photo\.png is not an ordinary file") as err:
+        read_file(pipe)
+    assert "\n" not in str(err.value)
+    assert evidence._capture_time(pipe) == (None, None, None)
+    from PIL import Image
+
+    photo = tmp_path / "real.jpg"
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = "2024:05:01 10:00:00"
+    Image.new("RGB", (8, 8)).save(photo, exif=exif)
+    fmt, taken, _source = evidence._capture_time(photo)
+    assert fmt == "JPEG" and taken and taken.startswith("2024-05-01")
+    link = tmp_path / "link.jpg"
+    link.symlink_to(photo)
+    assert evidence._capture_time(link) == (None, None, None)  # a link is not followed
+
+
+def test_read_file_sets_aside_only_what_the_file_holds(tmp_path):
+    """Reading a small photo must not reserve the 512 MB a photo may have."""
+    import tracemalloc
+
+    from PIL import Image
+
+    photo = tmp_path / "small.png"
+    Image.new("RGB", (64, 64)).save(photo)
+    tracemalloc.start()
+    try:
+        got = read_file(photo)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert got.data == photo.read_bytes() and got.format == "PNG"
+    assert peak < 2**20, f"reading a {len(got.data)}-byte file set aside {peak:,} bytes"

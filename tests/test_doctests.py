@@ -11,7 +11,8 @@ MODULES = ["safetylab._jpeg", "safetylab._png", "safetylab._riff", "safetylab._t
            "safetylab._iptc", "safetylab._xmp", "safetylab.images", "safetylab.location",
            "safetylab.sharing", "safetylab.scenarios", "safetylab.policy", "safetylab.evidence",
            "safetylab.help", "safetylab.app", "safetylab.widgets._style", "safetylab._datafile",
-           "safetylab.content"]
+           "safetylab.content", "safetylab.learning_check", "safetylab.widgets.learning_check",
+           "safetylab.handouts"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -8,11 +8,13 @@
 - :mod:`safetylab.widgets.chat` — chat practice scenarios (lessons 5 and 6)
 - :mod:`safetylab.widgets.evidence` — the evidence kit and the five steps (lesson 6)
 - :mod:`safetylab.widgets.phone_steps` — "what you can do" on iPhone and Android (every lesson)
+- :mod:`safetylab.widgets.learning_check` — the check of learning and each lesson's exit ticket,
+  answered in the browser only (lessons 0 to 6)
 """
 
 from __future__ import annotations
 
-__all__ = ["face_key", "clues", "file_says", "permanence", "policy", "chat", "evidence", "phone_steps"]
+__all__ = ["face_key", "clues", "file_says", "permanence", "policy", "chat", "evidence", "phone_steps", "learning_check"]
 
 
 def __getattr__(name: str):

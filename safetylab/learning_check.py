@@ -192,17 +192,9 @@ def _shipped() -> Mapping[str, Any]:
 
 def _merged(extra: Any) -> dict[str, Any]:
     """The shipped questions with a trainer's files laid over them (ideas by id, tickets by lesson)."""
-    base = dict(_shipped())
-    extras = [(p.name, _datafile.load(p, _SCHEMA, check=_check, error=ContentError,
-                                      what="a check of learning file"))
-              for p in _datafile.extra_files(_DATA, extra)]
-    words = {k: v for k, v in base.items() if k not in ("ideas", "tickets")}
-    for _file, data in extras:
-        words.update({k: v for k, v in data.items() if k not in ("ideas", "tickets")})
-    out = dict(words)
-    for field, key in (("ideas", "id"), ("tickets", "lesson")):
-        only = [(f, {field: d.get(field, [])}) for f, d in extras]
-        out[field] = _datafile.merge({field: base[field]}, only, list_field=field, key=key)[field]
+    _shipped()  # the shipped file has every part (checked once)
+    out = _datafile.load_with_extras(_DATA, _SCHEMA, {"ideas": "id", "tickets": "lesson"}, extra, check=_check,
+                                     error=ContentError, what="a check of learning file")
     seen: dict[str, str] = {}
     for path, q in _question_paths(out):
         row = out[path[0]][path[1]]

@@ -44,9 +44,9 @@ from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
 from . import content
+from ._files import write_new
 from . import help as help_module
 from .content import AnswerError, Filter, Option, PressurePattern, Question
-from .errors import OutputError
 from .report import Report, check
 
 __all__ = [
@@ -626,25 +626,4 @@ def save_policy(policy: PersonalPolicy, path: str | os.PathLike) -> Path:
     target = Path(path)
     if target.is_dir() or (not target.exists() and target.suffix == ""):
         target = target / "my_photo_policy.html"
-    text = policy_html(policy)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError(f"Could not make the folder {target.parent}: {e.strerror or e}.") from None
-    stem, suffix = target.stem, target.suffix
-    for n in range(1, 10_000):
-        candidate = target if n == 1 else target.with_name(f"{stem}-{n}{suffix}")
-        try:
-            fh = open(candidate, "x", encoding="utf-8")  # "x": never replaces a file
-        except FileExistsError:
-            continue
-        except OSError as e:
-            raise OutputError(f"Could not write {candidate}: {e.strerror or e}.") from None
-        try:
-            with fh:
-                fh.write(text)
-        except OSError as e:
-            candidate.unlink(missing_ok=True)  # our own half-written file, never someone else's
-            raise OutputError(f"Could not write {candidate}: {e.strerror or e}.") from None
-        return candidate
-    raise OutputError(f"Could not find a free file name next to {target}.")
+    return write_new(target, policy_html(policy))

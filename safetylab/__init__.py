@@ -6,6 +6,10 @@ alike. Submodules load on first use, so ``import safetylab`` stays fast::
 
     import safetylab
     md = safetylab.metadata.read("photo.jpg")   # imports safetylab.metadata now
+
+What this does not protect against: a photo that has already been sent. The
+package shows what a photo gives away and removes what it can from a copy;
+it cannot take anything back.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import importlib
 from .errors import SafetyLabError
 
 __version__ = "0.1.0"
-_SUBMODULES = {"images", "metadata", "scrub", "location", "report", "samples", "sharing",
+_SUBMODULES = {"images", "formats", "draw", "course", "metadata", "scrub", "location", "report", "samples", "sharing",
                "policy", "scenarios", "evidence", "help", "faces", "redact", "hashing", "linking", "permanence", "scenes", "clues", "background",
                "cli", "widgets", "environment", "lesson_sources", "content", "learning_check", "handouts"}
 __all__ = ["SafetyLabError", "__version__", "environment_check", *sorted(_SUBMODULES)]

@@ -1,18 +1,22 @@
-"""Write a new file, never replacing one: the one way safetylab saves what it makes.
+"""Writing outputs: always a new file, never one that exists (package-private).
 
-Policies, handouts and other pages a learner or trainer asks for go to a file
-that did not exist before. When the name is taken, ``-2``, ``-3``, ... is added
-before the suffix; the file is opened with ``"x"`` (create only), so even a file
-that appears between the check and the write is never replaced.
+The one policy, chosen on purpose for every output safetylab writes for a
+learner (clean copies, redacted copies, policy pages):
 
-Examples
---------
->>> import tempfile, pathlib
->>> with tempfile.TemporaryDirectory() as d:
-...     first = write_new(pathlib.Path(d, "page.html"), "one")
-...     second = write_new(pathlib.Path(d, "page.html"), "two")
-...     first.name, second.name, first.read_text()
-('page.html', 'page-2.html', 'one')
+- the file is created with ``O_CREAT | O_EXCL``, so an existing file is never
+  opened for writing, not even by a race between two writers;
+- if the name is taken, ``-2``, ``-3``, ... is added before the extension, and the
+  name actually used is returned (and shown to the learner), rather than failing
+  and asking them to choose another name;
+- a path to ``protect`` (the photo being cleaned) is never used, even if it is free;
+- if writing fails half way, only the file just created is removed;
+- missing folders are made; every failure is one plain line (:class:`~safetylab.errors.OutputError`).
+
+Files the code itself owns (``sample_images/``) are rebuilt in place by
+:mod:`safetylab.samples.build` instead; that is not a learner's output.
+
+What this does *not* protect against: another program changing the file after
+it is written, or a full disk (reported, not prevented).
 """
 
 from __future__ import annotations
@@ -22,43 +26,46 @@ from pathlib import Path
 
 from .errors import OutputError
 
-__all__ = ["write_new"]
+__all__ = ["write_new", "MAX_TRIES"]
+
+#: How many numbered names are tried before giving up.
+MAX_TRIES = 1000
 
 
-def write_new(path: str | os.PathLike, text: str, *, encoding: str = "utf-8") -> Path:
-    """Write ``text`` to ``path``, or to ``path`` with ``-2``, ``-3``, ... added; never replace a file.
+def write_new(target: str | os.PathLike, data: bytes, *, protect: str | os.PathLike | None = None) -> Path:
+    """Write ``data`` to ``target``, or to ``target-2``, ``-3``... if taken; return the path written.
 
-    Missing folders are created.
-
-    Returns
-    -------
-    Path
-        The file written.
-
-    Raises
-    ------
-    OutputError
-        When the folder or the file cannot be made (one plain line).
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     first = write_new(Path(d) / "note.txt", b"one")
+    ...     second = write_new(Path(d) / "note.txt", b"two")
+    ...     first.name, second.name, first.read_bytes()
+    ('note.txt', 'note-2.txt', b'one')
     """
-    target = Path(path)
+    target = Path(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise OutputError(f"Could not make the folder {target.parent}: {e.strerror or e}.") from None
-    stem, suffix = target.stem, target.suffix
-    for n in range(1, 10_000):
-        candidate = target if n == 1 else target.with_name(f"{stem}-{n}{suffix}")
+        raise OutputError(f"Could not make the folder {target.parent} ({e.strerror or e}).") from None
+    keep_away = Path(protect).resolve() if protect is not None else None
+    stem, ext = target.stem, target.suffix
+    for n in range(1, MAX_TRIES + 1):
+        candidate = target if n == 1 else target.with_name(f"{stem}-{n}{ext}")
+        if keep_away is not None and candidate.resolve() == keep_away:
+            continue
         try:
-            fh = open(candidate, "x", encoding=encoding)  # "x": never replaces a file
+            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
             continue
         except OSError as e:
-            raise OutputError(f"Could not write {candidate}: {e.strerror or e}.") from None
+            raise OutputError(f"Could not write {candidate.name} in {candidate.parent} ({e.strerror or e}).") from None
         try:
-            with fh:
-                fh.write(text)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
         except OSError as e:
             candidate.unlink(missing_ok=True)  # our own half-written file, never someone else's
-            raise OutputError(f"Could not write {candidate}: {e.strerror or e}.") from None
+            raise OutputError(f"Could not write {candidate.name} in {candidate.parent} ({e.strerror or e}).") from None
         return candidate
-    raise OutputError(f"Could not find a free file name next to {target}.")
+    raise OutputError(f"Could not find a free file name for {target.name} in {target.parent}.")

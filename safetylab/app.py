@@ -31,8 +31,8 @@ From a terminal::
 
 From Python (tests use the pure parts)::
 
-    >>> from safetylab import app
-    >>> lessons = app.find_lessons(app.lessons_dir())
+    >>> from safetylab import app, course
+    >>> lessons = app.find_lessons(course.lessons_dir())
     >>> lessons[0].number
     '00'
 """
@@ -51,16 +51,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from .course import LESSON_GLOB, lessons_dir
 from .errors import SafetyLabError
 
 __all__ = ["Lesson", "find_lessons", "lesson_info", "index_html", "voila_argv", "tornado_settings",
-           "content_security_policy", "free_port", "lessons_dir", "serve", "main", "TEMPLATE_DIR", "DEFAULT_PORT"]
+           "content_security_policy", "free_port", "serve", "main", "TEMPLATE_DIR", "DEFAULT_PORT"]
 
 #: The Voila template folder of learner mode (it extends Voila's "lab" template).
 TEMPLATE_DIR = Path(__file__).resolve().parent / "data" / "app" / "voila"
 #: Voila's usual port; when it is taken the next free ones are tried.
 DEFAULT_PORT = 8866
-_LESSON_GLOB = "[0-9][0-9]_*.ipynb"
+
+
 @dataclass(frozen=True)
 class Lesson:
     """One lesson notebook, as the index page lists it.
@@ -164,7 +166,7 @@ def find_lessons(folder: str | os.PathLike) -> list[Lesson]:
     one broken file never hides the others.
     """
     out = []
-    for path in sorted(Path(folder).glob(_LESSON_GLOB)):
+    for path in sorted(Path(folder).glob(LESSON_GLOB)):
         try:
             title, summary = lesson_info(path)
         except SafetyLabError as e:
@@ -334,12 +336,6 @@ def free_port(ip: str = "127.0.0.1", start: int = DEFAULT_PORT, tries: int = 50)
             return port
     raise SafetyLabError(f"No free port from {start} to {start + tries - 1}: close another server, "
                          "or choose one with --port.")
-
-
-def lessons_dir() -> Path:
-    """The course's ``notebooks/`` folder (next to the package), or the current folder."""
-    here = Path(__file__).resolve().parent.parent / "notebooks"
-    return here if here.is_dir() else Path.cwd()
 
 
 def _voila_app_class():

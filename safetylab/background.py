@@ -10,6 +10,10 @@ What stays risky is what the person carries: a badge on a uniform, writing on
 clothes, a reflection in glasses. :func:`blur_background` lists it, from the
 annotation when there is one, and by reading any text still legible in the
 result (:func:`safetylab.clues.read_text`).
+
+What this does not protect against: a blurred background can still show
+shapes, colours and light that a determined person recognises, and the person
+in front (a uniform, a badge) is not blurred at all.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 Exit codes: 0 every photo was read; 1 some photo could not be read (it gets one
 plain line, or an ``"error"`` in JSON); 2 bad usage. No traceback is ever shown
 for a bad file, and no user file is ever changed.
+
+What this does not protect against: the command reports and cleans files; it
+cannot tell who will see a photo, or hide what the picture itself shows.
 """
 
 from __future__ import annotations
@@ -17,10 +20,6 @@ from pathlib import Path
 from .errors import SafetyLabError
 
 __all__ = ["main", "format_report"]
-
-_NOT_COVERED = ("Not checked here: skylines, landmarks, uniforms and reflections; writing too "
-                "small or blurred to read; faces too small or turned away to find.")
-
 
 @contextlib.contextmanager
 def _quiet_native_stderr():
@@ -59,49 +58,18 @@ def _safe(fn, *args, **kw):
 
 
 def format_report(rep) -> str:
-    """A report as plain text for a terminal."""
-    lines = [f"{rep.file} — {rep.format}, {rep.width} x {rep.height} pixels"]
-    row = lambda k, v: lines.append(f"  {k:<16}{v}")  # noqa: E731
-    if rep.gps:
-        g = rep.gps
-        if g["usable"]:
-            alt = f", altitude {g['alt']:.0f} m" if g.get("alt") is not None else ""
-            near = f" — near {g['place']}" if g.get("place") else ""
-            row("GPS location", f"{g['lat']:.6f}, {g['lon']:.6f}{alt}{near}")
-        else:
-            row("GPS location", "a GPS section with no usable position")
-    else:
-        row("GPS location", "none")
-    row("Taken", rep.taken_at or "not recorded")
-    cam = rep.camera or {}
-    parts = [v for v in (cam.get("make"), cam.get("model")) if v]
-    if cam.get("software"):
-        parts.append(f"(software: {cam['software']})")
-    row("Camera", " ".join(parts) or "not recorded")
-    serials = [f"{k.replace('_', ' ')} {cam[k]}" for k in ("serial", "lens_serial", "internal_serial")
-               if cam.get(k)]
-    row("Serial numbers", "; ".join(serials) or "none")
-    owners = rep.details.get("owners") or {}
-    row("Owner", "; ".join(f"{v} ({k})" for k, v in owners.items()) or "none")
-    th = rep.thumbnail
-    if th:
-        size = f"{th['width']} x {th['height']}" if th.get("width") else "present"
-        diff = {True: " — DIFFERENT from the picture", False: " — matches the picture"}.get(
-            th.get("differs"), "")
-        row("Thumbnail", f"{size}{diff}")
-    else:
-        row("Thumbnail", "none")
-    if rep.faces is not None:
-        row("Faces", f"{len(rep.faces)} found in the picture" if rep.faces else "none found")
-    if rep.texts is not None:
-        row("Text in picture", "; ".join(t["text"] for t in rep.texts[:6]) or "none found")
-    row("Blocks", ", ".join(rep.blocks) or "none")
+    """A report as plain text for a terminal: the lessons' rows (:func:`safetylab.report.rows`), then the risks."""
+    from .report import NOT_CHECKED, NOTHING_FOUND, rows
+
+    table = rows(rep)
+    width = max(len(label) for label, _ in table) + 2
+    lines = [f"  {label:<{width}}{value}" for label, value in table]
     if rep.risks:
         lines.append("  What this file gives away:")
         lines += [f"   [{r.level}] {r.message}" for r in rep.risks]
     else:
-        lines.append("  No hidden details found in the file.")
-    lines.append("  " + _NOT_COVERED)
+        lines.append("  " + NOTHING_FOUND)
+    lines.append("  " + NOT_CHECKED)
     return "\n".join(lines)
 
 

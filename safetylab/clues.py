@@ -16,6 +16,10 @@ the place" and its widget:
   :func:`hints` boxes and explains each reading.
 
 Boxes are always ``[x, y, w, h]`` in pixels of the picture as displayed.
+
+What this does not protect against: the automatic hints only read writing;
+skylines, landmarks, uniforms and reflections need a human eye, and a clue the
+reader misses is still there.
 """
 
 from __future__ import annotations
@@ -355,21 +359,6 @@ def _engine():
     return RapidOCR()
 
 
-def _as_rgb(image: "PILImage.Image | np.ndarray | str | os.PathLike") -> np.ndarray:
-    from PIL import Image
-
-    if isinstance(image, np.ndarray):
-        arr = image
-        if arr.ndim == 2:
-            arr = np.stack([arr] * 3, axis=-1)
-        return np.ascontiguousarray(arr[..., :3].astype(np.uint8))
-    if isinstance(image, Image.Image):
-        return np.asarray(image.convert("RGB"))
-    from . import images
-
-    return np.asarray(images.load(image).convert("RGB"))
-
-
 def _norm(text: str) -> str:
     return " ".join(text.split())
 
@@ -411,7 +400,9 @@ def read_text(image: "PILImage.Image | np.ndarray | str | os.PathLike", *,
     list of TextHit
         Top to bottom, then left to right; boxes in displayed pixels.
     """
-    rgb = _as_rgb(image)
+    from .images import as_image
+
+    rgb = np.asarray(as_image(image))  # a file is read at full size: small writing matters
     bgr = np.ascontiguousarray(rgb[..., ::-1])
     engine = _engine()
     quads, _ = engine(bgr, use_det=True, use_cls=False, use_rec=False)

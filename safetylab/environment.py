@@ -24,13 +24,14 @@ True
 from __future__ import annotations
 
 import contextlib
-import html
 import importlib.metadata
 import importlib.util
 import os
 import platform
 import socket
 from dataclasses import dataclass, field
+
+from ._html import escape
 
 __all__ = ["Check", "EnvironmentReport", "environment_check", "network_off", "learner_mode"]
 
@@ -109,14 +110,14 @@ class EnvironmentReport:
         trainer = not learner_mode() if trainer is None else trainer
         items = "".join(
             f'<li><span role="img" aria-label="{"works" if c.ok else "not working"}">'
-            f'{"✔" if c.ok else "✘"}</span> {html.escape(c.label)}</li>' for c in self.checks)
+            f'{"✔" if c.ok else "✘"}</span> {escape(c.label)}</li>' for c in self.checks)
         colour = "#007558" if self.ready else "#A33F00"
         out = (f'<div class="sl-environment"><ul style="list-style:none;padding-left:0">{items}</ul>'
-               f'<p style="color:{colour};font-weight:bold">{html.escape(self.summary())}</p>')
+               f'<p style="color:{colour};font-weight:bold">{escape(self.summary())}</p>')
         if trainer:
-            rows = "".join(f"<li>{html.escape(c.name)}: {html.escape(c.detail or ('ok' if c.ok else 'missing'))}</li>"
+            rows = "".join(f"<li>{escape(c.name)}: {escape(c.detail or ('ok' if c.ok else 'missing'))}</li>"
                            for c in self.checks)
-            versions = ", ".join(f"{html.escape(k)} {html.escape(v)}" for k, v in self.versions.items())
+            versions = ", ".join(f"{escape(k)} {escape(v)}" for k, v in self.versions.items())
             out += (f"<details><summary>For trainers: versions and details</summary>"
                     f"<p>{versions}</p><ul>{rows}</ul></details>")
         return out + "</div>"

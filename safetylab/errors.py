@@ -2,6 +2,9 @@
 
 Every error carries a single plain-language line meant for a learner, not a
 programmer: what went wrong with *their* file and, where it helps, what to try.
+
+What this does not protect against: an error message says what went wrong with
+a file; it never means the file is safe to share.
 """
 
 from __future__ import annotations

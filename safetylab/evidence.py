@@ -63,7 +63,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import html
 import io
 import json
 import os
@@ -79,6 +78,7 @@ from typing import Any, Iterable, Mapping
 from . import _datafile
 from ._datafile import DataFileError
 from .errors import SafetyLabError
+from ._html import escape as _e
 
 __all__ = [
     "EvidenceError",
@@ -1089,9 +1089,6 @@ def verify_kit(bundle: str | os.PathLike) -> list[str]:
 # --------------------------------------------------------------------------- #
 # The report
 # --------------------------------------------------------------------------- #
-
-def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
 
 
 _CSS = """

@@ -40,7 +40,6 @@ True
 from __future__ import annotations
 
 import functools
-import html
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -48,6 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ._html import escape as _e
 from . import _datafile, content
 from . import help as help_module
 from ._files import write_new
@@ -117,10 +117,6 @@ th, td { text-align: left; vertical-align: top; padding: .12em .45em .12em 0; bo
   section, li, tr, .filter, .box { break-inside: avoid; page-break-inside: avoid; }
 }
 """
-
-
-def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
 
 
 def _page(title: str, body: str) -> str:
@@ -340,4 +336,4 @@ def make_handouts(out_dir: str | os.PathLike, region: str | None = None,
         pages.append(("steps", reg, f"steps-{_slug(reg)}.html", steps_html(reg, extra)))
     for reg in regions:
         pages.append(("letter", reg, f"letter-for-parents-{_slug(reg)}.html", letter_html(reg, lessons, extra)))
-    return [Made(kind, reg, write_new(Path(out_dir) / name, text)) for kind, reg, name, text in pages]
+    return [Made(kind, reg, write_new(Path(out_dir) / name, text.encode("utf-8"))) for kind, reg, name, text in pages]

@@ -40,11 +40,12 @@ True
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, Sequence
 
 import numpy as np
+
+from .images import WORKING_SIDE, as_image
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -52,7 +53,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "Hash", "pdq", "phash", "from_hex", "hash_image", "trim_borders", "KINDS",
-    "PDQ_MATCH_DISTANCE", "PHASH_MATCH_DISTANCE", "PDQ_CONFIDENT_DISTANCE", "match_distance",
+    "PDQ_MATCH_DISTANCE", "PHASH_MATCH_DISTANCE", "HASH_SIDE", "PDQ_CONFIDENT_DISTANCE", "match_distance",
     "query_hashes",
     "Gallery", "SearchResult",
     "Transform", "DEFAULT_TRANSFORMS", "RobustnessPoint", "robustness", "plot_robustness",
@@ -72,9 +73,9 @@ PDQ_MATCH_DISTANCE = 64
 #: The same for the 64-bit pHash (a quarter of the bits, like PDQ's threshold).
 PHASH_MATCH_DISTANCE = 16
 
-#: PDQ and pHash look at a small version of the picture; hashing a 12-megapixel photo
-#: at full size gives almost the same bits, only slower.
-_HASH_SIDE = 512
+#: PDQ and pHash look at a small version of the picture (this many pixels on the longer
+#: side); hashing a 12-megapixel photo at full size gives almost the same bits, only slower.
+HASH_SIDE = 512
 
 
 def match_distance(kind: str) -> int:
@@ -226,46 +227,16 @@ def _row_popcount(x: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------- #
 
 def _as_image(image: Any) -> "PILImage.Image":
-    """A PIL RGB image from a PIL image, an array, a photo path or a ``PhotoFile`` (shown upright).
-
-    Photo files are decoded reduced (longer side 1024 pixels) and upright, by
-    :func:`safetylab.images.load`, which refuses damaged files and
-    decompression bombs with a :class:`~safetylab.errors.SafetyLabError`.
-    """
-    from PIL import Image
-
-    if isinstance(image, Image.Image):
-        im = image
-    elif isinstance(image, np.ndarray):
-        arr = image
-        if arr.dtype != np.uint8:
-            if np.issubdtype(arr.dtype, np.floating) and arr.size and arr.max() <= 1.0:
-                arr = arr * 255.0
-            arr = np.clip(np.rint(arr), 0, 255).astype(np.uint8)
-        if arr.ndim == 3 and arr.shape[2] == 1:
-            arr = arr[:, :, 0]
-        if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (3, 4)):
-            raise ValueError(f"expected an image array of shape (h, w) or (h, w, 3|4), got {arr.shape}")
-        im = Image.fromarray(arr)
-    else:
-        from .images import PhotoFile, load
-
-        if not isinstance(image, (str, os.PathLike, PhotoFile)):
-            raise TypeError(f"expected a PIL image, a numpy array or a path, not {type(image).__name__}")
-        im = load(image, max_side=2 * _HASH_SIDE)
-    if im.width < 1 or im.height < 1:
-        raise ValueError("the image is empty")
-    if im.mode != "RGB":
-        im = im.convert("RGB")
-    return im
+    """An RGB picture from any input (:func:`safetylab.images.as_image`); photo files at working size."""
+    return as_image(image, max_side=WORKING_SIDE)
 
 
 def _reduced(im: "PILImage.Image") -> "PILImage.Image":
     from PIL import Image
 
-    if max(im.size) <= _HASH_SIDE:
+    if max(im.size) <= HASH_SIDE:
         return im
-    scale = _HASH_SIDE / max(im.size)
+    scale = HASH_SIDE / max(im.size)
     size = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
     return im.resize(size, Image.Resampling.BOX)
 

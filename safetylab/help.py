@@ -35,7 +35,6 @@ local emergency number.
 from __future__ import annotations
 
 import functools
-import html
 import os
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -44,6 +43,7 @@ from typing import Any, Iterable, Mapping
 from . import _datafile
 from ._datafile import DataFileError
 from .errors import SafetyLabError
+from ._html import escape as _e
 
 __all__ = ["Resource", "HelpError", "HelpDataError", "INTERNATIONAL", "KINDS", "schema", "resources",
            "regions", "caveat", "crisis_line", "crisis_lines", "crisis_html", "help_html", "load_file"]
@@ -266,10 +266,6 @@ def resources(region: str | None = None,
         return rows
     wanted = _match_region(region, list(dict.fromkeys(r.region for r in rows)))
     return [r for r in rows if r.region == wanted]
-
-
-def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
 
 
 def crisis_lines(region: str | None = None,

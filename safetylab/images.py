@@ -4,15 +4,20 @@ Formats: JPEG, PNG, WebP, TIFF (and TIFF-based camera raw files, for reading
 metadata only), HEIC/HEIF and AVIF. Pixel decoding goes through Pillow (with
 pillow-heif for HEIF); everything here checks sizes *before* decoding, so a
 decompression bomb or an absurd header is refused with a plain message.
+
+What this does not protect against: opening a photo safely says nothing about
+what it shows or what its file says; see :mod:`safetylab.metadata`.
 """
 
 from __future__ import annotations
 
 import os
+import struct
+import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import (CorruptFileError, NotAPhotoError, SafetyLabError, TooLargeError,
                      UnsupportedFormatError)
@@ -22,18 +27,26 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "MAX_PIXELS", "MAX_FILE_BYTES", "PhotoFile", "sniff", "read_file", "open_image",
-    "load", "displayed_size", "ORIENTATION_SWAPS",
+    "load", "displayed_size", "ORIENTATION_SWAPS", "HEIF_FORMATS", "RAW_FORMATS", "heif_brand",
+    "bare_copy", "as_image", "WORKING_SIDE",
 ]
 
 #: Largest image safetylab decodes (150 megapixels: bigger than any phone photo).
 MAX_PIXELS = 150_000_000
 #: Largest file safetylab reads (in bytes).
 MAX_FILE_BYTES = 512 * 1024 * 1024
+#: Longer side, in pixels, a photo file is decoded at to be compared, hashed or shown
+#: (:func:`as_image`); measuring (sizes, boxes) always uses the full-size picture.
+WORKING_SIDE = 1024
 #: EXIF orientations that swap width and height when the photo is shown upright.
 ORIENTATION_SWAPS = {5, 6, 7, 8}
 
+#: The formats of the HEIF family (decoded through pillow-heif).
 HEIF_FORMATS = {"HEIC", "HEIF", "AVIF"}
+#: Camera raw formats: their metadata is read, their pictures are not decoded.
 RAW_FORMATS = {"DNG", "CR2", "NEF", "RW2", "ORF", "ARW"}
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1",
+                b"mif2", b"avif", b"avis", b"MiHE", b"MiAB"}
 
 
 @dataclass(frozen=True)
@@ -70,8 +83,6 @@ def sniff(head: bytes, suffix: str = "") -> str:
     ...
     safetylab.errors.NotAPhotoError: This file is not a photo safetylab can read (JPEG, PNG, WebP, TIFF, HEIC/HEIF or AVIF).
     """
-    from . import _bmff
-
     if head.startswith(b"\xff\xd8\xff"):
         return "JPEG"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -86,7 +97,7 @@ def sniff(head: bytes, suffix: str = "") -> str:
         return "RW2"
     if head[:4] in (b"IIRO", b"IIRS", b"MMOR"):
         return "ORF"
-    brand = _bmff.is_heif(head)
+    brand = heif_brand(head)
     if brand:
         if brand.lower() in ("avif", "avis"):
             return "AVIF"
@@ -96,6 +107,26 @@ def sniff(head: bytes, suffix: str = "") -> str:
     raise NotAPhotoError(
         "This file is not a photo safetylab can read "
         "(JPEG, PNG, WebP, TIFF, HEIC/HEIF or AVIF).")
+
+
+def heif_brand(head: bytes) -> str | None:
+    """The major brand if ``head`` starts an ISO-BMFF image file (HEIC, HEIF, AVIF), else None.
+
+    Examples
+    --------
+    >>> heif_brand(b"\\x00\\x00\\x00\\x18ftypheic\\x00\\x00\\x00\\x00mif1heic")
+    'heic'
+    >>> heif_brand(b"\\x00\\x00\\x00\\x18ftypisom") is None
+    True
+    """
+    if len(head) < 12 or head[4:8] != b"ftyp":
+        return None
+    major = head[8:12]
+    (size,) = struct.unpack(">I", head[:4])
+    brands = {major} | {head[i:i + 4] for i in range(16, min(size, len(head), 64), 4)}
+    if brands & _HEIF_BRANDS:
+        return major.decode("latin-1", "replace")
+    return None
 
 
 def read_file(path: str | os.PathLike) -> PhotoFile:
@@ -190,6 +221,71 @@ def open_image(photo: PhotoFile) -> "PILImage.Image":
     except Exception:  # Pillow raises many types on hostile input
         raise CorruptFileError(f"{photo.name} is damaged and cannot be opened as a picture.") from None
     return im
+
+
+def as_image(image: Any, *, max_side: int | None = None) -> "PILImage.Image":
+    """The one way to turn an input into an RGB picture: a PIL image, an array, a path or a ``PhotoFile``.
+
+    A PIL image is converted to RGB (the same object if it is RGB already: it is
+    never changed). An array of shape ``(h, w)``, ``(h, w, 1)``, ``(h, w, 3)`` or
+    ``(h, w, 4)`` becomes a new image (floats in 0..1 are scaled to 0..255). A
+    photo file is decoded upright by :func:`load`, reduced to ``max_side`` (for
+    example :data:`WORKING_SIDE`) when given, refusing damaged files and
+    decompression bombs with a :class:`~safetylab.errors.SafetyLabError`.
+
+    Raises
+    ------
+    TypeError
+        For anything else.
+    ValueError
+        For an empty picture or an array of another shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> as_image(np.zeros((2, 3))).size, as_image(np.ones((2, 3, 1))).getpixel((0, 0))
+    ((3, 2), (255, 255, 255))
+    """
+    from PIL import Image
+
+    np = sys.modules.get("numpy")  # an array can only exist once numpy is imported
+    if isinstance(image, Image.Image):
+        im = image
+    elif np is not None and isinstance(image, np.ndarray):
+        arr = image
+        if arr.dtype != np.uint8:
+            if np.issubdtype(arr.dtype, np.floating) and arr.size and arr.max() <= 1.0:
+                arr = arr * 255.0
+            arr = np.clip(np.rint(arr), 0, 255).astype(np.uint8)
+        if arr.ndim == 3 and arr.shape[2] == 1:
+            arr = arr[:, :, 0]
+        if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (3, 4)):
+            raise ValueError(f"expected an image array of shape (h, w) or (h, w, 3|4), got {arr.shape}")
+        im = Image.fromarray(arr)
+    elif isinstance(image, (str, os.PathLike, PhotoFile)):
+        im = load(image, max_side=max_side)
+    else:
+        raise TypeError(f"expected a PIL image, a numpy array or a path, not {type(image).__name__}")
+    if im.width < 1 or im.height < 1:
+        raise ValueError("the image is empty")
+    if im.mode != "RGB":
+        im = im.convert("RGB")
+    return im
+
+
+def bare_copy(im: "PILImage.Image") -> "PILImage.Image":
+    """A plain image with the same pixels and palette, and no ``info`` or tags carried over.
+
+    Examples
+    --------
+    >>> from PIL import Image
+    >>> im = Image.new("RGB", (2, 2)); im.info["comment"] = b"hi"
+    >>> bare_copy(im).info
+    {}
+    """
+    out = im.copy()  # a plain Image: format-specific tags (tag_v2, applist...) stay behind
+    out.info = {}
+    return out
 
 
 def load(photo: PhotoFile | str | os.PathLike, *, max_side: int | None = None,

@@ -35,6 +35,7 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
+from .course import LESSON_GLOB, lessons_dir
 from .errors import SafetyLabError
 
 __all__ = ["lab_argv", "lab_env", "chosen_folder", "first_lesson", "main", "CONFIG_DIR"]
@@ -66,7 +67,7 @@ def chosen_folder(extra: list[str], default: str | os.PathLike) -> Path:
 
 def first_lesson(folder: str | os.PathLike) -> str | None:
     """The name of the first lesson notebook in ``folder`` (``00_start_here.ipynb``), or None."""
-    books = sorted(Path(folder).glob("[0-9][0-9]_*.ipynb"))
+    books = sorted(Path(folder).glob(LESSON_GLOB))
     return books[0].name if books else None
 
 
@@ -123,8 +124,6 @@ def main(argv: list[str] | None = None) -> int:
         print("safetylab: trainer mode needs JupyterLab, which is not installed here: "
               "run 'make lab' in the course folder, or pip install \"safetylab[lab]\".", file=sys.stderr)
         return 1
-    from .app import lessons_dir
-
     folder = chosen_folder(extra, lessons_dir())
     if not folder.is_dir():
         print(f"safetylab: the lessons folder {folder} does not exist.", file=sys.stderr)

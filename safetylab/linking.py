@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, Sequence
 import numpy as np
 
 from . import hashing
+from .images import WORKING_SIDE, as_image
 
 if TYPE_CHECKING:  # pragma: no cover
     from PIL import Image as PILImage
@@ -600,10 +601,6 @@ def default_gallery() -> ProfileGallery:
 # Photos "sent in a chat"
 # --------------------------------------------------------------------------- #
 
-def _as_picture(photo: Any) -> "PILImage.Image":
-    return hashing._as_image(photo)
-
-
 def reused_photo(picture: Any) -> "PILImage.Image":
     """A profile picture as it comes back in a chat: screenshotted, cropped a little, recompressed.
 
@@ -611,7 +608,7 @@ def reused_photo(picture: Any) -> "PILImage.Image":
     trimmed by 4%, shrunk to three quarters and saved as a JPEG of quality 60 —
     the kind of copy that travels between apps. Returns a new image.
     """
-    im = _as_picture(picture)
+    im = as_image(picture, max_side=WORKING_SIDE)
     shot = hashing.screenshot(im, 0.3)
     w, h = shot.size
     dx, dy = round(w * 0.02), round(h * 0.02)
@@ -812,7 +809,7 @@ def find_by_face(photo: Any, gallery: ProfileGallery, *, k: int = 5,
     from . import faces as F
 
     threshold = F.SAME_PERSON_DISTANCE if threshold is None else float(threshold)
-    im = _as_picture(photo)
+    im = as_image(photo, max_side=WORKING_SIDE)
     found = F.detect(im) if detect_threshold is None else F.detect(im, threshold=detect_threshold)
     index = gallery.face_index()
     if not found or len(index.owners) == 0:
@@ -944,7 +941,7 @@ def hide_faces(photo: Any, style: str, *, faces: Sequence | None = None) -> "PIL
 
     if style not in REDACTION_STYLES:
         raise ValueError(f"unknown way of hiding {style!r}; use one of {list(REDACTION_STYLES)}")
-    return redact.redact(_as_picture(photo), faces=faces, **REDACTION_STYLES[style])
+    return redact.redact(as_image(photo, max_side=WORKING_SIDE), faces=faces, **REDACTION_STYLES[style])
 
 
 class RedactionCheck(NamedTuple):
@@ -990,7 +987,7 @@ def redaction_check(photo: Any, gallery: ProfileGallery, handle: str, *,
     from . import faces as F
     from . import redact
 
-    im = _as_picture(photo)
+    im = as_image(photo, max_side=WORKING_SIDE)
     target = gallery.index_of(handle)
     if faces is None:
         faces = F.detect(im, threshold=redact.DETECT_THRESHOLD)

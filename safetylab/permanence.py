@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Sequence
 import numpy as np
 
 from .content import Place, delete_actions, places
+from .images import WORKING_SIDE, as_image
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -53,7 +54,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     # capture
-    "second_phone_capture", "screenshot_capture", "capture", "CAPTURE_KINDS",
+    "second_phone_capture", "screenshot_capture", "capture", "CAPTURE_KINDS", "CAPTURE_SIDE",
+    "on_screen",
     "LinkCheck", "link_check", "hash_link", "reference_hashes", "face_vectors",
     "CaptureResult", "capture_sample_paths", "capture_survey", "match_rate",
     "EditResult", "EDITS", "edit_survey",
@@ -74,15 +76,17 @@ __all__ = [
 CAPTURE_KINDS = {"screenshot": "A screenshot", "second_phone": "A second phone, pointed at the screen"}
 
 #: Longest side of a capture: a phone photo of a phone screen holds about this much detail.
-_CAPTURE_SIDE = 640
+CAPTURE_SIDE = 640
 
 
-def _picture(image: Any, max_side: int | None):
+def on_screen(image: Any, max_side: int | None = CAPTURE_SIDE) -> "PILImage.Image":
+    """The picture as a phone shows it: RGB, its longer side at most ``max_side`` pixels.
+
+    Any input :func:`safetylab.images.as_image` takes (photo files at working size).
+    """
     from PIL import Image
 
-    from .hashing import _as_image
-
-    im = _as_image(image)
+    im = as_image(image, max_side=WORKING_SIDE)
     if max_side is not None and max(im.size) > max_side:
         scale = max_side / max(im.size)
         im = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))),
@@ -93,7 +97,7 @@ def _picture(image: Any, max_side: int | None):
 def second_phone_capture(image: Any, *, seed: int = 0, perspective: float = 0.02, moire: float = 0.12,
                          glare: float = 0.3, blur: float = 1.0, noise: float = 3.0,
                          brightness: float = 0.92, jpeg_quality: int = 70,
-                         max_side: int | None = _CAPTURE_SIDE) -> "PILImage.Image":
+                         max_side: int | None = CAPTURE_SIDE) -> "PILImage.Image":
     """The picture as a second phone, pointed at the screen, would photograph it.
 
     A simulation with realistic defaults, deterministic for a given ``seed``:
@@ -153,7 +157,7 @@ def second_phone_capture(image: Any, *, seed: int = 0, perspective: float = 0.02
             raise ValueError(f"{name} must be between {lo} and {hi}, not {value}")
     if not 1 <= int(jpeg_quality) <= 95:
         raise ValueError(f"jpeg_quality must be between 1 and 95, not {jpeg_quality}")
-    im = _picture(image, max_side)
+    im = on_screen(image, max_side)
     rng = np.random.default_rng(seed)
     h, w = im.height, im.width
     arr = np.asarray(im, dtype=np.float32) / 255.0
@@ -208,7 +212,7 @@ def second_phone_capture(image: Any, *, seed: int = 0, perspective: float = 0.02
 
 
 def screenshot_capture(image: Any, *, bars: float = 0.2,
-                       max_side: int | None = _CAPTURE_SIDE) -> "PILImage.Image":
+                       max_side: int | None = CAPTURE_SIDE) -> "PILImage.Image":
     """The picture as a screenshot of a phone shows it: bands above and below, a status bar.
 
     A screenshot copies the screen's pixels exactly; the only changes are the
@@ -217,7 +221,7 @@ def screenshot_capture(image: Any, *, bars: float = 0.2,
     """
     from .hashing import screenshot
 
-    return screenshot(_picture(image, max_side), bars)
+    return screenshot(on_screen(image, max_side), bars)
 
 
 def capture(image: Any, kind: str = "second_phone", *, seed: int = 0, **options: Any) -> "PILImage.Image":
@@ -279,9 +283,9 @@ def reference_hashes(image: Any) -> list:
     :func:`safetylab.hashing.query_hashes` without mirroring, on the picture
     reduced to the 512 pixels PDQ looks at anyway (so that finding the borders is quick).
     """
-    from .hashing import _HASH_SIDE, query_hashes
+    from .hashing import HASH_SIDE, query_hashes
 
-    return query_hashes(_picture(image, _HASH_SIDE), "pdq", mirrored=False)
+    return query_hashes(on_screen(image, HASH_SIDE), "pdq", mirrored=False)
 
 
 def link_check(original: Any, copy: Any, *, faces: bool = True, original_hash=None,
@@ -302,7 +306,7 @@ def link_check(original: Any, copy: Any, *, faces: bool = True, original_hash=No
     -------
     LinkCheck
     """
-    from .hashing import PDQ_MATCH_DISTANCE, _as_image
+    from .hashing import PDQ_MATCH_DISTANCE
 
     d, linked = hash_link(original, copy, original_hash=original_hash)
     if not faces:
@@ -314,7 +318,7 @@ def link_check(original: Any, copy: Any, *, faces: bool = True, original_hash=No
         known = list(original_faces) if original_faces is not None else face_vectors(original)
         if not known:
             return LinkCheck(d, PDQ_MATCH_DISTANCE, linked, 0)
-        found = face_vectors(_as_image(copy))
+        found = face_vectors(as_image(copy, max_side=WORKING_SIDE))
     except SafetyLabError:  # no face model installed: the hash is the whole answer
         return LinkCheck(d, PDQ_MATCH_DISTANCE, linked)
     if not found:
@@ -328,9 +332,7 @@ def link_check(original: Any, copy: Any, *, faces: bool = True, original_hash=No
 def face_vectors(image: Any) -> list[tuple[Any, np.ndarray]]:
     """``(face, vector)`` for every face in a picture (empty when there is none)."""
     from . import faces as face_mod
-    from .hashing import _as_image
-
-    im = _as_image(image)
+    im = as_image(image, max_side=WORKING_SIDE)
     return [(f, face_mod.embed(im, f)) for f in face_mod.detect(im)]
 
 
@@ -373,12 +375,10 @@ def capture_survey(paths: Sequence[Any] | None = None, kind: str = "second_phone
     -------
     list of CaptureResult
     """
-    from .hashing import _as_image
-
     paths = capture_sample_paths() if paths is None else list(paths)
     out = []
     for i, p in enumerate(paths):
-        im = _as_image(p)
+        im = as_image(p, max_side=WORKING_SIDE)
         copy = capture(im, kind, seed=seed + i, **options)
         d, linked = hash_link(im, copy)
         out.append(CaptureResult(Path(p).name if isinstance(p, (str, Path)) else f"picture {i + 1}", d, linked))
@@ -432,9 +432,7 @@ EDITS = (("Recompressed (JPEG quality 30)", _recompress), ("Made 4 times smaller
 
 def edit_survey(image: Any) -> list[EditResult]:
     """Apply each of :data:`EDITS` to a picture and measure whether the copy still matches."""
-    from .hashing import _as_image
-
-    im = _as_image(image)
+    im = as_image(image, max_side=WORKING_SIDE)
     ref = reference_hashes(im)
     return [EditResult(label, *hash_link(im, fn(im), original_hash=ref)) for label, fn in EDITS]
 

@@ -36,7 +36,6 @@ Examples
 
 from __future__ import annotations
 
-import html
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,10 +43,11 @@ from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
 from . import content
-from ._files import write_new
 from . import help as help_module
 from .content import AnswerError, Filter, Option, PressurePattern, Question
 from .report import Report, check
+from ._files import write_new
+from ._html import escape as _e
 
 __all__ = [
     "AnswerError",
@@ -502,10 +502,6 @@ PLACEHOLDERS: Mapping[str, str] = MappingProxyType({
 })
 
 
-def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
-
-
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in str(text or "").splitlines() if line.strip()]
 
@@ -626,4 +622,4 @@ def save_policy(policy: PersonalPolicy, path: str | os.PathLike) -> Path:
     target = Path(path)
     if target.is_dir() or (not target.exists() and target.suffix == ""):
         target = target / "my_photo_policy.html"
-    return write_new(target, policy_html(policy))
+    return write_new(target, policy_html(policy).encode("utf-8"))

@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+from ._files import write_new
 from .errors import OutputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -141,13 +142,13 @@ def _working_copy(image) -> "PILImage.Image":
     """A new image to paint on: the same pixels, in a mode every filter handles."""
     from PIL import Image
 
-    from .images import load
+    from .images import as_image
 
     if isinstance(image, Image.Image):
         if image.mode in ("RGB", "RGBA", "L"):
             return image.copy()
         return image.convert("RGBA" if ("A" in image.mode or "transparency" in image.info) else "RGB")
-    return load(image)  # a path: upright, full size, RGB
+    return as_image(image)  # a path (upright, full size) or an array, as RGB
 
 
 def _fill_value(mode: str, fill):
@@ -319,19 +320,6 @@ class RedactResult:
                 "clean": self.clean}
 
 
-def _write_new(target: Path, data: bytes) -> None:
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    except FileExistsError:
-        raise OutputError(
-            f"{target.name} already exists; safetylab never overwrites a file, so choose a new name.") from None
-    except OSError as e:
-        raise OutputError(f"Could not write {target.name} in {target.parent} ({e.strerror or e}).") from None
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-
-
 def redact_file(path: str | os.PathLike, out: str | os.PathLike, *,
                 faces: "Iterable[Face | Sequence[float]] | None" = None,
                 regions: Iterable[Sequence[float]] = (),
@@ -348,7 +336,8 @@ def redact_file(path: str | os.PathLike, out: str | os.PathLike, *,
         The new file, ending in ``.png`` (lossless: every pixel outside the
         hidden boxes is exactly as in the photo, shown upright) or ``.jpg``
         (smaller; re-compressing changes all pixels very slightly). It must
-        not exist yet, and must not be the photo itself.
+        not be the photo itself. If the name is taken, ``-2``, ``-3``... is
+        added (see :attr:`RedactResult.output`): no file is ever overwritten.
     faces, regions, mode, mask_scale, blur_strength, pixel_size, fill
         As for :func:`redact`.
     keep_icc : bool
@@ -365,8 +354,7 @@ def redact_file(path: str | os.PathLike, out: str | os.PathLike, *,
     Raises
     ------
     OutputError
-        When ``out`` is the photo itself, already exists, has another ending,
-        or cannot be written.
+        When ``out`` is the photo itself, has another ending, or cannot be written.
     SafetyLabError
         When the photo cannot be read.
     """
@@ -381,9 +369,6 @@ def redact_file(path: str | os.PathLike, out: str | os.PathLike, *,
     if target.resolve() == src.resolve() or (target.exists() and src.exists() and os.path.samefile(src, target)):
         raise OutputError(f"{target.name} is the photo itself; the original is never overwritten, "
                           "so choose a new name.")
-    if target.exists():
-        raise OutputError(
-            f"{target.name} already exists; safetylab never overwrites a file, so choose a new name.")
     photo = read_file(src)
     icc = open_image(photo).info.get("icc_profile") if keep_icc else None
     image, found, boxes = _redact(load(photo), faces, regions, mode, mask_scale, blur_strength,
@@ -396,7 +381,7 @@ def redact_file(path: str | os.PathLike, out: str | os.PathLike, *,
     buf = io.BytesIO()
     image.save(buf, fmt, **options)
     data = buf.getvalue()
-    _write_new(target, data)
+    target = write_new(target, data, protect=src)
     after = read_photo(PhotoFile(target, data, sniff(data[:64])), compare_thumbnail=False)
     return RedactResult(str(src), str(target), fmt, mode, image.width, image.height,
                         found, boxes, after.leaks())

@@ -3,6 +3,10 @@
 :func:`check` composes the inspections (metadata, place name, and later faces and
 background text) into a :class:`Report`, whose :meth:`Report.to_dict` is the JSON
 object the ``safetylab check --json`` command prints (see DESIGN.md).
+
+What this does not protect against: the report lists what the file and the
+picture give away that the code can find; skylines, landmarks, uniforms and
+reflections need a human eye (:data:`NOT_CHECKED`).
 """
 
 from __future__ import annotations
@@ -15,7 +19,13 @@ from typing import Any
 from .errors import SafetyLabError
 from .metadata import Metadata
 
-__all__ = ["Report", "Risk", "check", "risks_for", "error_report"]
+__all__ = ["Report", "Risk", "check", "risks_for", "error_report", "rows", "NOT_CHECKED", "NOTHING_FOUND"]
+
+#: What the report does not look for, said wherever a report is shown.
+NOT_CHECKED = ("Not checked here: skylines, landmarks, uniforms and reflections; writing too "
+               "small or blurred to read; faces too small or turned away to find.")
+#: What a report with no risks says.
+NOTHING_FOUND = "No hidden details found in this file."
 
 _LEVELS = ("high", "medium", "low")
 
@@ -148,14 +158,22 @@ def _full_size(md: Metadata, shown, box) -> list[int]:
     return [round(x * fx), round(y * fy), round(w * fx), round(h * fy)]
 
 
+def _optional(md: Metadata, not_checked: str, inspect, shown) -> list | None:
+    """``inspect(shown)``, or None with a note in ``md.problems`` when it cannot run
+    (e.g. its model is not installed)."""
+    try:
+        return inspect(shown)
+    except SafetyLabError as e:
+        md.problems.append(f"{not_checked}: {e}")
+        return None
+
+
 def _faces(md: Metadata, shown) -> list[dict[str, Any]] | None:
     """Faces found in the (reduced, upright) picture, boxed in full-size displayed pixels."""
     from .faces import detect
 
-    try:
-        found = detect(shown)
-    except SafetyLabError as e:  # e.g. the face model is not installed
-        md.problems.append(f"faces were not checked: {e}")
+    found = _optional(md, "faces were not checked", detect, shown)
+    if found is None:
         return None
     return [{"box": _full_size(md, shown, f.box), "score": round(f.score, 3)} for f in found]
 
@@ -164,10 +182,8 @@ def _texts(md: Metadata, shown) -> list[dict[str, Any]] | None:
     """Lines of text read in the (reduced, upright) picture, boxed in full-size displayed pixels."""
     from .clues import read_text
 
-    try:
-        hits = read_text(shown)
-    except SafetyLabError as e:  # e.g. the text reader is not installed
-        md.problems.append(f"background text was not checked: {e}")
+    hits = _optional(md, "background text was not checked", read_text, shown)
+    if hits is None:
         return None
     return [{"text": h.text, "box": _full_size(md, shown, h.box), "score": round(float(h.score), 3),
              "mirrored": bool(h.mirrored)} for h in hits]
@@ -229,6 +245,54 @@ def check(path: str | os.PathLike, *, place: bool = True, faces: bool = True,
                   blocks=list(md.blocks), faces=found, texts=words,
                   risks=risks_for(md, name, found, words),
                   details=details, metadata=md)
+
+
+def rows(rep: Report) -> list[tuple[str, str]]:
+    """The report as ``(what, what the file says)`` rows: one wording for the command and the lessons.
+
+    Examples
+    --------
+    >>> rep = Report(file="a.jpg", format="JPEG", width=4, height=3, taken_at="2024-06-01T14:03:22",
+    ...              gps={"lat": 48.8583701, "lon": 2.2944813, "usable": True, "place": "Paris"})
+    >>> dict(rows(rep))["Where it was taken"], dict(rows(rep))["Faces in the picture"]
+    ('48.85837, 2.29448 (near Paris)', 'not checked')
+    """
+    g, cam, th = rep.gps, rep.camera or {}, rep.thumbnail
+    if g and g.get("usable"):
+        where = f"{g['lat']:.5f}, {g['lon']:.5f}"
+        if g.get("place"):
+            where += f" (near {g['place']})"
+        gps = where
+    elif g:
+        gps = "a GPS section, but no position in it"
+    else:
+        gps = "none"
+    serials = "; ".join(f"{k.replace('_', ' ')}: {cam[k]}" for k in ("serial", "lens_serial", "internal_serial")
+                        if cam.get(k)) or "none"
+    owners = rep.details.get("owners") or {}
+    thumb = "none"
+    if th:
+        thumb = f"{th['width']} x {th['height']}" if th.get("width") else "present"
+        if th.get("differs"):
+            thumb += " — shows something DIFFERENT from the picture"
+    return [
+        ("File", f"{rep.file} ({rep.format}, {rep.width} x {rep.height} pixels)"),
+        ("Where it was taken", gps),
+        ("When it was taken", rep.taken_at or "not recorded"),
+        ("Camera or phone", " ".join(v for v in (cam.get("make"), cam.get("model")) if v) or "not recorded"),
+        ("Software", cam.get("software") or "not recorded"),
+        ("Serial numbers", serials),
+        ("Names of people", "; ".join(f"{v} ({k})" for k, v in owners.items())
+         or ", ".join(rep.details.get("people") or []) or "none"),
+        ("Place names written in the file", ", ".join(dict.fromkeys((rep.details.get("place_text") or {}).values()))
+         or "none"),
+        ("Faces in the picture", "not checked" if rep.faces is None else (
+            f"{len(rep.faces)} found" if rep.faces else "none found")),
+        ("Writing in the picture", "not checked" if rep.texts is None else (
+            "; ".join(t["text"] for t in rep.texts[:6]) or "none found")),
+        ("Embedded thumbnail", thumb),
+        ("Metadata blocks", ", ".join(rep.blocks) or "none"),
+    ]
 
 
 def error_report(path: str | os.PathLike, err: SafetyLabError) -> Report:

@@ -30,6 +30,9 @@ False
 True
 >>> all(play(sc, p).ended for p in paths(sc))
 True
+
+What this does not protect against: a practice chat is not a real one; real
+people change tactics, and the debrief's advice matters more than the score.
 """
 
 from __future__ import annotations

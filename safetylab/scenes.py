@@ -10,6 +10,11 @@ Each scene knows its own ground truth: while it is drawn, every clue records
 its box, so the annotations (:func:`annotation`) can never drift from the
 pixels. The annotations follow the documented format of
 ``docs/clue-annotations.md`` (schema: ``safetylab/data/clues.schema.json``).
+The shapes are drawn with :mod:`safetylab.draw`; the sample files of lesson 02
+(``sample_images/02_...``) are listed by :mod:`safetylab.samples.background`.
+
+What this does *not* cover: real backgrounds hold clues no drawing lists (a
+skyline at night, the sound in a video); the scenes teach how to look.
 
 Examples
 --------
@@ -27,6 +32,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 from PIL import Image, ImageDraw
 
+from . import draw
 
 __all__ = ["Scene", "SCENES", "LEVELS", "WIDTH", "HEIGHT", "FORMAT", "render", "annotation",
            "scene_names"]
@@ -74,7 +80,7 @@ class _Ctx:
 
     def __init__(self, img: Image.Image, rng: np.random.Generator):
         self.img, self.rng = img, rng
-        self.pen = _Pen(img)
+        self.pen = draw.Pen(img)
         self.clues: list[dict[str, Any]] = []
         self.person: Box | None = None
 
@@ -94,7 +100,7 @@ class _Ctx:
 
 def _text_image(text: str, px: int, fg, bg) -> Image.Image:
     """Lines of text on a plain background, tightly fitted."""
-    font = _font(px)
+    font = draw.font(px)
     lines = text.split("\n")
     probe = ImageDraw.Draw(Image.new("RGB", (1, 1)))
     widths = [probe.textlength(line, font=font) for line in lines]
@@ -130,8 +136,8 @@ def _pole(ctx: _Ctx, x: float, y0: float, y1: float, colour=(110, 114, 120)) -> 
 
 
 def _room(ctx: _Ctx, wall=(222, 212, 196), floor=(150, 116, 86), floor_at: float = 0.78) -> None:
-    _paste(ctx, (0, 0, 1, floor_at), _vgradient(8, 8, [(0, wall), (1, tuple(int(c * 0.9) for c in wall))]))
-    _paste(ctx, (0, floor_at, 1, 1), _vgradient(8, 8, [(0, floor), (1, tuple(int(c * 0.75) for c in floor))]))
+    _paste(ctx, (0, 0, 1, floor_at), draw.vgradient(8, 8, [(0, wall), (1, tuple(int(c * 0.9) for c in wall))]))
+    _paste(ctx, (0, floor_at, 1, 1), draw.vgradient(8, 8, [(0, floor), (1, tuple(int(c * 0.75) for c in floor))]))
     ctx.pen.rect(0, floor_at - 0.012, 1, floor_at, fill=(246, 244, 238))  # skirting board
 
 
@@ -143,8 +149,8 @@ def _paste(ctx: _Ctx, box: Box, picture: Image.Image) -> None:
 
 def _view(ctx: _Ctx, sky=((0.0, (88, 140, 200)), (1.0, (190, 214, 236)))) -> Image.Image:
     """A full-size outdoor canvas; draw on it, then show part of it through a window."""
-    img = _vgradient(ctx.img.width, ctx.img.height, list(sky))
-    _clouds(img, ctx.rng, 3, (0.05, 0.3))
+    img = draw.vgradient(ctx.img.width, ctx.img.height, list(sky))
+    draw.clouds(img, ctx.rng, 3, (0.05, 0.3))
     return img
 
 
@@ -163,7 +169,7 @@ def _window(ctx: _Ctx, box: Box, view: Image.Image, frame=(244, 242, 236), mulli
         p.rect((box[0] + box[2]) / 2 - t / 3, box[1], (box[0] + box[2]) / 2 + t / 3, box[3], fill=frame)
 
 
-def _buildings(pen: _Pen, rng: np.random.Generator, ground: float, x0=0.0, x1=1.0, tall=(0.05, 0.15),
+def _buildings(pen: draw.Pen, rng: np.random.Generator, ground: float, x0=0.0, x1=1.0, tall=(0.05, 0.15),
                colours=((150, 146, 140), (170, 160, 150), (128, 132, 140))) -> None:
     x = x0
     while x < x1:
@@ -205,7 +211,7 @@ def _person(ctx: _Ctx, cx: float, top: float, size: float, shirt=(60, 70, 96),
 def _street_sign_window(ctx: _Ctx) -> None:
     _room(ctx)
     view = _view(ctx)
-    vp = _Pen(view)
+    vp = draw.Pen(view)
     _buildings(vp, ctx.rng, 0.62, tall=(0.1, 0.3), colours=((196, 170, 140), (180, 150, 120)))
     vp.rect(0, 0.62, 1, 1, fill=(120, 120, 124))
     tmp = _Ctx(view, ctx.rng)
@@ -233,7 +239,7 @@ def _parcel_on_table(ctx: _Ctx) -> None:
 
 def _bus_stop_selfie(ctx: _Ctx) -> None:
     img = ctx.img
-    bg = _vgradient(img.width, img.height, [(0, (120, 170, 220)), (0.6, (200, 220, 236))])
+    bg = draw.vgradient(img.width, img.height, [(0, (120, 170, 220)), (0.6, (200, 220, 236))])
     img.paste(bg)
     _buildings(ctx.pen, ctx.rng, 0.7, tall=(0.2, 0.45))
     ctx.pen.rect(0, 0.7, 1, 1, fill=(140, 140, 140))
@@ -252,9 +258,9 @@ def _bus_stop_selfie(ctx: _Ctx) -> None:
 def _eiffel_window(ctx: _Ctx) -> None:
     _room(ctx, wall=(236, 226, 210))
     view = _view(ctx)
-    _buildings(_Pen(view), ctx.rng, 0.62, tall=(0.03, 0.08))
-    _draw_eiffel(view, 0.42, 0.14, 0.62, 0.07)
-    _Pen(view).rect(0, 0.62, 1, 1, fill=(150, 160, 150))
+    _buildings(draw.Pen(view), ctx.rng, 0.62, tall=(0.03, 0.08))
+    draw.draw_eiffel(view, 0.42, 0.14, 0.62, 0.07)
+    draw.Pen(view).rect(0, 0.62, 1, 1, fill=(150, 160, 150))
     _window(ctx, (0.20, 0.10, 0.64, 0.64), view)
     _person(ctx, 0.84, 0.36, 0.55, shirt=(150, 80, 60))
     ctx.clue("landmark", "landmark", (0.34, 0.12, 0.50, 0.62), "the city, and the side of it you are on",
@@ -277,7 +283,7 @@ def _school_uniform(ctx: _Ctx) -> None:
 def _car_plate_driveway(ctx: _Ctx) -> None:
     _room(ctx, wall=(210, 200, 190))
     view = _view(ctx)
-    vp = _Pen(view)
+    vp = draw.Pen(view)
     vp.rect(0, 0.55, 1, 1, fill=(130, 130, 134))
     vp.rect(0.08, 0.2, 0.5, 0.55, fill=(190, 160, 130))  # house across the road
     vp.rect(0.22, 0.34, 0.30, 0.55, fill=(90, 60, 50))  # its door
@@ -312,10 +318,10 @@ def _company_lanyard(ctx: _Ctx) -> None:
 def _harbour_window(ctx: _Ctx) -> None:
     _room(ctx, wall=(238, 232, 220))
     view = _view(ctx, sky=((0.0, (70, 130, 200)), (1.0, (180, 210, 236))))
-    vp = _Pen(view)
+    vp = draw.Pen(view)
     vp.rect(0, 0.45, 1, 1, fill=(60, 110, 160))
-    _draw_opera(view, 0.12, 0.34, 0.42, 0.47)
-    _draw_bridge(view, 0.52, 0.90, 0.42, 0.22)
+    draw.draw_opera(view, 0.12, 0.34, 0.42, 0.47)
+    draw.draw_bridge(view, 0.52, 0.90, 0.42, 0.22)
     _window(ctx, (0.08, 0.10, 0.94, 0.58), view)
     ctx.pen.rect(0.30, 0.62, 0.70, 0.66, fill=(250, 250, 250))  # window sill
     ctx.clue("skyline", "skyline", (0.10, 0.18, 0.92, 0.50), "the city, and the shore your window faces",
@@ -329,7 +335,7 @@ def _mirror_house_number(ctx: _Ctx) -> None:
     ctx.pen.rect(0.32, 0.08, 0.72, 0.70, fill=(196, 208, 214))
     ctx.pen.rect(0.36, 0.30, 0.58, 0.70, fill=(60, 90, 70))  # the door, reflected
     _sign(ctx, (0.40, 0.14, 0.66, 0.26), "47 Rose St", fg=(20, 20, 20), bg=(240, 236, 226), mirrored=True)
-    _glow(ctx.img, 0.64, 0.16, 0.02, (255, 255, 255), 0.01)
+    draw.glow(ctx.img, 0.64, 0.16, 0.02, (255, 255, 255), 0.01)
     ctx.pen.rect(0.80, 0.40, 0.96, 0.78, fill=(110, 80, 60))  # coat rack
     ctx.clue("mirror_number", "mirror_text", (0.40, 0.14, 0.66, 0.26), "your house number and street",
              "A mirror shows what is behind the camera; mirrored writing is easy to flip back.",
@@ -353,9 +359,9 @@ def _glasses_screen(ctx: _Ctx) -> None:
 
 def _plate_and_far_sign(ctx: _Ctx) -> None:
     img = ctx.img
-    img.paste(_vgradient(img.width, img.height, [(0, (140, 180, 220)), (0.6, (210, 220, 230))]))
+    img.paste(draw.vgradient(img.width, img.height, [(0, (140, 180, 220)), (0.6, (210, 220, 230))]))
     _buildings(ctx.pen, ctx.rng, 0.62, tall=(0.15, 0.35))
-    _draw_tree(ctx.pen, 0.55, 0.62, 0.16, rng=ctx.rng)
+    draw.draw_tree(ctx.pen, 0.55, 0.62, 0.16, rng=ctx.rng)
     ctx.pen.rect(0, 0.62, 1, 1, fill=(120, 124, 120))
     _pole(ctx, 0.14, 0.12, 0.62)
     _sign(ctx, (0.03, 0.08, 0.27, 0.16), "Mill Road", fg=(20, 20, 20), bg=(250, 250, 250),
@@ -372,9 +378,9 @@ def _plate_and_far_sign(ctx: _Ctx) -> None:
 
 def _liberty_ferry(ctx: _Ctx) -> None:
     img = ctx.img
-    img.paste(_vgradient(img.width, img.height, [(0, (100, 150, 210)), (0.55, (200, 220, 236))]))
+    img.paste(draw.vgradient(img.width, img.height, [(0, (100, 150, 210)), (0.55, (200, 220, 236))]))
     ctx.pen.rect(0, 0.55, 1, 1, fill=(70, 110, 150))
-    _draw_liberty(img, 0.82, 0.56, 0.32)
+    draw.draw_liberty(img, 0.82, 0.56, 0.32)
     ctx.pen.rect(0, 0.80, 1, 1, fill=(110, 100, 90))  # the deck rail
     _sign(ctx, (0.02, 0.64, 0.26, 0.76), "Staten Island\nFerry", fg=(255, 255, 255), bg=(230, 120, 30))
     _person(ctx, 0.50, 0.34, 0.7, shirt=(40, 40, 40))
@@ -433,8 +439,8 @@ _SPECS: tuple[tuple[str, str, int, str, Callable[[_Ctx], None]], ...] = (
 
 #: Every scene, by name, in teaching order (easy first).
 SCENES: Mapping[str, Scene] = {
-    name: Scene(name, title, level, desc, draw, seed=4000 + i)
-    for i, (name, title, level, desc, draw) in enumerate(_SPECS)
+    name: Scene(name, title, level, desc, paint, seed=4000 + i)
+    for i, (name, title, level, desc, paint) in enumerate(_SPECS)
 }
 
 
@@ -454,7 +460,7 @@ def _draw(name: str) -> tuple[Image.Image, tuple]:
         holder["ctx"] = ctx
         return ctx.img
 
-    img = _render(paint, WIDTH, HEIGHT, seed=scene.seed, grain=1.5)
+    img = draw.render(paint, WIDTH, HEIGHT, seed=scene.seed, grain=1.5)
     ctx = holder["ctx"]
     return img, (tuple(ctx.clues), ctx.person)
 
@@ -500,66 +506,3 @@ def annotation(name: str, image: str | None = None) -> dict[str, Any]:
         "person": _px_box(person) if person else None,
         "clues": [dict(c, box=_px_box(c["box"])) for c in clues],
     }
-
-
-# --------------------------------------------------------------------------- #
-# Sample files (called by safetylab.samples)
-# --------------------------------------------------------------------------- #
-
-class _PNGMaker:
-    """``make(path)``: writes scene ``name`` as a PNG (a named callable, for provenance)."""
-
-    def __init__(self, name: str):
-        self.name = name
-        self.__module__ = __name__
-        self.__qualname__ = f"render[{name!r}]"
-
-    def __call__(self, path) -> None:
-        render(self.name).save(path, format="PNG", optimize=True)
-
-
-class _JSONMaker:
-    """``make(path)``: writes the annotation of scene ``name``, validated."""
-
-    def __init__(self, name: str):
-        self.name = name
-        self.__module__ = __name__
-        self.__qualname__ = f"annotation[{name!r}]"
-
-    def __call__(self, path) -> None:
-        from . import clues
-
-        with open(path, "wb") as f:
-            f.write(clues.dump(annotation(self.name, sample_file(self.name))))
-
-
-def register_samples(register: Callable, sample_cls: type, lesson: str) -> None:
-    """Register every scene (``<name>.png``) and its annotation (``<name>.clues.json``)."""
-    for i, (name, scene) in enumerate(SCENES.items(), 1):
-        stem = f"{i:02d}_{name}"
-        register(sample_cls(
-            f"{stem}.png", lesson,
-            f"{scene.description} Level: {LEVELS[scene.level]}. Clues listed in {stem}.clues.json.",
-            _PNGMaker(name),
-            expected=dict(format="PNG", width=WIDTH, height=HEIGHT, blocks=[], people=[], scene=name,
-                          level=scene.level, annotation=f"{stem}.clues.json"),
-        ))
-        register(sample_cls(
-            f"{stem}.clues.json", lesson, f"Ground-truth clue annotation of {stem}.png.",
-            _JSONMaker(name), expected=dict(scene=name, image=f"{stem}.png"),
-        ))
-
-
-def sample_file(name: str) -> str:
-    """The sample file name of scene ``name`` (``NN_name.png``)."""
-    return f"{list(SCENES).index(name) + 1:02d}_{name}.png"
-
-
-__all__ += ["register_samples", "sample_file"]
-
-
-# Imported last on purpose: samples.py registers these scenes when it is imported,
-# so everything above must exist before samples.py runs (the helpers are only
-# looked up when a scene is drawn).
-from .samples import (_Pen, _clouds, _draw_bridge, _draw_eiffel, _draw_liberty, _draw_opera,  # noqa: E402
-                      _draw_tree, _font, _glow, _render, _vgradient)

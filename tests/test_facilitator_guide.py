@@ -22,14 +22,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import ROOT
+from conftest import LESSONS, LESSONS_DIR, ROOT
 
-NOTEBOOKS_DIR = ROOT / "notebooks"
+NOTEBOOKS_DIR = LESSONS_DIR
 GUIDE = NOTEBOOKS_DIR / "facilitator"
 README = GUIDE / "README.md"
 HELP_FILE = ROOT / "safetylab" / "data" / "help_resources.json"
 
-LESSONS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 PAGES = sorted(GUIDE.glob("*.md"))
 LESSON_PAGES = [p for p in PAGES if re.match(r"\d\d_", p.name)]
 

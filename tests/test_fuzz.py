@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from safetylab import _jpeg
+from safetylab.formats import jpeg_segments as _jpeg
 from safetylab.errors import SafetyLabError
 from safetylab.images import PhotoFile, sniff
 from safetylab.metadata import read_photo
@@ -19,7 +19,7 @@ from safetylab.scrub import scrub_bytes
 def _sample_jpeg() -> bytes:
     import tempfile
 
-    from test_metadata import make_photo
+    from conftest import make_photo
 
     with tempfile.TemporaryDirectory() as d:
         return make_photo(Path(d) / "p.jpg").read_bytes()

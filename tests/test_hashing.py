@@ -7,7 +7,6 @@ move a bit or two, not these facts.
 
 from __future__ import annotations
 
-import doctest
 import io
 
 import numpy as np
@@ -378,11 +377,6 @@ def test_plot_robustness_is_accessible():
     assert "at 10 bits" in fig2.text_alternative
     with pytest.raises(ValueError):
         hashing.plot_robustness([])
-
-
-def test_doctests():
-    result = doctest.testmod(hashing, optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0 and result.attempted > 5
 
 
 def test_jpeg_transform_really_recompresses():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import html
 import json
 from datetime import date
@@ -12,6 +11,7 @@ from importlib import resources as pkg_resources
 import jsonschema
 import pytest
 
+from conftest import write_json
 from safetylab import help as hp
 
 SHIPPED = json.loads(pkg_resources.files("safetylab").joinpath("data", "help_resources.json")
@@ -25,12 +25,6 @@ def entry(**kw):
             "checked": "Asked Ms Rivera in person."}
     base.update(kw)
     return {k: v for k, v in base.items() if v is not ...}
-
-
-def write(tmp_path, data, name="ours.json"):
-    p = tmp_path / name
-    p.write_text(json.dumps(data), encoding="utf-8")
-    return p
 
 
 # --------------------------------------------------------------------------- #
@@ -101,7 +95,7 @@ def test_every_region_has_a_crisis_line_and_the_crisis_block_shows_them_all():
 def test_crisis_block_for_one_region_adds_the_international_lines(tmp_path):
     assert list(hp.crisis_lines("united kingdom")) == ["United Kingdom", "International"]
     # a trainer's region without a crisis line of its own still shows the international ones
-    p = write(tmp_path, {"resources": [entry()]})
+    p = write_json(tmp_path, {"resources": [entry()]}, "ours.json")
     assert list(hp.crisis_lines("Our school", extra=p)) == ["International"]
     assert "Find A Helpline" in hp.crisis_html("Our school", extra=p)
 
@@ -162,17 +156,13 @@ def test_resources_is_a_new_list_each_time():
     assert hp.resources()
 
 
-def test_doctests():
-    assert doctest.testmod(hp).failed == 0
-
-
 # --------------------------------------------------------------------------- #
 # A trainer's own entries
 # --------------------------------------------------------------------------- #
 
 def test_extra_entries_are_added_and_can_replace_shipped_ones(tmp_path):
     fixed = entry(region="United Kingdom", name="Childline", phone="0800 1111 (free)")
-    p = write(tmp_path, {"resources": [entry(), fixed]})
+    p = write_json(tmp_path, {"resources": [entry(), fixed]}, "ours.json")
     rows = hp.resources(extra=p)
     assert len(rows) == len(hp.resources()) + 1
     assert hp.regions(extra=p)[-1] == "Our school"
@@ -185,8 +175,8 @@ def test_extra_entries_are_added_and_can_replace_shipped_ones(tmp_path):
 
 
 def test_several_extra_files_merge_in_order(tmp_path):
-    a = write(tmp_path, {"resources": [entry(phone="1")]}, "a.json")
-    b = write(tmp_path, {"resources": [entry(phone="2")]}, "b.json")
+    a = write_json(tmp_path, {"resources": [entry(phone="1")]}, "a.json")
+    b = write_json(tmp_path, {"resources": [entry(phone="2")]}, "b.json")
     assert hp.resources("Our school", extra=[a, b])[0].phone == "2"
 
 
@@ -211,7 +201,7 @@ def test_several_extra_files_merge_in_order(tmp_path):
     ([entry()], ""),
 ])
 def test_a_broken_extra_file_names_the_file_and_field(tmp_path, data, field):
-    p = write(tmp_path, data, "trainer_list.json")
+    p = write_json(tmp_path, data, "trainer_list.json")
     with pytest.raises(hp.HelpDataError) as err:
         hp.resources(extra=p)
     msg = str(err.value)
@@ -233,7 +223,7 @@ def test_extra_file_not_json_or_missing(tmp_path):
 def test_a_folder_gives_its_help_resources_json_and_a_course_pack_is_read_by_itself(tmp_path, monkeypatch):
     pack = tmp_path / "my-course"
     pack.mkdir()
-    write(pack, {"resources": [entry()]}, "help_resources.json")
+    write_json(pack, {"resources": [entry()]}, "help_resources.json")
     assert [r.name for r in hp.resources("Our school", extra=pack)] == ["Ms Rivera, safeguarding lead"]
     monkeypatch.setenv("SAFETYLAB_PACK", str(pack))
     assert "Our school" in hp.regions()
@@ -287,7 +277,8 @@ def test_help_html_for_all_regions():
 
 
 def test_help_html_is_plain_accessible_text(tmp_path):
-    p = write(tmp_path, {"resources": [entry(name="<b>Ours</b> & co", url="https://example.org/?a=1&b=2")]})
+    p = write_json(tmp_path, {"resources": [entry(name="<b>Ours</b> & co", url="https://example.org/?a=1&b=2")]},
+                   "ours.json")
     raw = hp.help_html("Our school", extra=p)
     assert "&lt;b&gt;Ours&lt;/b&gt; &amp; co" in raw and "<b>Ours" not in raw
     page = _parse(raw)

@@ -12,23 +12,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import require
+from conftest import require, require_face_models
 from safetylab import hashing, linking
 from safetylab.hashing import PDQ_MATCH_DISTANCE
 
 pytest.importorskip("pdqhash", reason="pdqhash is not installed")
-
-
-def _face_models() -> None:
-    from safetylab import faces
-
-    missing = [k for k, v in faces.model_files().items() if v is None]
-    require(not missing, f"face models not installed: {', '.join(missing)}")
-    for module in ("cv2", "dlib"):
-        try:
-            __import__(module)
-        except ImportError:
-            require(False, f"{module} is not installed")
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +145,7 @@ def test_find_by_hash_threshold_is_respected(gallery, grace):
 # --------------------------------------------------------------------------- same face: embeddings
 
 def test_a_different_photo_of_the_same_face_is_found_by_face(gallery):
-    _face_models()
+    require_face_models()
     from safetylab import faces
 
     search = linking.find_by_face(linking.another_photo(), gallery)
@@ -173,7 +161,7 @@ def test_a_different_photo_of_the_same_face_is_found_by_face(gallery):
 
 
 def test_other_people_are_not_linked(gallery):
-    _face_models()
+    require_face_models()
     require(len(linking.portraits()) > 1, "scikit-image (a second portrait) is not installed")
     search = linking.find_by_face(linking.another_photo("eileen_collins"), gallery)
     assert {m.profile.person for m in search.linked} == {"Eileen Collins"}
@@ -182,14 +170,14 @@ def test_other_people_are_not_linked(gallery):
 
 
 def test_no_face_no_face_matches(gallery):
-    _face_models()
+    require_face_models()
     landscape = next(p for p in gallery if p.kind == "landscape")
     search = linking.find_by_face(landscape.picture, gallery)
     assert search.faces == [] and search.matches == [] and search.linked == []
 
 
 def test_face_index_finds_faces_only_in_the_portraits(gallery):
-    _face_models()
+    require_face_models()
     index = gallery.face_index()
     owners = {gallery[int(i)].kind for i in index.owners}
     assert owners == {"portrait"}
@@ -201,7 +189,7 @@ def test_face_index_finds_faces_only_in_the_portraits(gallery):
 
 @pytest.fixture(scope="module")
 def close_up_checks(gallery, grace):
-    _face_models()
+    require_face_models()
     return {c.style: c for c in linking.redaction_check(linking.original_photo(), gallery, grace.handle)}
 
 
@@ -221,7 +209,7 @@ def test_weak_redaction_still_links_and_a_solid_fill_does_not(close_up_checks):
 
 
 def test_weak_redaction_holds_for_the_second_portrait_too(gallery):
-    _face_models()
+    require_face_models()
     require(len(linking.portraits()) > 1, "scikit-image (a second portrait) is not installed")
     handle = gallery.with_person("Eileen Collins")[0].handle
     checks = {c.style: c for c in linking.redaction_check(linking.original_photo("eileen_collins"), gallery, handle)}
@@ -231,7 +219,7 @@ def test_weak_redaction_holds_for_the_second_portrait_too(gallery):
 
 def test_a_fill_does_not_hide_a_picture_that_is_already_public(gallery):
     """Head and shoulders, the same picture as the old avatar: the face is gone, the rest still matches."""
-    _face_models()
+    require_face_models()
     avatar = gallery.with_person("Grace Hopper")[1]
     checks = {c.style: c for c in linking.redaction_check(linking.original_photo(wide=True), gallery,
                                                           avatar.handle)}
@@ -241,7 +229,7 @@ def test_a_fill_does_not_hide_a_picture_that_is_already_public(gallery):
 
 
 def test_hide_faces_returns_a_new_picture(grace):
-    _face_models()
+    require_face_models()
     photo = linking.original_photo()
     before = np.asarray(photo).copy()
     hidden = linking.hide_faces(photo, "solid fill")
@@ -253,7 +241,7 @@ def test_hide_faces_returns_a_new_picture(grace):
 
 
 def test_redaction_check_without_the_original_row(gallery, grace):
-    _face_models()
+    require_face_models()
     checks = linking.redaction_check(linking.original_photo(), gallery, grace.handle,
                                      styles=["solid fill"], include_original=False)
     assert [c.style for c in checks] == ["solid fill"]
@@ -267,28 +255,28 @@ def test_scale_note_names_no_service():
         assert name not in (linking.__doc__ or "").lower()
 
 
-def test_everything_works_with_the_network_refused():
+def test_everything_works_with_the_network_refused(network_guard):
     """The gallery (with the packages' sample pictures) and both searches never touch the network."""
-    _face_models()
+    require_face_models()
     import subprocess
     import sys
 
-    from netguard import REFUSE_NETWORK
-
-    code = REFUSE_NETWORK + """
+    code = """
 from safetylab import linking
 g = linking.make_gallery(n=30)
 assert linking.find_by_hash(linking.reused_photo(g[0].picture), g, k=1)[0].linked
 assert linking.find_by_face(linking.another_photo(), g).linked
 print("ok", len(g))
 """
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    mark = network_guard.mark()
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                          env=network_guard.env())
     assert proc.returncode == 0, proc.stderr
-    assert "NETWORK ATTEMPT" not in proc.stderr and proc.stdout.startswith("ok 30")
+    assert network_guard.attempts(since=mark) == [] and proc.stdout.startswith("ok 30")
 
 
 def test_plus_reuses_the_face_index_it_grew_from(gallery, monkeypatch):
-    _face_models()
+    require_face_models()
     from safetylab import faces
 
     base = gallery.face_index()

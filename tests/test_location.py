@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import io
 import math
 import os
@@ -299,9 +298,3 @@ def test_place_list_is_loaded_once_and_read_only():
     assert len(table.lat) == len(table.lon) == len(table.rows) == len(table.xyz)
     with pytest.raises(ValueError):
         table.lat[0] = 0.0
-
-
-def test_docstring_examples():
-    result = doctest.testmod(location, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 5
-    assert result.failed == 0

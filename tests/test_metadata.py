@@ -2,65 +2,14 @@
 
 from __future__ import annotations
 
-import io
-from fractions import Fraction
-
-import numpy as np
 import piexif
 import pytest
 from PIL import Image
 
+from conftest import gps_dms as _dms
+from conftest import make_photo
+from conftest import scene_picture as _scene
 from safetylab import metadata
-
-
-def _dms(value: float):
-    value = abs(value)
-    d = int(value)
-    m = int((value - d) * 60)
-    s = Fraction((value - d - m / 60) * 3600).limit_denominator(10000)
-    return ((d, 1), (m, 1), (s.numerator, s.denominator))
-
-
-def _scene(w=320, h=240, seed=0) -> Image.Image:
-    rng = np.random.default_rng(seed)
-    y, x = np.mgrid[0:h, 0:w]
-    arr = np.stack([x * 255 // w, y * 255 // h, (x + y) * 127 // (w + h)], -1).astype(np.uint8)
-    arr[h // 3: h // 2, w // 5: w // 2] = rng.integers(0, 255, 3, dtype=np.uint8)
-    return Image.fromarray(arr)
-
-
-def _thumb(im: Image.Image) -> bytes:
-    t = im.copy()
-    t.thumbnail((160, 120))
-    buf = io.BytesIO()
-    t.save(buf, "JPEG", quality=80)
-    return buf.getvalue()
-
-
-def make_photo(path, *, lat=48.85837, lon=2.294481, alt=35.0, crop=False, **extra):
-    full = _scene()
-    shown = full.crop((0, 0, 120, 200)) if crop else full
-    exif = {
-        "0th": {piexif.ImageIFD.Make: b"Pixelwave", piexif.ImageIFD.Model: b"PW-12",
-                piexif.ImageIFD.Software: b"PWOS 4.1", piexif.ImageIFD.Artist: b"Alex Example",
-                piexif.ImageIFD.Copyright: b"(c) Alex Example",
-                piexif.ImageIFD.XPAuthor: "Alex Example".encode("utf-16-le") + b"\0\0"},
-        "Exif": {piexif.ExifIFD.DateTimeOriginal: b"2024:06:01 14:03:22",
-                 piexif.ExifIFD.OffsetTimeOriginal: b"+02:00",
-                 piexif.ExifIFD.BodySerialNumber: b"PW12-000042",
-                 piexif.ExifIFD.LensSerialNumber: b"L-777",
-                 piexif.ExifIFD.CameraOwnerName: b"Alex Example"},
-        "GPS": {piexif.GPSIFD.GPSLatitudeRef: b"S" if lat < 0 else b"N",
-                piexif.GPSIFD.GPSLatitude: _dms(lat),
-                piexif.GPSIFD.GPSLongitudeRef: b"W" if lon < 0 else b"E",
-                piexif.GPSIFD.GPSLongitude: _dms(lon),
-                piexif.GPSIFD.GPSAltitudeRef: 0, piexif.GPSIFD.GPSAltitude: (int(alt * 10), 10)},
-        "1st": {}, "thumbnail": _thumb(full),
-    }
-    for ifd, tags in extra.items():
-        exif[ifd].update(tags)
-    shown.save(path, "JPEG", quality=92, exif=piexif.dump(exif))
-    return path
 
 
 @pytest.mark.parametrize("lat, lon", [(48.85837, 2.294481), (-33.856784, 151.215297),

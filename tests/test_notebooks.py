@@ -11,34 +11,27 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import ROOT
+from conftest import LESSONS, LESSONS_DIR
 
 pytestmark = pytest.mark.notebook
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-
-# Run first in every kernel: any attempt to open a network connection is recorded and refused.
-NETWORK_GUARD = """
-import socket as _socket
-_net_attempts = []
-def _refuse(*args, **kwargs):
-    _net_attempts.append(repr(args)[:200])
-    raise OSError("safetylab lessons must not use the network")
-_socket.socket.connect = _refuse
-_socket.socket.connect_ex = _refuse
-_socket.create_connection = _refuse
-_socket.getaddrinfo = _refuse
-"""
-NETWORK_CHECK = "assert not _net_attempts, f'the lesson tried to use the network: {_net_attempts}'"
+NOTEBOOKS = LESSONS
 
 
-def _run(nb, folder: Path, extra_cells=(), **options):
-    nb.cells.insert(0, nbformat.v4.new_code_cell(NETWORK_GUARD))
-    nb.cells.extend(nbformat.v4.new_code_cell(src) for src in extra_cells)
-    nb.cells.append(nbformat.v4.new_code_cell(NETWORK_CHECK))
-    client = NotebookClient(nb, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(folder)}}, **options)
-    client.execute()  # raises CellExecutionError, with the cell and traceback, on any error
-    return nb
+@pytest.fixture
+def run_offline(network_guard):
+    """Run a notebook with the network guard as its first cell; fail on any attempt."""
+
+    def run(nb, folder: Path, extra_cells=(), **options):
+        mark = network_guard.mark()
+        nb.cells.insert(0, nbformat.v4.new_code_cell(network_guard.kernel_source()))
+        nb.cells.extend(nbformat.v4.new_code_cell(src) for src in extra_cells)
+        client = NotebookClient(nb, timeout=300, kernel_name="python3",
+                                resources={"metadata": {"path": str(folder)}}, **options)
+        client.execute()  # raises CellExecutionError, with the cell and traceback, on any error
+        assert network_guard.attempts(since=mark) == [], "the lesson tried to use the network"
+        return nb
+
+    return run
 
 
 def test_there_are_lessons():
@@ -54,10 +47,10 @@ def test_committed_without_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_runs_top_to_bottom_offline(path, tmp_path):
+def test_runs_top_to_bottom_offline(path, tmp_path, run_offline):
     work = tmp_path / path.name
     shutil.copy(path, work)
-    nb = _run(nbformat.read(work, as_version=4), tmp_path)
+    nb = run_offline(nbformat.read(work, as_version=4), tmp_path)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
     # a figure must show as a picture, not as the text "<Figure size 900x400 with 2 Axes>"
@@ -68,12 +61,12 @@ def test_runs_top_to_bottom_offline(path, tmp_path):
     assert not (path.parent / "my-files").exists(), "a lesson wrote into the repository"
 
 
-def test_a_learners_photo_is_not_saved_in_the_notebook(tmp_path):
+def test_a_learners_photo_is_not_saved_in_the_notebook(tmp_path, run_offline):
     """Load a photo the way the upload button does, clean it, save the notebook: no photo bytes."""
     import numpy as np
     from PIL import Image
 
-    from test_metadata import make_photo
+    from conftest import make_photo
 
     photo = make_photo(tmp_path / "my_own_photo.jpg")
     # make the picture unmistakable: random noise no other file contains
@@ -81,7 +74,7 @@ def test_a_learners_photo_is_not_saved_in_the_notebook(tmp_path):
     Image.fromarray(noise).save(photo, "JPEG", quality=95, exif=Image.open(photo).info["exif"])
     data = photo.read_bytes()
     work = tmp_path / "03.ipynb"
-    shutil.copy(ROOT / "notebooks" / "03_what_your_file_says.ipynb", work)
+    shutil.copy(LESSONS_DIR / "03_what_your_file_says.ipynb", work)
     # Setting the value from the kernel also syncs it to the (recorded) front end, the way a
     # browser holds it after an upload: if the widget kept the bytes, the saved widget state would.
     upload = (
@@ -102,7 +95,7 @@ def test_a_learners_photo_is_not_saved_in_the_notebook(tmp_path):
         "import json as _json\n"
         "import ipywidgets as _w\n"
         f"open({str(state_file)!r}, 'w').write(_json.dumps(_w.Widget.get_manager_state()))\n")
-    nb = _run(nbformat.read(work, as_version=4), tmp_path, extra_cells=[upload, dump_state],
+    nb = run_offline(nbformat.read(work, as_version=4), tmp_path, extra_cells=[upload, dump_state],
               store_widget_state=False)
     import json
 
@@ -117,7 +110,7 @@ def test_a_learners_photo_is_not_saved_in_the_notebook(tmp_path):
         assert b64 not in saved
 
 
-def test_a_learners_answers_are_not_saved_in_the_notebook(tmp_path):
+def test_a_learners_answers_are_not_saved_in_the_notebook(tmp_path, run_offline):
     """The check of learning keeps nothing in the kernel: what a saved notebook holds is the bare questions.
 
     Answers are given in the browser and never reach the kernel (see
@@ -132,7 +125,7 @@ def test_a_learners_answers_are_not_saved_in_the_notebook(tmp_path):
              "show_ticket(3)", 'show_check("after")',
              "import ipywidgets as _w\nassert not _w.Widget.widgets, 'the check made a widget'"]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src in cells])
-    nb = _run(nb, tmp_path, store_widget_state=True)
+    nb = run_offline(nb, tmp_path, store_widget_state=True)
     nbformat.write(nb, work)
     saved = nbformat.read(work, as_version=4)
     shown = [o["data"]["text/html"] for c in saved.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]

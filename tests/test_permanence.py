@@ -5,22 +5,17 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pytest
-from PIL import Image
 
+from conftest import noise_picture
 from safetylab import content
 from safetylab import permanence as perm
 from safetylab.hashing import PDQ_MATCH_DISTANCE
 
 
-def _picture(seed: int = 0, size=(320, 240)) -> Image.Image:
-    rng = np.random.default_rng(seed)
-    return Image.fromarray(rng.integers(0, 255, (12, 16, 3), dtype=np.uint8)).resize(size, Image.BICUBIC)
-
-
 # ----------------------------------------------------------------- capture
 
 def test_second_phone_capture_is_deterministic_and_leaves_the_input_alone():
-    pic = _picture()
+    pic = noise_picture()
     before = np.asarray(pic).copy()
     a = perm.second_phone_capture(pic, seed=3)
     b = perm.second_phone_capture(pic, seed=3)
@@ -32,7 +27,7 @@ def test_second_phone_capture_is_deterministic_and_leaves_the_input_alone():
 
 
 def test_capture_changes_pixels_but_not_the_picture():
-    pic = _picture(1)
+    pic = noise_picture(1)
     copy = perm.second_phone_capture(pic, seed=0)
     diff = np.abs(np.asarray(copy, float) - np.asarray(pic, float)).mean()
     assert diff > 5  # a visibly different file ...
@@ -41,7 +36,7 @@ def test_capture_changes_pixels_but_not_the_picture():
 
 
 def test_all_settings_off_is_nearly_the_original_and_strong_tilt_breaks_the_hash():
-    pic = _picture(2)
+    pic = noise_picture(2)
     off = perm.second_phone_capture(pic, perspective=0, moire=0, glare=0, blur=0, noise=0, brightness=1,
                                     jpeg_quality=95)
     assert np.abs(np.asarray(off, float) - np.asarray(pic, float)).mean() < 8
@@ -53,11 +48,11 @@ def test_all_settings_off_is_nearly_the_original_and_strong_tilt_breaks_the_hash
 @pytest.mark.parametrize("bad", [{"perspective": -0.1}, {"glare": 2}, {"jpeg_quality": 0}, {"blur": -1}])
 def test_capture_refuses_settings_out_of_range(bad):
     with pytest.raises(ValueError):
-        perm.second_phone_capture(_picture(), **bad)
+        perm.second_phone_capture(noise_picture(), **bad)
 
 
 def test_capture_kinds():
-    pic = _picture()
+    pic = noise_picture()
     shot = perm.capture(pic, "screenshot")
     assert shot.height > pic.height  # bands above and below
     assert perm.hash_link(pic, shot)[1]
@@ -88,7 +83,7 @@ def test_match_rate_counts():
 
 
 def test_edits_that_do_not_erase():
-    results = perm.edit_survey(_picture(5, (400, 300)))
+    results = perm.edit_survey(noise_picture(5, (400, 300)))
     assert [r.label for r in results] == [label for label, _ in perm.EDITS]
     assert all(r.linked for r in results), results
 
@@ -96,7 +91,7 @@ def test_edits_that_do_not_erase():
 def test_link_check_with_a_face_links_by_face_too():
     from safetylab import samples
 
-    pic = perm._picture(samples.sample_path("sent_in_chat_same_photo.jpg"), 640)
+    pic = perm.on_screen(samples.sample_path("sent_in_chat_same_photo.jpg"), 640)
     try:
         check = perm.link_check(pic, perm.second_phone_capture(pic, seed=1))
     except Exception as e:  # pragma: no cover - the face model is a dependency
@@ -104,7 +99,7 @@ def test_link_check_with_a_face_links_by_face_too():
     if check.faces_in_original is None:
         pytest.skip("face model not installed")
     assert check.faces_in_original >= 1 and check.face_linked and check.linked
-    plain = perm.link_check(_picture(), _picture(9))
+    plain = perm.link_check(noise_picture(), noise_picture(9))
     assert plain.faces_in_original == 0 and not plain.hash_linked and not plain.linked
 
 

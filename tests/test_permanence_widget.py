@@ -6,8 +6,8 @@ import html
 
 import numpy as np
 import pytest
-from PIL import Image
 
+from conftest import noise_picture
 from safetylab import content
 from safetylab import permanence as perm
 from safetylab.widgets import permanence as W
@@ -21,14 +21,9 @@ class FakeClock:
         return self.now
 
 
-def _picture():
-    rng = np.random.default_rng(0)
-    return Image.fromarray(rng.integers(0, 255, (12, 16, 3), dtype=np.uint8)).resize((320, 240))
-
-
 def test_view_once_hides_itself_when_the_time_is_up():
     clock = FakeClock()
-    view = W.ViewOnce(_picture(), seconds=5, clock=clock, faces=False)
+    view = W.ViewOnce(noise_picture(), seconds=5, clock=clock, faces=False)
     assert not view.visible and view.screenshot_button.disabled
     view.open_button.click()
     assert view.visible and view.screen.value and not view.phone_button.disabled
@@ -43,7 +38,7 @@ def test_view_once_hides_itself_when_the_time_is_up():
 
 def test_capture_while_visible_keeps_a_copy_that_still_links_after_hiding():
     clock = FakeClock()
-    view = W.ViewOnce(_picture(), seconds=5, clock=clock, faces=False)
+    view = W.ViewOnce(noise_picture(), seconds=5, clock=clock, faces=False)
     view.show()
     view.phone_button.click()
     assert view.check is not None and view.check.hash_linked
@@ -74,7 +69,7 @@ def test_view_once_notes_are_current_and_sourced():
 
 def test_capture_after_the_photo_has_gone_is_refused():
     clock = FakeClock()
-    view = W.ViewOnce(_picture(), seconds=2, clock=clock, faces=False)
+    view = W.ViewOnce(noise_picture(), seconds=2, clock=clock, faces=False)
     assert view.capture() is None and "Open it first" in view.status.value
     view.show()
     clock.now += 3
@@ -86,7 +81,7 @@ def test_view_once_schedules_on_a_running_loop_and_cancels_on_hide():
     import asyncio
 
     async def run():
-        view = W.ViewOnce(_picture(), seconds=0.05, faces=False)
+        view = W.ViewOnce(noise_picture(), seconds=0.05, faces=False)
         view.show()
         assert view._handle is not None
         await asyncio.sleep(0.2)
@@ -137,7 +132,7 @@ def test_figures_have_text_alternatives():
     assert "a.jpg 20" in fig.text_alternative and "1 are at or under" in fig.text_alternative
     html = W.survey_html(results)
     assert "1 of 2" in html and "50%" in html
-    pic = _picture()
+    pic = noise_picture()
     check = perm.link_check(pic, pic, faces=False)
     assert "still matches" in W.plot_capture(pic, pic, check).text_alternative
     assert "<caption" in W.link_html(check) and "<caption" in W.edits_html(perm.edit_survey(pic))

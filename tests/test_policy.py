@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-import html.parser
 import os
 from html import escape
 
@@ -11,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import require
+from conftest import assert_balanced, require
 from safetylab import content, policy, report, samples
 from safetylab.errors import OutputError, SafetyLabError
 from safetylab.policy import CLEAR, DONT_SEND, THINK_AGAIN
@@ -31,38 +29,6 @@ def clean_report(**kw) -> Report:
 
 def verdicts(card) -> dict[str, str]:
     return {r.filter: r.verdict for r in card.results}
-
-
-_VOID = {"meta", "br", "img", "hr", "input", "link", "col", "area", "base", "wbr", "source"}
-
-
-class _Balance(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.stack: list[str] = []
-        self.problems: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag not in _VOID:
-            self.stack.append(tag)
-
-    def handle_endtag(self, tag):
-        if not self.stack or self.stack[-1] != tag:
-            self.problems.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
-        else:
-            self.stack.pop()
-
-
-def assert_balanced(text: str) -> None:
-    """Every element that is opened is closed, in order (so the page renders as written)."""
-    p = _Balance()
-    p.feed(text)
-    p.close()
-    assert not p.problems and not p.stack, (p.problems, p.stack)
-
-
-def test_docstring_examples():
-    assert doctest.testmod(policy, optionflags=doctest.ELLIPSIS).failed == 0
 
 
 # --------------------------------------------------------------------------- #

@@ -6,10 +6,9 @@ from html import escape
 
 import pytest
 
+from conftest import assert_balanced, make_photo, upload_file
 from safetylab import content, policy, samples
 from safetylab.report import Report
-from test_metadata import make_photo
-from test_policy import assert_balanced
 
 pytest.importorskip("ipywidgets", reason="the lab extra (ipywidgets) is not installed")
 from safetylab.widgets import policy as wp  # noqa: E402
@@ -17,12 +16,6 @@ from safetylab.widgets import policy as wp  # noqa: E402
 CLEAN = "03_what_your_file_says/clean.jpg"
 GPS = "03_what_your_file_says/landmark_gps.jpg"
 LABEL = {v.id: escape(v.label.upper()) for v in content.verdicts().values()}
-
-
-def _upload(widget, name: str, data: bytes) -> None:
-    """What the browser sends when a learner picks a file."""
-    widget.upload.set_state({"value": [{"name": name, "type": "image/jpeg", "size": len(data),
-                                        "content": memoryview(data), "last_modified": 1717243402000}]})
 
 
 def _click_reassuring(card_widget) -> None:
@@ -151,7 +144,7 @@ def test_default_picker_offers_only_photos_that_exist():
 def test_own_photo_stays_private_and_is_forgotten(tmp_path):
     data = make_photo(tmp_path / "IMG_20240601_140322.jpg").read_bytes()
     w = wp.ReportCardWidget()
-    _upload(w, "IMG_20240601_140322.jpg", data)
+    upload_file(w.upload, "IMG_20240601_140322.jpg", data)
     assert w.upload.value == ()  # the bytes do not stay in the widget
     assert w.picker.value == "__own_photo__" and w.photo is not None and w.photo.read_bytes() == data
     assert "data:image" not in w.photo_view.value and "not saved" in w.photo_view.value
@@ -164,7 +157,7 @@ def test_own_photo_stays_private_and_is_forgotten(tmp_path):
     assert not tmp_copy.exists() and w.photo is None
     assert w.card is None and w.card_view.value == "" and w.forget_button.disabled
     # forgetting while a sample is shown keeps the sample's card
-    _upload(w, "again.jpg", data)
+    upload_file(w.upload, "again.jpg", data)
     w.picker.value = CLEAN
     w.make_button.click()
     w.forget()

@@ -6,7 +6,6 @@ reads back as), never hashes: a new Pillow or libjpeg may change bytes, not fact
 
 from __future__ import annotations
 
-import doctest
 import io
 import json
 import shutil
@@ -21,18 +20,15 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps, IptcImagePlugin
 
-from safetylab import _jpeg, samples
+from safetylab import samples
+from safetylab.formats import jpeg_segments as _jpeg
 from safetylab.errors import OutputError
+
+pytestmark = pytest.mark.usefixtures("heif_opener")
 
 LESSON = samples.LESSON_FILE_SAYS
 LESSON_SAMPLES = [s for s in samples.SAMPLES.values() if s.lesson == LESSON]
 NAMES = [s.name for s in LESSON_SAMPLES]
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _heif_opener():
-    import pillow_heif  # a core dependency: never skipped
-    pillow_heif.register_heif_opener()
 
 
 @pytest.fixture(scope="session")
@@ -123,9 +119,9 @@ def test_sample_names_must_be_plain(bad):
         samples.Sample("ok.jpg", bad, "x", samples.make_clean)
 
 
-def test_register_refuses_a_duplicate():
+def test_the_registry_refuses_a_duplicate():
     with pytest.raises(ValueError):
-        samples.register(samples.Sample("clean.jpg", LESSON, "again", samples.make_clean))
+        samples.collect([*samples.SAMPLES.values(), samples.Sample("clean.jpg", LESSON, "again", samples.make_clean)])
 
 
 def test_unknown_landmark_is_refused():
@@ -143,11 +139,6 @@ def test_sample_path_by_name_and_key(tmp_path):
     assert samples.sample_path(f"{LESSON}/rotated.jpg", tmp_path) == tmp_path / LESSON / "rotated.jpg"
     with pytest.raises(KeyError):
         samples.sample_path("no_such_file.jpg")
-
-
-def test_doctests():
-    result = doctest.testmod(samples, verbose=False)
-    assert result.failed == 0
 
 
 # --------------------------------------------------------------------------- #
@@ -186,6 +177,14 @@ def test_generate_refuses_a_lesson_folder_that_points_outside(tmp_path):
 
 def test_check_passes_on_a_fresh_generation(built):
     assert samples.check(built) == []
+
+
+def test_the_committed_sample_images_match_the_code(built):
+    """What ``safetylab samples --check`` verifies: the repository's files are what the code makes."""
+    made = sorted(p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file())
+    committed = samples.DEFAULT_DEST
+    assert made and all((committed / rel).is_file() for rel in made)
+    assert samples.check() == []
 
 
 def _png_with_one_pixel_changed(data: bytes) -> bytes:
@@ -480,3 +479,23 @@ def test_exiftool_reads_every_sample_without_warnings(built, exiftool):
         if "GPS" in facts["blocks"]:
             assert abs(report["Composite:GPSLatitude"] - facts["lat"]) < 1e-6, name
             assert abs(report["Composite:GPSLongitude"] - facts["lon"]) < 1e-6, name
+
+
+def test_every_provenance_names_a_public_builder():
+    """``made_by`` in provenance.json is a dotted name that imports (``[...]`` names the scene)."""
+    import importlib
+
+    for s in samples.SAMPLES.values():
+        module, _, name = s.made_by.split("[")[0].rpartition(".")
+        target = getattr(importlib.import_module(module), name)
+        assert target is s.make or "[" in s.made_by, s.made_by
+
+
+def test_the_registry_is_read_only_and_built_without_side_effects():
+    import importlib
+
+    with pytest.raises(TypeError):
+        samples.SAMPLES["x/y.png"] = samples.SAMPLES["03_what_your_file_says/clean.jpg"]  # type: ignore[index]
+    before = dict(samples.SAMPLES)
+    importlib.reload(samples.file_says)  # importing a lesson module registers nothing
+    assert dict(samples.SAMPLES) == before and set(samples.all_samples()) == set(before)

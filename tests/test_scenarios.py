@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import doctest
 import html
 import json
 import re
@@ -299,11 +298,6 @@ def test_paths_limit():
     assert len(S.paths(sc)) > 3
     with pytest.raises(S.ScenarioError, match="more than 3 routes"):
         S.paths(sc, limit=3)
-
-
-def test_docstring_examples():
-    result = doctest.testmod(S, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0
 
 
 # --------------------------------------------------------------------------- broken files

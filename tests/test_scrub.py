@@ -14,7 +14,7 @@ from PIL import Image
 from conftest import corpus_files
 from safetylab import metadata, scrub
 from safetylab.errors import SafetyLabError
-from test_metadata import make_photo
+from conftest import make_photo
 
 # What ExifTool may still report in a clean copy: how the pixels are stored.
 ALLOWED = {

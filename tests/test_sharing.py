@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import copy
-import doctest
 import json
 from importlib import resources
 
 import pytest
 
-from safetylab import sharing
+from conftest import write_json
 from safetylab.errors import SafetyLabError
 from safetylab.sharing import (
     METADATA_VALUES,
@@ -26,12 +25,6 @@ from safetylab.sharing import (
 def shipped_json() -> dict:
     text = resources.files("safetylab").joinpath("data", "sharing_paths.json").read_text(encoding="utf-8")
     return json.loads(text)
-
-
-def write(tmp_path, data, name="broken.json"):
-    path = tmp_path / name
-    path.write_text(json.dumps(data), encoding="utf-8")
-    return path
 
 
 # --- the shipped table ------------------------------------------------------
@@ -101,7 +94,7 @@ def test_callers_cannot_change_the_shared_table():
 
 
 def test_a_valid_copy_loads_from_a_path(tmp_path):
-    path = write(tmp_path, shipped_json(), "mine.json")
+    path = write_json(tmp_path, shipped_json(), "mine.json")
     assert sharing_paths(path) == sharing_paths()
     assert sharing_table_rows(str(path)) == sharing_table_rows()
 
@@ -134,7 +127,7 @@ CASES = [
 
 @pytest.mark.parametrize("what, change, field", CASES, ids=[c[0] for c in CASES])
 def test_broken_copy_names_the_file_and_the_field(tmp_path, what, change, field):
-    path = write(tmp_path, broken(change))
+    path = write_json(tmp_path, broken(change), "broken.json")
     with pytest.raises(SharingDataError) as info:
         sharing_paths(path)
     err = info.value
@@ -155,8 +148,3 @@ def test_not_json_and_missing_file(tmp_path):
     bad.write_text("[]", encoding="utf-8")
     with pytest.raises(SharingDataError, match="broken.json"):
         sharing_paths(bad)
-
-
-def test_docstring_examples():
-    result = doctest.testmod(sharing)
-    assert result.attempted > 0 and result.failed == 0

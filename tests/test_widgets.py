@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import make_photo, upload_file
 from safetylab import report
-from test_metadata import make_photo
 
 pytest.importorskip("ipywidgets", reason="the lab extra (ipywidgets) is not installed")
 from safetylab.widgets import file_says  # noqa: E402
@@ -18,14 +18,27 @@ def test_report_html_escapes_and_labels(tmp_path):
     assert "HIGH" in out and "<caption" in out and 'scope="row"' in out
 
 
+def test_the_command_and_the_lesson_show_the_same_rows(tmp_path):
+    """One wording (report.rows): the terminal report and lesson 03's table agree, value for value."""
+    import html
+
+    from safetylab.cli import format_report
+
+    rep = report.check(make_photo(tmp_path / "p.jpg", crop=True), faces=False, texts=False)
+    text, page = format_report(rep), file_says.report_html(rep)
+    rows = report.rows(rep)
+    assert dict(rows)["Where it was taken"].startswith("48.85837, 2.29448")
+    for label, value in rows:
+        assert f"{label}" in text and value in text
+        assert html.escape(label) in page and html.escape(value) in page
+    assert report.NOT_CHECKED in text and html.escape(report.NOT_CHECKED) in page
+
+
 def test_inspector_upload_check_clean_forget(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     data = make_photo(tmp_path / "IMG_20240601_140322.jpg", crop=True).read_bytes()
     insp = file_says.FileInspector(out_dir=tmp_path / "copies")
-    # what the browser sends when a learner picks a file
-    insp.upload.set_state({"value": [{"name": "IMG_20240601_140322.jpg", "type": "image/jpeg",
-                                      "size": len(data), "content": memoryview(data),
-                                      "last_modified": 1717243402000}]})
+    upload_file(insp.upload, "IMG_20240601_140322.jpg", data)
     assert insp.upload.value == ()  # the bytes do not stay in the widget
     assert insp.report is not None and insp.report.gps["usable"]
     assert "DIFFERENT" in insp.report_view.value

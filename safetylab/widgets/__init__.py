@@ -10,11 +10,17 @@
 - :mod:`safetylab.widgets.phone_steps` — "what you can do" on iPhone and Android (every lesson)
 - :mod:`safetylab.widgets.learning_check` — the check of learning and each lesson's exit ticket,
   answered in the browser only (lessons 0 to 6)
+
+What this does not protect against: the widgets only lay out what the library
+finds; each lesson says what its step does not protect against.
 """
 
 from __future__ import annotations
 
-__all__ = ["face_key", "clues", "file_says", "permanence", "policy", "chat", "evidence", "phone_steps", "learning_check"]
+from .._html import escape
+
+__all__ = ["face_key", "clues", "file_says", "permanence", "policy", "chat", "evidence", "phone_steps",
+           "learning_check"]
 
 
 def __getattr__(name: str):
@@ -32,14 +38,13 @@ def figure_html(fig, *, dpi: int = 100) -> str:
     readers (and learner mode in the browser) get the figure's description.
     """
     import base64
-    import html
     import io
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     alt = getattr(fig, "text_alternative", None) or "A figure; its description is in the text above."
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return (f'<img alt="{html.escape(alt, quote=True)}" src="data:image/png;base64,{data}" '
+    return (f'<img alt="{escape(alt)}" src="data:image/png;base64,{data}" '
             'style="max-width:100%;height:auto">')
 
 

@@ -4,14 +4,18 @@ ipywidgets' ``Image`` renders an ``<img>`` with no ``alt`` (and setting a toolti
 on it breaks its view in ipywidgets 8), so screen readers get nothing. ``AltImage``
 keeps the same Python interface the lesson widgets use — ``.value`` (the encoded
 bytes) and ``.alt`` — and shows the picture as an ``<img alt=...>`` in an HTML view.
+
+What this does not protect against: an alt text describes the picture; it does
+not make the picture safe to share.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 
 import ipywidgets as w
+
+from .._html import escape
 
 __all__ = ["AltImage"]
 
@@ -51,5 +55,5 @@ class AltImage(w.VBox):
             return
         size = f"width:{self._width}px;" if self._width else "max-width:100%;"
         data = base64.b64encode(self._value).decode("ascii")
-        self.view.value = (f'<img alt="{html.escape(self._alt, quote=True)}" '
+        self.view.value = (f'<img alt="{escape(self._alt)}" '
                            f'src="data:image/{self._format};base64,{data}" style="{size}height:auto">')

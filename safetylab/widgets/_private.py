@@ -6,6 +6,9 @@ when the object is garbage-collected, and at the latest when the kernel exits,
 so a photo does not linger on a shared computer. Widgets that accept uploads
 use this and also empty their upload widget at once, so the bytes never stay in
 widget state that a notebook might save.
+
+What this does not protect against: a copy the learner chooses to save (a clean
+copy, a policy) is kept on purpose, and the computer's own backups are out of reach.
 """
 
 from __future__ import annotations

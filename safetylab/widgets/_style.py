@@ -4,9 +4,14 @@ The palette's orange, vermillion and green are too light for TEXT on a white pag
 (contrast 2.3–3.9 : 1, below WCAG's 4.5 : 1). :func:`text_colour` gives a darker
 shade of the same hue for text; the original colours stay for borders, fills and
 figures. Colour is never the only signal: every coloured word also says what it means.
+
+What this does not protect against: colours help reading; every coloured word
+still says what it means in text.
 """
 
 from __future__ import annotations
+
+from .._html import escape
 
 __all__ = ["text_colour", "TEXT_SHADES"]
 
@@ -40,11 +45,9 @@ def verdict_html(linked: bool, yes: str, no: str) -> str:
 
     The dot's shape carries the meaning too, so it never rests on colour alone.
     """
-    import html
-
     colour, mark = ("#D55E00", "&#9679;") if linked else ("#0072B2", "&#9675;")
     return (f'<span style="color:{text_colour(colour)};font-weight:bold">{mark} '
-            f'{html.escape(yes if linked else no)}</span>')
+            f'{escape(yes if linked else no)}</span>')
 
 
 def table_html(caption: str, head, rows) -> str:
@@ -52,11 +55,9 @@ def table_html(caption: str, head, rows) -> str:
 
     Cells are HTML already (escape text before passing it); the caption and headers are escaped.
     """
-    import html
-
-    cols = "".join(f'<th scope="col" {_CELL}>{html.escape(str(h))}</th>' for h in head)
+    cols = "".join(f'<th scope="col" {_CELL}>{escape(h)}</th>' for h in head)
     body = "".join("<tr>" + f'<th scope="row" {_CELL}>{r[0]}</th>'
                    + "".join(f"<td {_CELL}>{c}</td>" for c in r[1:]) + "</tr>" for r in rows)
     return (f'<table style="font-size:1.05em;border-collapse:collapse"><caption style="text-align:left;'
-            f'font-weight:bold;padding-bottom:0.3em">{html.escape(caption)}</caption><tr>{cols}</tr>'
+            f'font-weight:bold;padding-bottom:0.3em">{escape(caption)}</caption><tr>{cols}</tr>'
             f"{body}</table>")

@@ -15,14 +15,17 @@ safe Okabe-Ito palette; replies are ordinary buttons, reachable with Tab and
 pressed with Enter or Space. A scenario with a content note shows the note
 first and waits for "Begin". A scenario about threats (``"crisis": true``)
 shows every region's crisis lines with its note and again in its debrief.
+
+What this does not protect against: a practice chat is not a real one; the
+debrief's advice is the part to keep.
 """
 
 from __future__ import annotations
 
-import html
 
 from .. import content
 from ..errors import SafetyLabError
+from .._html import escape as _e
 from ..scenarios import Choice, Scenario, State, choose, load, load_all, start, summary
 
 __all__ = ["intro_html", "transcript_html", "feedback_html", "debrief_html", "overview_html",
@@ -41,10 +44,6 @@ _CSS = """<style>
   text-align: left !important; line-height: 1.35; padding: .45em .9em !important; font-size: 1.05em; }
 .safetylab-reply:focus { outline: 3px solid #0072B2; outline-offset: 2px; }
 </style>"""
-
-
-def _e(value) -> str:
-    return html.escape("" if value is None else str(value))
 
 
 def intro_html(scenario: Scenario) -> str:

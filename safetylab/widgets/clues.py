@@ -6,16 +6,19 @@ this module only lays them out. :class:`ClueGame` is driven by clicks on the
 picture (an ipympl figure, when ``%matplotlib widget`` is on), by keyboard
 (two number boxes and **Mark here**), or from plain Python
 (``game.click(x, y)``, ``game.check_button.click()``), which is how the tests use it.
+
+What this does not protect against: finding the clues in a drawn scene does not
+mean every clue in a real photo will be found.
 """
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ._style import text_colour
 from .. import clues as _clues
 from .. import scenes as _scenes
+from .._html import escape as _e
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -24,10 +27,6 @@ __all__ = ["result_html", "hints_html", "plot_scene", "plot_hints", "plot_blur",
 
 # Okabe-Ito, always with a text label too.
 _FOUND, _MISSED, _MARK, _HINT = "#009E73", "#D55E00", "#0072B2", "#CC79A7"
-
-
-def _e(value) -> str:
-    return html.escape("" if value is None else str(value))
 
 
 def result_html(result: _clues.SceneResult, title: str = "") -> str:

@@ -16,11 +16,13 @@ button, or call the method the button calls), which is how the tests use them.
   HTML views for the notebook.
 
 Nothing here uploads anything; the kit is written only where the learner says.
+
+What this does not protect against: the kit shows its copies have not changed
+since it was made; it does not remove an image from anywhere or contact anyone.
 """
 
 from __future__ import annotations
 
-import html
 import os
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -29,6 +31,7 @@ from .. import content
 from ..content import Step
 from ..errors import SafetyLabError
 from ..evidence import LEAVE_OUT, Kit, KitPlan, Notes, Payment, build_kit, notes_from_form, plan_kit
+from .._html import escape as _e
 
 __all__ = ["KitMaker", "StepsChecklist", "HelpFinder", "kit_html", "plan_html", "report_preview_html",
            "screenshots_html", "default_folder", "ALL_DONE_MESSAGE"]
@@ -39,10 +42,6 @@ ALL_DONE_MESSAGE = ("You have worked through all five steps. That takes courage.
                     "evidence kit somewhere safe, and keep talking to the people helping you.")
 
 _WIDE = {"description_width": "14em"}
-
-
-def _e(value) -> str:
-    return html.escape("" if value is None else str(value))
 
 
 def default_folder() -> Path:
@@ -101,7 +100,7 @@ def report_preview_html(kit: Kit, height: int = 640) -> str:
     """The kit's report inside a frame, to look at in a notebook (the file itself is unchanged)."""
     page = kit.report_path.read_text(encoding="utf-8")
     return (f'<div><iframe title="Evidence kit report: {_e(kit.source)}" '
-            f'srcdoc="{html.escape(page, quote=True)}" '
+            f'srcdoc="{_e(page)}" '
             f'style="width:100%;height:{int(height)}px;border:1px solid #767676" '
             'sandbox=""></iframe></div>')
 

@@ -10,11 +10,13 @@ A learner's own photos stay on their machine and out of the notebook: they are
 decoded in memory (never written to disk), the upload widgets are emptied at
 once, only text tables (never the pictures) go into the outputs, and
 "Forget my photos" drops them.
+
+What this does not protect against: the searches here are small and local; real
+face-search services search far more pictures.
 """
 
 from __future__ import annotations
 
-import html
 import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
@@ -23,6 +25,8 @@ from ._media import AltImage
 from ._style import table_html as _table
 from ._style import verdict_html as _verdict
 from ..errors import SafetyLabError
+from .._html import escape as _e
+from ..images import WORKING_SIDE, as_image
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -35,10 +39,6 @@ __all__ = ["hash_matches_html", "face_matches_html", "redaction_html", "stats_ht
 
 ACCEPT = ".jpg,.jpeg,.png,.webp,.tif,.tiff,.heic,.heif,.avif"
 # Colour-blind-safe (Okabe-Ito), always with a text label: colour is never the only signal.
-
-
-def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
 
 
 # --------------------------------------------------------------------------- #
@@ -133,13 +133,11 @@ def plot_search(photo, matches: Sequence, *, title: str = "The photo sent in the
     """The photo and the profile pictures it was compared with, each with its verdict."""
     from matplotlib.figure import Figure
 
-    from ..hashing import _as_image
-
     n = 1 + len(matches)
     fig = fig or Figure(figsize=(2.6 * n, 3.4), layout="constrained")
     fig.clear()
     axes = fig.subplots(1, n, squeeze=False)[0]
-    axes[0].imshow(_as_image(photo))
+    axes[0].imshow(as_image(photo, max_side=WORKING_SIDE))
     axes[0].set_title(title, fontsize=10)
     sentences = []
     for ax, m in zip(axes[1:], matches):
@@ -197,8 +195,6 @@ def plot_redactions(pictures: Sequence[tuple[str, Any]], checks: Sequence["Redac
     """The photo hidden in each way, titled with whether it still links."""
     from matplotlib.figure import Figure
 
-    from ..hashing import _as_image
-
     by_style = {c.style: c for c in checks}
     n = len(pictures)
     fig = fig or Figure(figsize=(2.8 * n, 3.4), layout="constrained")
@@ -206,7 +202,7 @@ def plot_redactions(pictures: Sequence[tuple[str, Any]], checks: Sequence["Redac
     axes = fig.subplots(1, n, squeeze=False)[0]
     parts = []
     for ax, (label, pic) in zip(axes, pictures):
-        ax.imshow(_as_image(pic))
+        ax.imshow(as_image(pic, max_side=WORKING_SIDE))
         c = by_style.get(label)
         verdict = "" if c is None else ("STILL LINKS" if c.linked else "does not link")
         ax.set_title(f"{label}\n{verdict}", fontsize=10, color="#D55E00" if c is not None and c.linked else "#000000",
@@ -250,7 +246,7 @@ class RobustnessExplorer:
 
         self._hashing = hashing
         self.kind = kind
-        self.picture = hashing._as_image(picture)
+        self.picture = as_image(picture, max_side=WORKING_SIDE)
         self._refs = hashing.query_hashes(self.picture, kind, mirrored=False)
         self.transforms = {t.label: t for t in hashing.DEFAULT_TRANSFORMS}
         first = hashing.DEFAULT_TRANSFORMS[0]

@@ -10,19 +10,22 @@ temporary folder while it is looked at, the upload widget is emptied at once,
 only text (never the picture) goes into the notebook's outputs, and the
 "Forget my photo" button deletes the temporary copy (so does closing the
 notebook's kernel).
+
+What this does not protect against: a clean file still shows what the picture
+shows: a face, a street sign, a window view.
 """
 
 from __future__ import annotations
 
-import html
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._style import text_colour
 from ..errors import SafetyLabError
-from ..report import Report
+from ..report import NOT_CHECKED, NOTHING_FOUND, Report, rows
 from ._private import PrivateCopy, take_upload
+from .._html import escape as _e
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -35,69 +38,25 @@ _LEVEL_STYLE = {  # colour-blind-safe (Okabe-Ito) with a text label, never colou
     "high": ("#D55E00", "HIGH"), "medium": ("#E69F00", "MEDIUM"), "low": ("#0072B2", "LOW")}
 
 
-def _e(value) -> str:
-    return html.escape("" if value is None else str(value))
-
-
-def _rows(rep: Report) -> list[tuple[str, str]]:
-    g, cam, th = rep.gps, rep.camera or {}, rep.thumbnail
-    if g and g.get("usable"):
-        where = f"{g['lat']:.5f}, {g['lon']:.5f}"
-        if g.get("place"):
-            where += f" (near {g['place']})"
-        gps = where
-    elif g:
-        gps = "a GPS section, but no position in it"
-    else:
-        gps = "none"
-    serials = "; ".join(f"{k.replace('_', ' ')}: {cam[k]}" for k in ("serial", "lens_serial", "internal_serial")
-                        if cam.get(k)) or "none"
-    owners = rep.details.get("owners") or {}
-    thumb = "none"
-    if th:
-        thumb = f"{th['width']} x {th['height']}" if th.get("width") else "present"
-        if th.get("differs"):
-            thumb += " — shows something DIFFERENT from the picture"
-    return [
-        ("File", f"{rep.file} ({rep.format}, {rep.width} x {rep.height} pixels)"),
-        ("Where it was taken", gps),
-        ("When it was taken", rep.taken_at or "not recorded"),
-        ("Camera or phone", " ".join(v for v in (cam.get("make"), cam.get("model")) if v) or "not recorded"),
-        ("Software", cam.get("software") or "not recorded"),
-        ("Serial numbers", serials),
-        ("Names of people", "; ".join(f"{v} ({k})" for k, v in owners.items())
-         or ", ".join(rep.details.get("people") or []) or "none"),
-        ("Place names written in the file", ", ".join(dict.fromkeys((rep.details.get("place_text") or {}).values()))
-         or "none"),
-        ("Faces in the picture", "not checked" if rep.faces is None else (
-            f"{len(rep.faces)} found" if rep.faces else "none found")),
-        ("Writing in the picture", "not checked" if rep.texts is None else (
-            "; ".join(t["text"] for t in rep.texts[:6]) or "none found")),
-        ("Embedded thumbnail", thumb),
-        ("Metadata blocks", ", ".join(rep.blocks) or "none"),
-    ]
-
-
 def report_html(rep: Report) -> str:
     """The report as an accessible HTML table (a caption, header cells, text labels)."""
     if rep.error:
         return f'<p role="alert"><strong>{_e(rep.file)}:</strong> {_e(rep.error)}</p>'
     body = "".join(f'<tr><th scope="row" style="text-align:left;padding-right:1em">{_e(k)}</th>'
-                   f'<td style="text-align:left">{_e(v)}</td></tr>' for k, v in _rows(rep))
+                   f'<td style="text-align:left">{_e(v)}</td></tr>' for k, v in rows(rep))
     risks = "".join(
         f'<li><span style="color:{text_colour(_LEVEL_STYLE[r.level][0])};font-weight:bold">'
         f'{_LEVEL_STYLE[r.level][1]}</span> {_e(r.message)}</li>' for r in rep.risks)
-    risks = f"<ul>{risks}</ul>" if risks else "<p>No hidden details found in this file.</p>"
+    risks = f"<ul>{risks}</ul>" if risks else f"<p>{_e(NOTHING_FOUND)}</p>"
     return (f'<table style="font-size:1.05em"><caption style="text-align:left;font-weight:bold">'
             f'What {_e(rep.file)} says about you</caption>{body}</table>'
             f"<p><strong>What this gives away</strong></p>{risks}"
-            "<p><em>Not checked here: skylines, landmarks, uniforms and reflections; writing "
-            "too small or blurred to read; faces too small or turned away to find.</em></p>")
+            f"<p><em>{_e(NOT_CHECKED)}</em></p>")
 
 
 def compare_html(before: Report, after: Report) -> str:
     """Before and after cleaning, side by side."""
-    a, b = _rows(before), dict(_rows(after))
+    a, b = rows(before), dict(rows(after))
     body = "".join(f'<tr><th scope="row" style="text-align:left">{_e(k)}</th>'
                    f'<td style="text-align:left">{_e(v)}</td><td style="text-align:left">{_e(b.get(k))}</td></tr>'
                    for k, v in a[1:])
@@ -110,10 +69,10 @@ def sharing_html() -> str:
     """The table of how common ways of sending treat metadata, with its caveat."""
     from ..sharing import TABLE_COLUMNS, caveat, sharing_table_rows
 
-    rows = sharing_table_rows()
+    table = sharing_table_rows()
     head = "".join(f'<th scope="col" style="text-align:left">{_e(c)}</th>' for c in TABLE_COLUMNS)
     body = "".join("<tr>" + "".join(f'<td style="text-align:left">{_e(r[c])}</td>' for c in TABLE_COLUMNS)
-                   + "</tr>" for r in rows)
+                   + "</tr>" for r in table)
     return (f'<table><caption style="text-align:left"><strong>Typical behaviour — it changes.</strong> '
             f"{_e(caveat())}</caption><tr>{head}</tr>{body}</table>")
 

@@ -34,9 +34,9 @@ a learner from opening the page's source and reading the feedback first.
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
+from .._html import escape as _e
 from .. import learning_check as lc
 
 __all__ = ["STORE_KEY", "check_html", "ticket_html", "show_check", "show_ticket"]
@@ -160,10 +160,6 @@ _SCRIPT = """<script>
   Array.prototype.forEach.call(document.querySelectorAll("section.safetylab-check"), init);
 })();
 </script>"""
-
-
-def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
 
 
 def _p(text: str) -> str:

@@ -7,20 +7,24 @@ widget can be driven from plain Python (``view.show()``, ``view.capture(...)``,
 ``value``), which is how the tests use it.
 
 The widgets show the course's sample pictures only; no learner photo is used.
+
+What this does not protect against: no app can stop a second phone pointed at
+the screen; "view once" only changes what the app itself keeps.
 """
 
 from __future__ import annotations
 
-import html
 import io
 import time
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from ._media import AltImage
 from ._style import table_html as _table
 from ._style import verdict_html as _verdict
 from .. import content
 from .. import permanence as perm
+from .._html import escape as _e
+from ..images import WORKING_SIDE, as_image
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -31,10 +35,6 @@ __all__ = ["link_html", "survey_html", "edits_html", "capture_note_html", "copie
 
 # Okabe-Ito, always with a text label or a hatch: colour is never the only signal.
 _ORANGE, _BLUE, _GREEN, _GREY, _SKY, _YELLOW = "#D55E00", "#0072B2", "#009E73", "#999999", "#56B4E9", "#E69F00"
-
-
-def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
 
 
 def _png(fig_or_image, *, dpi: int = 80, max_side: int = 360) -> bytes:
@@ -156,13 +156,11 @@ def _new_fig(fig, size):
 def plot_capture(original, copy, check: "perm.LinkCheck | None" = None, *, how: str = "Captured copy",
                  fig: "Figure | None" = None) -> "Figure":
     """The original and the captured copy side by side, titled with the verdict."""
-    from ..hashing import _as_image
-
     fig = _new_fig(fig, (8, 3.8))
     ax1, ax2 = fig.subplots(1, 2)
-    ax1.imshow(_as_image(original))
+    ax1.imshow(as_image(original, max_side=WORKING_SIDE))
     ax1.set_title("The original (shown once)", fontsize=11)
-    ax2.imshow(_as_image(copy))
+    ax2.imshow(as_image(copy, max_side=WORKING_SIDE))
     verdict = "" if check is None else ("STILL MATCHES" if check.linked else "not matched")
     ax2.set_title(f"{how}\n{verdict}", fontsize=11, color=_ORANGE if check is not None and check.linked else "black",
                   fontweight="bold" if check is not None and check.linked else "normal")
@@ -350,9 +348,7 @@ class ViewOnce:
                  auto_hide: bool = True, faces: bool = True, seed: int = 0):
         import ipywidgets as w
 
-        from ..hashing import _as_image
-
-        self.picture = perm._picture(_as_image(picture), perm._CAPTURE_SIDE)
+        self.picture = perm.on_screen(picture)
         self.seconds = float(seconds)
         self.clock = clock
         self.auto_hide = auto_hide

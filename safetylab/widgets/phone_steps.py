@@ -5,20 +5,19 @@ Thin by design: the steps, their caveat and their sources are data
 module only lays them out. The phone comes first; doing it on a computer with
 safetylab is the second option, and every step says what it does not protect
 against.
+
+What this does not protect against: phone menus change with versions; the steps
+are typical, and none of them hides what the picture shows.
 """
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from .. import content
+from .._html import escape as _e
 
 __all__ = ["phone_steps_html"]
-
-
-def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
 
 
 def _how(title: str, lines: tuple[str, ...]) -> str:

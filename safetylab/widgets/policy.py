@@ -10,12 +10,14 @@ temporary folder while the card is made, the upload widget is emptied at once,
 only text (never the picture) goes into the notebook's outputs, and the
 "Forget my photo" button deletes the temporary copy. Sample photos, made by the
 course, are shown with their description and credit.
+
+What this does not protect against: a policy helps decide calmly; it does not
+make any photo safe to send.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import io
 import os
 from pathlib import Path
@@ -25,6 +27,7 @@ from .. import content
 from .. import policy as _policy
 from ..errors import SafetyLabError
 from ._private import PrivateCopy, take_upload
+from .._html import escape as _e
 
 __all__ = ["ACCEPT", "VERDICT_STYLE", "card_html", "filters_html", "patterns_html",
            "steps_html", "ReportCardWidget", "PolicyWriter"]
@@ -40,10 +43,6 @@ VERDICT_STYLE: Mapping[str, tuple[str, str]] = {
 }
 _OWN = "__own_photo__"  # the picker's value for "my own photo"
 _LAST_LESSON = "06"  # samples of lessons before this one are photos; lesson 6 shows a chat
-
-
-def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
 
 
 def _badge(verdict: str) -> str:

@@ -3,7 +3,8 @@
 - ``server`` (session): ``python -m safetylab.app`` on a free loopback port, serving a
   scratch copy of the lesson notebooks, in its own process group, with a guard that
   refuses (and records) every network connection that is not to this computer — in
-  the server and in every lesson kernel it starts. Torn down with SIGTERM, then SIGKILL.
+  the server and in every lesson kernel it starts (the suite's one ``network_guard``).
+  Torn down with SIGTERM, then SIGKILL.
 - ``browser`` (session): Chromium driven by the Python ``playwright`` package. Playwright
   cannot download its own browser here, so it uses Debian's (``/usr/bin/chromium``, or
   ``$SAFETYLAB_CHROMIUM``).
@@ -35,76 +36,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, require
+from conftest import LESSONS, ROOT, require
+from netguard import NetGuard
 
 HERE = Path(__file__).resolve().parent
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 RENDER_TIMEOUT_MS = 240_000  # a lesson runs all its cells before the page shows
-
-# Loaded first by every Python process the server starts (PYTHONPATH): a connection to
-# anything but this computer is refused before a packet leaves, and written to a log.
-NETWORK_GUARD = r'''
-"""safetylab browser tests: only connections to this computer are allowed."""
-import ipaddress as _ip
-import os as _os
-import socket as _socket
-import sys as _sys
-
-_LOG = _os.environ.get("SAFETYLAB_NET_LOG")
-_connect, _connect_ex, _getaddrinfo = _socket.socket.connect, _socket.socket.connect_ex, _socket.getaddrinfo
-
-
-def _is_local(host):
-    if host is None:
-        return True
-    if isinstance(host, bytes):
-        host = host.decode("ascii", "replace")
-    if host in ("", "localhost", "ip6-localhost", "ip6-loopback"):
-        return True
-    try:
-        return _ip.ip_address(str(host).split("%")[0]).is_loopback
-    except ValueError:
-        return False
-
-
-def _refuse(what):
-    if _LOG:
-        with open(_LOG, "a", encoding="utf-8") as fh:
-            fh.write(f"pid {_os.getpid()} {' '.join(_sys.argv[:3])}: {what}\n")
-    raise OSError(f"network use is not allowed in safetylab (tried {what})")
-
-
-def _check(sock, address):
-    if sock.family in (_socket.AF_INET, _socket.AF_INET6) and isinstance(address, tuple) \
-            and not _is_local(address[0]):
-        _refuse(f"connect {address!r}")
-
-
-def connect(self, address):
-    _check(self, address)
-    return _connect(self, address)
-
-
-def connect_ex(self, address):
-    _check(self, address)
-    return _connect_ex(self, address)
-
-
-def getaddrinfo(host, *args, **kwargs):
-    if not _is_local(host):
-        _refuse(f"getaddrinfo {host!r}")
-    return _getaddrinfo(host, *args, **kwargs)
-
-
-_socket.socket.connect = connect
-_socket.socket.connect_ex = connect_ex
-_socket.getaddrinfo = getaddrinfo
-'''
-
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives the learner-mode pages in Chromium (Playwright)")
@@ -123,24 +63,24 @@ def _local_opener():
 class Server:
     """A running learner-mode server (see the ``server`` fixture)."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, guard: NetGuard):
         self.root = root
+        self.guard = guard
+        self._mark = guard.mark()
         self.lessons = root / "lessons"   # what it serves: a copy of notebooks/
         self.tmp = root / "tmp"           # its TMPDIR: the private folders live in here
-        self.net_log = root / "network-attempts.log"
         self.log = root / "server.log"
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.proc: subprocess.Popen | None = None
 
     def env(self) -> dict:
-        guard = self.root / "guard"
-        guard.mkdir(exist_ok=True)
-        (guard / "sitecustomize.py").write_text(NETWORK_GUARD, encoding="utf-8")
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "VOILA"))}
+        # the network guard loads first in the server and in every lesson kernel it starts;
+        # only connections to this computer are allowed (the server talks to itself)
+        env = self.guard.env({k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "VOILA"))},
+                             loopback=True)
         env.update(
-            PYTHONPATH=os.pathsep.join([str(guard), env.get("PYTHONPATH", "")]).rstrip(os.pathsep),
-            SAFETYLAB_NET_LOG=str(self.net_log), TMPDIR=str(self.tmp),
+            TMPDIR=str(self.tmp),
             JUPYTER_CONFIG_DIR=str(self.root / "jupyter-config"),  # no user config changes the app
             JUPYTER_RUNTIME_DIR=str(self.root / "jupyter-runtime"),
             BROWSER="true", PYDEVD_DISABLE_FILE_VALIDATION="1",
@@ -187,10 +127,7 @@ class Server:
             return "(no log)"
 
     def network_attempts(self) -> list[str]:
-        try:
-            return self.net_log.read_text(encoding="utf-8").splitlines()
-        except FileNotFoundError:
-            return []
+        return self.guard.attempts(since=self._mark)
 
     def stop(self, timeout: float = 30) -> int | None:
         """Stop the server and everything it started (its process group)."""
@@ -214,10 +151,10 @@ def _require_app() -> None:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def server(tmp_path_factory, network_guard):
     """A learner-mode server for the whole session (scratch copy of the lessons)."""
     _require_app()
-    srv = Server(tmp_path_factory.mktemp("learner-mode")).start()
+    srv = Server(tmp_path_factory.mktemp("learner-mode"), network_guard).start()
     try:
         yield srv
     finally:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from safetylab.course import lessons_dir
+
 from .conftest import RENDER_TIMEOUT_MS, SCREENSHOTS, Server
 
 try:  # without Playwright the ``browser`` fixture skips (or, under CI, fails) every test first
@@ -113,7 +115,7 @@ def learners_photo(path: Path) -> tuple[Path, bytes]:
     import numpy as np
     from PIL import Image
 
-    from test_metadata import make_photo
+    from conftest import make_photo
 
     make_photo(path)
     noise = np.random.default_rng(zlib.crc32(str(path).encode())).integers(0, 255, (240, 320, 3), dtype=np.uint8)
@@ -308,7 +310,7 @@ def use_file_says(ctx: Context) -> None:
     made = sorted(set(copies_dir.glob("*")) - before)
     assert len(made) == 1, f"one new clean copy expected in {copies_dir}, found {made}"
     assert made[0].read_bytes() != photo.read_bytes()
-    assert not (Path(__file__).resolve().parents[2] / "notebooks" / "my-files/clean-copies").exists()
+    assert not (lessons_dir() / "my-files" / "clean-copies").exists()
     download = inspector.locator("a[download]")
     expect(download).to_have_text(made[0].name)
     response = page.request.get(download.evaluate("a => a.href"))

@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from safetylab import app
+from safetylab import app, course
 from safetylab.errors import SafetyLabError
 
 from .conftest import LESSONS, Server, _require_app
@@ -72,7 +72,7 @@ def test_an_unreadable_notebook_is_one_plain_error_and_does_not_hide_the_others(
 
 
 def test_the_course_lessons_are_all_listed_with_their_headings():
-    lessons = app.find_lessons(app.lessons_dir())
+    lessons = app.find_lessons(course.lessons_dir())
     assert [x.path for x in lessons] == LESSONS
     for lesson in lessons:
         first_md = next(c for c in nbformat.read(lesson.path, as_version=4).cells if c.cell_type == "markdown")
@@ -189,10 +189,10 @@ def test_a_missing_lessons_folder_is_one_plain_line(tmp_path, capsys):
 # --------------------------------------------------------------------------- #
 
 @pytest.fixture(scope="module")
-def own_server(tmp_path_factory):
+def own_server(tmp_path_factory, network_guard):
     """A server of its own (the lifecycle test stops it)."""
     _require_app()
-    srv = Server(tmp_path_factory.mktemp("learner-mode-http")).start()
+    srv = Server(tmp_path_factory.mktemp("learner-mode-http"), network_guard).start()
     yield srv
     srv.stop()
 

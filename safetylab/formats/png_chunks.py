@@ -1,4 +1,8 @@
-"""PNG at the level of its chunks: list them, read text chunks safely, rebuild."""
+"""PNG at the level of its chunks: list them, read text chunks safely, rebuild.
+
+What this does not protect against: nothing here judges what a chunk holds;
+that is :mod:`safetylab.formats.png`'s work.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 
-from .errors import NotAPhotoError
+from ..errors import NotAPhotoError
 
 __all__ = ["Chunk", "PngFile", "parse", "build", "chunk", "text_of", "MAX_TEXT"]
 

@@ -3,6 +3,11 @@
 Only what a privacy report needs: the Exif and XMP items, and how many
 thumbnail items the file carries. Box sizes are checked against their parent,
 nesting is shallow and counts are capped, so a hostile file ends the walk.
+This is the one place where safetylab reads the boxes of a HEIF-family file;
+the handler in :mod:`safetylab.formats.heif` works on what it returns.
+
+What this does not protect against: boxes and item types not listed here are
+walked past, not read.
 """
 
 from __future__ import annotations
@@ -10,10 +15,10 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 
-__all__ = ["HeifMeta", "parse", "is_heif"]
+from ..images import heif_brand
 
-_BRANDS_HEIF = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1",
-                b"mif2", b"avif", b"avis", b"MiHE", b"MiAB"}
+__all__ = ["HeifMeta", "parse"]
+
 MAX_ITEMS = 4096
 
 
@@ -25,18 +30,6 @@ class HeifMeta:
     thumbnails: int = 0
     item_types: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-
-
-def is_heif(head: bytes) -> str | None:
-    """The major brand if ``head`` starts an ISO-BMFF image file, else None."""
-    if len(head) < 12 or head[4:8] != b"ftyp":
-        return None
-    major = head[8:12]
-    (size,) = struct.unpack(">I", head[:4])
-    brands = {major} | {head[i:i + 4] for i in range(16, min(size, len(head), 64), 4)}
-    if brands & _BRANDS_HEIF:
-        return major.decode("latin-1", "replace")
-    return None
 
 
 def _boxes(buf: bytes, start: int, end: int):
@@ -138,7 +131,7 @@ def _parse_iloc(buf, start, end):
 
 def parse(buf: bytes) -> HeifMeta:
     """Find the metadata items of a HEIF-family file (HEIC, HEIF, AVIF)."""
-    meta = HeifMeta(brand=is_heif(buf[:64]) or "")
+    meta = HeifMeta(brand=heif_brand(buf[:64]) or "")
     items: dict[int, tuple[bytes, bytes]] = {}
     locs: dict = {}
     idat: tuple[int, int] | None = None

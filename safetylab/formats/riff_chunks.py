@@ -1,11 +1,15 @@
-"""WebP (RIFF) at the level of its chunks: list them and rebuild."""
+"""WebP (RIFF) at the level of its chunks: list them and rebuild.
+
+What this does not protect against: nothing here judges what a chunk holds;
+that is :mod:`safetylab.formats.webp`'s work.
+"""
 
 from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
 
-from .errors import NotAPhotoError
+from ..errors import NotAPhotoError
 
 __all__ = ["Chunk", "WebpFile", "parse", "build"]
 

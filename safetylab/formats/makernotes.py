@@ -3,13 +3,16 @@
 Maker notes have no common format; these are the layouts of the makers whose
 notes commonly hold a body or internal serial number. Anything unrecognised is
 simply skipped (the report still says that maker notes are present).
+
+What this does not protect against: makers not listed here keep their serial
+numbers unread (the notes are still reported, and removed by cleaning).
 """
 
 from __future__ import annotations
 
 import struct
 
-from . import _tiff
+from . import tiff_ifds
 
 __all__ = ["serials"]
 
@@ -18,17 +21,17 @@ def _header(bo: str, first: int) -> bytes:
     return (b"II*\x00" if bo == "<" else b"MM\x00*") + struct.pack(bo + "I", first)
 
 
-def _ifd0(buf: bytes, bo: str, first: int) -> _tiff.Ifd | None:
+def _ifd0(buf: bytes, bo: str, first: int) -> tiff_ifds.Ifd | None:
     if first < 8 or first >= len(buf):
         return None
     try:
-        t = _tiff.parse(_header(bo, first) + buf[8:])
+        t = tiff_ifds.parse(_header(bo, first) + buf[8:])
     except ValueError:
         return None
     return t.ifds.get("IFD0")
 
 
-def _text(ifd: _tiff.Ifd | None, tag: int) -> str | None:
+def _text(ifd: tiff_ifds.Ifd | None, tag: int) -> str | None:
     if ifd is None or ifd.get(tag) is None:
         return None
     e = ifd.get(tag)
@@ -37,7 +40,7 @@ def _text(ifd: _tiff.Ifd | None, tag: int) -> str | None:
     return v if v and set(v) - {"0", " "} else None
 
 
-def serials(t: _tiff.Tiff) -> dict[str, str]:
+def serials(t: tiff_ifds.Tiff) -> dict[str, str]:
     """``{"body"|"internal"|"lens": serial}`` from the maker notes of an EXIF block."""
     mn = t.get("Exif", 0x927C)
     if mn is None or not mn.raw or mn.offset < 0:
@@ -47,7 +50,7 @@ def serials(t: _tiff.Tiff) -> dict[str, str]:
     out: dict[str, str] = {}
     try:
         if d.startswith(b"Nikon\x00\x02"):
-            sub = _tiff.parse(d[10:]).ifds.get("IFD0")
+            sub = tiff_ifds.parse(d[10:]).ifds.get("IFD0")
             if (v := _text(sub, 0x001D) or _text(sub, 0x00A0)):
                 out["body"] = v.removeprefix("NO=").strip()
         elif d.startswith(b"FUJIFILM"):

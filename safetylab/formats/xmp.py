@@ -1,16 +1,27 @@
-"""Read an XMP packet into a flat map of the properties a privacy report needs.
+"""XMP: read a packet into a flat map, and add what it says to the record.
 
 XMP is RDF/XML: the same property may be an attribute, an element, or a list
-(rdf:Seq/Bag/Alt). This flattens all three into ``{"prefix:Name": [values]}``
+(rdf:Seq/Bag/Alt). :func:`parse` flattens all three into ``{"prefix:Name": [values]}``
 using the standard prefixes whatever prefix the file itself used. Parsing goes
-through defusedxml, so entity-expansion bombs are refused.
+through defusedxml, so entity-expansion bombs are refused. :func:`apply` adds
+the owner, places, people, camera, date and GPS the packet names to a
+:class:`~safetylab.formats.record.Metadata` record. Every container (JPEG APP1,
+PNG iTXt, WebP XMP chunk, TIFF tag, HEIF item, Photoshop resource) hands its
+packet here.
+
+What this does *not* protect against: XMP written in a private schema keeps its
+values in :attr:`Metadata.xmp`, but only the properties named here are reported
+as an owner, a place or a person.
 """
 
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
-__all__ = ["parse", "NS", "person_names", "XmpError"]
+from .record import Gps, Metadata, iso_date, number
+
+__all__ = ["parse", "NS", "person_names", "XmpError", "coordinate", "apply"]
 
 NS = {
     "http://purl.org/dc/elements/1.1/": "dc",
@@ -136,3 +147,67 @@ def coordinate(value: str) -> float | None:
     d, mnt, s, ref = m.groups()
     deg = float(d) + float(mnt or 0) / 60 + float(s or 0) / 3600
     return -deg if ref in "SW" else deg
+
+
+# ---------------------------------------------------------------------------
+# what the packet says, added to the record
+
+_OWNER = (("dc:creator", "XMP dc:creator"), ("xmpRights:Owner", "XMP xmpRights:Owner"),
+          ("aux:OwnerName", "XMP aux:OwnerName"), ("photoshop:Author", "XMP photoshop:Author"),
+          ("dc:rights", "XMP dc:rights"))
+_PLACE = (("photoshop:City", "city"), ("Iptc4xmpExt:City", "city"),
+          ("Iptc4xmpCore:Location", "sublocation"), ("Iptc4xmpExt:Sublocation", "sublocation"),
+          ("photoshop:State", "state"), ("Iptc4xmpExt:ProvinceState", "state"),
+          ("photoshop:Country", "country"), ("Iptc4xmpExt:CountryName", "country"),
+          ("Iptc4xmpCore:CountryCode", "country_code"))
+
+
+def apply(md: Metadata, data: bytes) -> None:
+    """Add what an XMP packet says to ``md`` (a damaged packet is noted in ``md.problems``)."""
+    md.add_block("XMP")
+    try:
+        props = parse(data)
+    except XmpError:
+        md.problems.append("XMP block is not well-formed and could not be read fully")
+        return
+    for k, v in props.items():
+        md.xmp.setdefault(k, []).extend(x for x in v if x not in md.xmp.get(k, []))
+    md.add_named(props, _OWNER, _PLACE)
+    for p in person_names(props):
+        if p not in md.people:
+            md.people.append(p)
+    cam = md.camera
+    first = lambda *keys: next((props[k][0] for k in keys if props.get(k)), None)  # noqa: E731
+    cam.make = cam.make or first("tiff:Make")
+    cam.model = cam.model or first("tiff:Model")
+    cam.software = cam.software or first("xmp:CreatorTool", "tiff:Software")
+    cam.serial = cam.serial or first("exifEX:BodySerialNumber", "aux:SerialNumber")
+    cam.lens_serial = cam.lens_serial or first("exifEX:LensSerialNumber", "aux:LensSerialNumber")
+    cam.lens = cam.lens or first("exifEX:LensModel", "aux:Lens")
+    if not md.taken_at:
+        for k in ("exif:DateTimeOriginal", "photoshop:DateCreated", "xmp:CreateDate"):
+            iso = iso_date(first(k))
+            if iso:
+                md.taken_at, md.taken_at_source = iso, f"XMP {k}"
+                break
+    for k in ("dc:description", "exif:UserComment"):
+        for v in props.get(k, []):
+            if v not in md.comments:
+                md.comments.append(v)
+    lat_s, lon_s = first("exif:GPSLatitude"), first("exif:GPSLongitude")
+    if lat_s or lon_s:
+        md.add_block("GPS")
+        lat = coordinate(lat_s) if lat_s else None
+        lon = coordinate(lon_s) if lon_s else None
+        usable = lat is not None and lon is not None and -90 <= lat <= 90 and -180 <= lon <= 180
+        alt = number(first("exif:GPSAltitude") and _fraction(first("exif:GPSAltitude")))
+        if md.gps is None or (not md.gps.usable and usable):
+            md.gps = Gps(round(lat, 7) if usable else None, round(lon, 7) if usable else None,
+                         alt, usable, "XMP", ["exif:GPSLatitude", "exif:GPSLongitude"])
+
+
+def _fraction(s: str | None):
+    try:
+        return Fraction(s) if s else None
+    except (ValueError, ZeroDivisionError):
+        return None

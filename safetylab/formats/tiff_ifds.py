@@ -1,10 +1,16 @@
-"""A small, defensive reader for TIFF structures (EXIF blocks and TIFF files).
+"""A small, defensive reader (and a minimal writer) for TIFF structures: EXIF blocks and TIFF files.
+
+This is the one place where safetylab reads the directories of a TIFF structure;
+:mod:`safetylab.formats.exif` and :mod:`safetylab.formats.tiff` work on what it returns.
 
 It walks image file directories (IFDs) and keeps each entry's raw bytes; values
 are decoded on demand. Every offset is checked against the buffer, every
 directory is visited at most once (IFD cycles end the walk), and the number of
 directories and entries is capped, so hostile files cannot make it loop, recurse
 without end or allocate without bound.
+
+What this does not protect against: tags are kept as raw bytes and only the
+ones named in :data:`TAGS` get a name; judging them is the block readers' work.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import struct
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-__all__ = ["Entry", "Ifd", "Tiff", "parse", "TAGS"]
+__all__ = ["Entry", "Ifd", "Tiff", "parse", "TAGS", "value_bytes", "ifd_bytes"]
 
 # type id -> (struct code, size in bytes)
 _TYPES = {
@@ -244,3 +250,58 @@ def parse(buf: bytes) -> Tiff:
             if nxt:
                 queue.append((f"IFD{int(name[3:]) + 1}", nxt))
     return tiff
+
+
+# --------------------------------------------------------------------------- #
+# Writing (big-endian, as the samples and the scrubbed copies need)
+# --------------------------------------------------------------------------- #
+
+_WRITE_CODES = {1: "B", 2: "B", 3: "H", 4: "I", 5: "II", 7: "B", 9: "i", 10: "ii"}
+
+
+def value_bytes(tag_type: int, value) -> tuple[int, bytes]:
+    """``(count, big-endian bytes)`` of one value of TIFF type ``tag_type``.
+
+    Strings (type 2) are ASCII with a closing NUL; BYTE and UNDEFINED (1, 7)
+    take bytes or a sequence of ints; rationals (5, 10) take ``(num, den)``
+    pairs; numbers take an int or a sequence of ints.
+
+    Examples
+    --------
+    >>> value_bytes(2, "ACME")
+    (5, b'ACME\\x00')
+    >>> value_bytes(5, (72, 1))
+    (1, b'\\x00\\x00\\x00H\\x00\\x00\\x00\\x01')
+    """
+    if tag_type == 2:
+        raw = value.encode("ascii") + b"\0"
+        return len(raw), raw
+    if tag_type in (1, 7):
+        raw = bytes(value) if not isinstance(value, int) else bytes((value,))
+        return len(raw), raw
+    if tag_type in (5, 10):
+        pairs = [value] if isinstance(value[0], int) else list(value)
+        fmt = ">" + _WRITE_CODES[tag_type]
+        return len(pairs), b"".join(struct.pack(fmt, *pair) for pair in pairs)
+    items = [value] if isinstance(value, int) else list(value)
+    return len(items), struct.pack(">" + _WRITE_CODES[tag_type] * len(items), *items)
+
+
+def ifd_bytes(entries: dict[int, tuple[int, int, bytes]], start: int, next_ifd: int) -> bytes:
+    """One directory at offset ``start``: sorted entries, the next-IFD pointer, then word-aligned values.
+
+    ``entries`` maps a tag to ``(type, count, raw bytes)`` (see :func:`value_bytes`).
+    """
+    tags = sorted(entries)
+    values_at = start + 2 + 12 * len(tags) + 4
+    head = struct.pack(">H", len(tags))
+    blob = b""
+    for tag in tags:
+        tag_type, count, raw = entries[tag]
+        if len(raw) <= 4:
+            field_ = raw.ljust(4, b"\0")
+        else:
+            field_ = struct.pack(">I", values_at + len(blob))
+            blob += raw + (b"\0" if len(raw) % 2 else b"")
+        head += struct.pack(">HHI", tag, tag_type, count) + field_
+    return head + struct.pack(">I", next_ifd) + blob

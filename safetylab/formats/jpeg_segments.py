@@ -1,8 +1,14 @@
 """JPEG at the level of its segments: split a file into markers, rebuild it.
 
+This is the one place where safetylab reads the bytes of a JPEG file; the
+handler in :mod:`safetylab.formats.jpeg` works on the segments it returns.
+
 Nothing here decodes pixels. Splitting is bounded by the data itself (every step
 moves forward), so a malformed file ends the walk instead of looping, and a
 truncated one is reported as such rather than raising from deep inside.
+
+What this does not protect against: nothing here judges what a segment holds;
+that is the handler's and the block readers' work.
 """
 
 from __future__ import annotations
@@ -11,20 +17,22 @@ import re
 import struct
 from dataclasses import dataclass, field
 
-from .errors import CorruptFileError, NotAPhotoError
+from ..errors import CorruptFileError, NotAPhotoError
 
-__all__ = ["Segment", "JpegFile", "parse", "build", "app_segment", "marker_name"]
+__all__ = ["Segment", "JpegFile", "parse", "build", "app_segment", "marker_name",
+           "insert_after_app", "SOI", "EOI", "SOS", "COM", "SOF"]
 
 SOI, EOI, SOS, COM = 0xD8, 0xD9, 0xDA, 0xFE
 _STANDALONE = {0x01, SOI, EOI, *range(0xD0, 0xD8)}
-_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+#: The start-of-frame markers (each holds the pixel size).
+SOF = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
 
 
 def marker_name(marker: int) -> str:
     """A short human name for a marker byte, e.g. ``APP1`` or ``SOF0``."""
     if 0xE0 <= marker <= 0xEF:
         return f"APP{marker - 0xE0}"
-    if marker in _SOF:
+    if marker in SOF:
         return f"SOF{marker - 0xC0}"
     return {0xDB: "DQT", 0xC4: "DHT", 0xDD: "DRI", SOS: "SOS", COM: "COM",
             0xCC: "DAC", 0xDC: "DNL"}.get(marker, f"0x{marker:02X}")
@@ -69,7 +77,7 @@ class JpegFile:
     @property
     def frame(self) -> Segment | None:
         """The first start-of-frame segment (it holds the pixel size)."""
-        return next((s for s in self.segments if s.marker in _SOF), None)
+        return next((s for s in self.segments if s.marker in SOF), None)
 
     def size(self) -> tuple[int, int] | None:
         """``(width, height)`` as stored (before any EXIF orientation)."""
@@ -173,3 +181,22 @@ def app_segment(n: int, payload: bytes) -> Segment:
     if len(payload) > 0xFFFF - 2:
         raise ValueError("APP segment payload too large")
     return Segment(0xE0 + n, payload)
+
+
+def insert_after_app(jpeg: bytes, segment: Segment) -> bytes:
+    """``jpeg`` with ``segment`` inserted after its last APPn segment (after SOI if none).
+
+    Examples
+    --------
+    >>> out = insert_after_app(bytes.fromhex("ffd8ffd9"), app_segment(13, b"x"))
+    >>> [s.name for s in parse(out).segments]
+    ['0xD8', 'APP13', '0xD9']
+    """
+    jf = parse(jpeg)
+    segments = list(jf.segments)
+    at = 1
+    for i, seg in enumerate(segments):
+        if 0xE0 <= seg.marker <= 0xEF:
+            at = i + 1
+    segments.insert(at, segment)
+    return build(segments, jf.trailer)

@@ -1,0 +1,76 @@
+"""Second pictures inside a photo file: thumbnails and previews.
+
+Cameras and editors store small copies of the picture in EXIF (IFD1), in JFIF
+headers, in Photoshop resources, in FlashPix data and after the end of the
+JPEG itself. An editor that crops the picture does not always update them, so a
+thumbnail can still show what was cut out. These helpers offer each candidate
+to the :class:`~safetylab.formats.record.Metadata` record, which keeps the best one.
+
+What this does *not* protect against: previews this code does not know about
+(a maker's private format, say) are still counted as blocks where they are
+recognised, but not shown.
+"""
+
+from __future__ import annotations
+
+import io
+
+from ..errors import SafetyLabError
+from . import jpeg_segments
+from .record import Metadata, Thumbnail, decode_small
+
+__all__ = ["jpeg_size", "offer_jpeg", "offer_rgb", "scan_embedded_jpegs"]
+
+
+def jpeg_size(data: bytes) -> tuple[int, int] | None:
+    """``(width, height)`` of JPEG bytes from their frame header, or None.
+
+    Examples
+    --------
+    >>> jpeg_size(b"not a jpeg") is None
+    True
+    """
+    try:
+        return jpeg_segments.parse(data).size()
+    except SafetyLabError:
+        return None
+
+
+def offer_jpeg(md: Metadata, data: bytes, source: str) -> None:
+    """Offer an embedded JPEG as the thumbnail; the larger one wins, except over EXIF IFD1."""
+    md.add_block("Thumbnail")
+    size = jpeg_size(data)
+    if size is None:
+        return
+    if md.thumbnail is None or (md.thumbnail.width or 0) < size[0] and "IFD1" not in md.thumbnail.source:
+        if decode_small(data) is None:
+            return
+        md.thumbnail = Thumbnail(True, size[0], size[1], source, data=data)
+
+
+def offer_rgb(md: Metadata, raw: bytes, width: int, height: int, source: str) -> None:
+    """Record raw RGB pixels (old cameras, JFIF headers) as the thumbnail, kept as PNG bytes."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.frombytes("RGB", (width, height), raw).save(buf, "PNG")
+    md.thumbnail = Thumbnail(True, width, height, source, data=buf.getvalue())
+
+
+def scan_embedded_jpegs(md: Metadata, blob: bytes, where: str, limit: int = 8) -> None:
+    """Look for a whole JPEG (at least 16 x 16 pixels) anywhere inside ``blob``; keep the first."""
+    pos = 0
+    for _ in range(limit):
+        k = blob.find(b"\xff\xd8\xff", pos)
+        if k < 0:
+            return
+        pos = k + 3
+        end = blob.find(b"\xff\xd9", k)
+        if end < 0:
+            return
+        data = blob[k:end + 2]
+        size = jpeg_size(data)
+        if size and size[0] >= 16 and size[1] >= 16 and decode_small(data) is not None:
+            md.add_block("Thumbnail")
+            md.thumbnail = Thumbnail(True, size[0], size[1], f"preview {where}", data=data)
+            return

@@ -108,12 +108,10 @@ def _provenance_json(samples: list[Sample]) -> bytes:
 
 
 def _readme() -> bytes:
-    # The text below still names `safetylab/samples.py` (now the package safetylab/samples/):
-    # changing it changes the committed sample_images/README.md, which is only rebuilt on purpose.
     lines = [
         "# Sample images",
         "",
-        "Every image here is made by safetylab's own code (`safetylab/samples.py`). All but",
+        "Every image here is made by safetylab's own code (`safetylab/samples/`). All but",
         "lesson 01's are drawn, not photographed; lesson 01's are cut from a public-domain",
         "portrait of Grace Hopper that Matplotlib ships. The names are fictional; the only real",
         "places are the public coordinates of famous landmarks. Licence: CC0 1.0 (public domain",

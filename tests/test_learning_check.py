@@ -188,13 +188,36 @@ def _WORDS_compare() -> str:
 
 def test_the_script_keeps_answers_in_the_tab_and_sends_nothing():
     """The page's script may use this tab's sessionStorage and nothing that reaches outside it."""
-    script = lcw._SCRIPT
+    script = lcw.SCRIPT_FILE.read_text(encoding="utf-8")
+    assert lcw._script() in lcw.check_html("before")  # the one file, in the output for JupyterLab
     for banned in ("fetch", "XMLHttpRequest", "WebSocket", "sendBeacon", "localStorage", "document.cookie",
                    "indexedDB", "postMessage", "Jupyter", "comm", "http", "src=", "href", "import("):
         assert banned not in script, banned
     assert script.count("sessionStorage") == 3  # read, write, forget
     for html in (lcw.check_html("before"), lcw.check_html("after"), lcw.ticket_html(4)):
         assert not re.search(r"(src|href)\s*=|url\(|@import", html)
+
+
+def test_learner_mode_leaves_the_outputs_copy_of_the_script_out_and_runs_the_file_itself():
+    """Under learner mode's policy only the page's own scripts run: the template runs the file."""
+    from safetylab import app
+
+    html = lcw.ticket_html(3)
+    out = {"output_type": "display_data", "data": {"text/html": html, "text/plain": "<IPython HTML>"}}
+    shown = lcw.learner_output(out)
+    assert "<script" not in shown["data"]["text/html"] and "<script" in out["data"]["text/html"]
+    assert shown["data"]["text/html"] == html.replace(lcw._script(), "")
+    assert shown["data"]["text/plain"] == "<IPython HTML>"
+    other = {"output_type": "display_data", "data": {"text/html": "<script>x()</script><p>hi</p>"}}
+    assert lcw.learner_output(other) is other  # only the check's own script is left out
+    assert lcw.learner_output({"output_type": "stream", "text": "x"}) == {"output_type": "stream", "text": "x"}
+    template = (app.TEMPLATE_DIR / "index.html.j2").read_text(encoding="utf-8")
+    assert lcw.SCRIPT_FILE.parent == app.TEMPLATE_DIR and "{% include 'learning_check.js' %}" in template
+    assert "output | trusted | learner_output | tojson" in template
+    assert any(a.endswith("learner_output=safetylab.widgets.learning_check.learner_output")
+               for a in app.voila_argv(app.TEMPLATE_DIR))
+    script = lcw.SCRIPT_FILE.read_text(encoding="utf-8")
+    assert not re.search(r"\{[{%#]|</script", script), "the template includes the file as it is"
 
 
 # --------------------------------------------------------------------------- #

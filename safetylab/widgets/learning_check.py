@@ -14,6 +14,13 @@ store. The feedback for every answer is written into the page in advance
 (:func:`safetylab.learning_check.feedback`), hidden in ``<template>``
 elements; the script only shows the one that fits.
 
+The script is one file, :data:`SCRIPT_FILE` (``data/app/voila/learning_check.js``).
+In JupyterLab the check's output carries it and JupyterLab runs it. Learner
+mode's page lets only scripts with the page's secret (a CSP nonce) run, so there
+the page template leaves the output's copy out (:func:`learner_output`) and runs
+the same file itself, under the nonce; it sets up every check on the page as the
+lesson's outputs appear.
+
 Lessons run in kernels of their own, so the start-of-course answers wait for
 lesson 6 in the browser tab's ``sessionStorage`` under :data:`STORE_KEY`: for
 each idea, whether the course's answer was chosen (``true``/``false``),
@@ -34,12 +41,15 @@ a learner from opening the page's source and reading the feedback first.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from .._html import escape as _e
 from .. import learning_check as lc
 
-__all__ = ["STORE_KEY", "check_html", "ticket_html", "show_check", "show_ticket"]
+__all__ = ["STORE_KEY", "SCRIPT_FILE", "check_html", "ticket_html", "show_check", "show_ticket", "learner_output"]
 
 #: The ``sessionStorage`` key that carries the start-of-course results to lesson 6.
 STORE_KEY = "safetylab-check-start"
@@ -69,10 +79,12 @@ _WORDS = {
 _CSS = """<style>
 .safetylab-check { max-width: 46em; font-size: 1.05em; color: #111; line-height: 1.45; }
 .safetylab-check fieldset { border: 1px solid #767676; border-left: 6px solid #0072B2; border-radius: .4em;
-  margin: .9em 0; padding: .4em .9em .7em; min-width: 0; background: #fff; }
+  margin: .9em 0; padding: .5em .9em .7em; min-width: 0; background: #fff; }
 .safetylab-check fieldset[data-result="right"] { border-left-color: #009E73; }
 .safetylab-check fieldset[data-result="think"] { border-left-color: #E69F00; }
-.safetylab-check legend { padding: 0 .3em; font-weight: bold; white-space: normal; max-width: 100%; }
+.safetylab-check legend { float: left; width: 100%; padding: 0; margin: .2em 0 .4em; font-weight: bold;
+  white-space: normal; }
+.safetylab-check legend + label { clear: both; }
 .safetylab-check .sl-num { display: block; font-weight: normal; font-size: .9em; color: #333; }
 .safetylab-check label { display: flex; gap: .6em; align-items: flex-start; padding: .35em .2em; cursor: pointer; }
 .safetylab-check input[type=radio] { width: 1.15em; height: 1.15em; margin: .2em 0 0; flex: none; }
@@ -86,80 +98,18 @@ _CSS = """<style>
 .safetylab-check .sl-result:empty { display: none; }
 </style>"""
 
-# Runs in the browser only. It sends nothing anywhere: it shows the feedback written into the
-# page, and (at the start of the course) keeps, per idea, whether the course's answer was chosen.
-_SCRIPT = """<script>
-(function () {
-  var KEY = %(key)s;
-  function read() {
-    try { var v = JSON.parse(window.sessionStorage.getItem(KEY) || "{}"); return v && typeof v === "object" ? v : {}; }
-    catch (e) { return {}; }
-  }
-  function write(v) { try { window.sessionStorage.setItem(KEY, JSON.stringify(v)); } catch (e) { /* storage refused */ } }
-  function forgetAll() { try { window.sessionStorage.removeItem(KEY); } catch (e) { /* nothing kept */ } }
-  function words(root, name) {
-    var t = root.querySelector('template[data-say="' + name + '"]');
-    return t ? t.content.cloneNode(true) : document.createDocumentFragment();
-  }
-  function show(out, fragment) { out.textContent = ""; out.appendChild(fragment); }
-  function init(root) {
-    if (root.getAttribute("data-ready")) { return; }
-    root.setAttribute("data-ready", "1");
-    var stage = root.getAttribute("data-stage");
-    var sets = Array.prototype.slice.call(root.querySelectorAll("fieldset[data-question]"));
-    sets.forEach(function (fs) {
-      var out = fs.querySelector(".sl-feedback");
-      fs.querySelector("button.sl-check").addEventListener("click", function () {
-        var picked = fs.querySelector("input[type=radio]:checked");
-        if (!picked) { show(out, words(root, "choose")); return; }
-        var right = picked.getAttribute("data-right") === "1";
-        show(out, fs.querySelector('template[data-answer="' + picked.value + '"]').content.cloneNode(true));
-        fs.setAttribute("data-result", right ? "right" : "think");
-        if (stage === "before") { var kept = read(); kept[fs.getAttribute("data-idea")] = right; write(kept); }
-      });
-    });
-    var result = root.querySelector(".sl-result");
-    var compare = root.querySelector("button.sl-compare");
-    if (compare) {
-      compare.addEventListener("click", function () {
-        var kept = read(), start = 0, now = 0, any = false;
-        var table = words(root, "compare");
-        sets.forEach(function (fs) {
-          var idea = fs.getAttribute("data-idea"), was = kept[idea], is = fs.getAttribute("data-result");
-          if (was === true || was === false) { any = true; }
-          if (was === true) { start += 1; }
-          if (is === "right") { now += 1; }
-          var li = table.querySelector('li[data-idea="' + idea + '"]');
-          li.querySelector('[data-fill="start"]').textContent =
-            root.querySelector('template[data-say="' + (was === true ? "state_right" : was === false ? "state_think" : "state_none") + '"]').content.textContent;
-          li.querySelector('[data-fill="now"]').textContent =
-            root.querySelector('template[data-say="' + (is === "right" ? "state_right" : is === "think" ? "state_think" : "state_none") + '"]').content.textContent;
-        });
-        var head = words(root, any ? "counts" : "no_start");
-        var fill = function (name, value) { var el = head.querySelector('[data-fill="' + name + '"]'); if (el) { el.textContent = String(value); } };
-        fill("start", start); fill("now", now);
-        Array.prototype.forEach.call(head.querySelectorAll('[data-fill="total"]'), function (el) { el.textContent = String(sets.length); });
-        var box = document.createDocumentFragment();
-        box.appendChild(head); box.appendChild(table); box.appendChild(words(root, "not_a_mark"));
-        show(result, box);
-      });
-    }
-    var forget = root.querySelector("button.sl-forget");
-    if (forget) {
-      forget.addEventListener("click", function () {
-        forgetAll();
-        sets.forEach(function (fs) {
-          Array.prototype.forEach.call(fs.querySelectorAll("input[type=radio]"), function (r) { r.checked = false; });
-          fs.removeAttribute("data-result");
-          fs.querySelector(".sl-feedback").textContent = "";
-        });
-        show(result, words(root, "forgotten"));
-      });
-    }
-  }
-  Array.prototype.forEach.call(document.querySelectorAll("section.safetylab-check"), init);
-})();
-</script>"""
+#: The script that runs the checks on a page (in the browser only; it sends nothing anywhere),
+#: one file for both modes: an output carries it for JupyterLab; learner mode's page template
+#: includes the same file under the page's nonce, and :func:`learner_output` drops the output's
+#: copy there (an inline script in an output could not run under the page's policy).
+SCRIPT_FILE = Path(__file__).resolve().parent.parent / "data" / "app" / "voila" / "learning_check.js"
+_SCRIPT_OPEN = "<script data-safetylab-check>"
+_SCRIPT_RE = re.compile(re.escape(_SCRIPT_OPEN) + r".*?</script>", re.S)
+
+
+@lru_cache(maxsize=1)
+def _script() -> str:
+    return f"{_SCRIPT_OPEN}\n{SCRIPT_FILE.read_text(encoding='utf-8')}</script>"
 
 
 def _p(text: str) -> str:
@@ -196,9 +146,10 @@ def _question_html(q: lc.Question, number: int, total: int, name: str, idea: str
 def _section(stage: str, label: str, intro: str, body: str, extra_html: str = "") -> str:
     says = "".join(_say(n, _p(_WORDS[n])) for n in ("choose", "forgotten", "not_a_mark", "no_start"))
     says += "".join(_say(n, _e(_WORDS[n])) for n in ("state_right", "state_think", "state_none"))
-    return (f'{_CSS}<section class="safetylab-check" data-stage="{stage}" aria-label="{_e(label)}">'
+    return (f'{_CSS}<section class="safetylab-check" data-stage="{stage}" data-store="{STORE_KEY}" '
+            f'aria-label="{_e(label)}">'
             f'<p>{_e(intro)}</p>{body}{extra_html}{says}'
-            f"{_SCRIPT % {'key': repr(STORE_KEY)}}</section>")
+            f"{_script()}</section>")
 
 
 def check_html(stage: str, extra: Any = None) -> str:
@@ -265,3 +216,30 @@ def show_ticket(lesson: str | int, extra: Any = None) -> None:
     from IPython.display import HTML, display
 
     display(HTML(ticket_html(lesson, extra)))
+
+
+def learner_output(output: Any) -> Any:
+    """An output as learner mode's page shows it: the check's script left out of its HTML.
+
+    Learner mode's page template applies this to every output (the Jinja filter
+    ``learner_output``) and runs :data:`SCRIPT_FILE` itself, under the page's nonce:
+    the output's own copy could not run under the page's policy, and the browser would
+    report it. Anything else in the output, and any other output, is left as it is.
+
+    Examples
+    --------
+    >>> out = {"output_type": "display_data", "data": {"text/html": ticket_html(1)}}
+    >>> shown = learner_output(out)["data"]["text/html"]
+    >>> "<script" in shown, "<script" in out["data"]["text/html"], 'data-stage="ticket"' in shown
+    (False, True, True)
+    """
+    data = output.get("data") if isinstance(output, dict) else None
+    page = data.get("text/html") if isinstance(data, dict) else None
+    if isinstance(page, list):
+        page = "".join(page)
+    if not isinstance(page, str) or _SCRIPT_OPEN not in page:
+        return output
+    copy = type(output)(output)
+    copy["data"] = type(data)(data)
+    copy["data"]["text/html"] = _SCRIPT_RE.sub("", page)
+    return copy

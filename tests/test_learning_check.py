@@ -220,6 +220,27 @@ def test_learner_mode_leaves_the_outputs_copy_of_the_script_out_and_runs_the_fil
     assert not re.search(r"\{[{%#]|</script", script), "the template includes the file as it is"
 
 
+def test_a_course_pack_may_carry_its_own_check_and_handout_words(tmp_path):
+    """``safetylab pack check`` reads a pack's learning_check.json and handouts.json as the lessons do."""
+    from safetylab import handouts, pack
+
+    folder = tmp_path / "my-course"
+    pack.new(folder)
+    idea = json.loads(json.dumps(lc._shipped()["ideas"][0]))
+    idea["topic"] = "Our club's own words"
+    (folder / "learning_check.json").write_text(json.dumps({"ideas": [idea]}), encoding="utf-8")
+    (folder / "handouts.json").write_text(json.dumps({"contact": "Ms Lee, our safeguarding lead"}), encoding="utf-8")
+    found = pack.check(folder)
+    assert found.ok, found.problems
+    assert lc.ideas(folder)[0].topic == "Our club's own words"
+    assert handouts.words(folder)["contact"] == "Ms Lee, our safeguarding lead"
+    del idea["after"]["options"][1:]  # one answer is no choice
+    (folder / "learning_check.json").write_text(json.dumps({"ideas": [idea]}), encoding="utf-8")
+    found = pack.check(folder)
+    assert not found.ok and len(found.problems) == 1
+    assert found.problems[0].startswith("learning_check.json: ideas[0].after.options"), found.problems
+
+
 # --------------------------------------------------------------------------- #
 # The lessons
 # --------------------------------------------------------------------------- #

@@ -241,6 +241,31 @@ def _cmd_evidence(args) -> int:
     return 0
 
 
+def _cmd_handouts(args) -> int:
+    from .errors import OutputError
+    from .handouts import make_handouts
+    from .help import HelpError
+
+    if args.pack is not None and not Path(args.pack).is_dir():
+        print(f"safetylab: --pack {args.pack}: is not a folder (a course pack is a folder of data files)",
+              file=sys.stderr)
+        return 2
+    lessons = [x for x in args.lessons.split(",") if x.strip()] if args.lessons else None
+    try:
+        made = make_handouts(args.out, args.region, lessons, args.pack)
+    except (HelpError, ValueError) as e:  # an unknown region or lesson: nothing was written
+        print(f"safetylab: {e}", file=sys.stderr)
+        return 2
+    except (OutputError, SafetyLabError) as e:
+        print(f"safetylab: {e}", file=sys.stderr)
+        return 1
+    print(f"Wrote {len(made)} handouts (no file was replaced):")
+    for m in made:
+        print(f"  {m.path}")
+    print("Open one in a web browser and print it (or save it as a PDF): each fits one A4 or Letter page.")
+    return 0
+
+
 def _cmd_pack(args) -> int:
     from .pack import check, new
 
@@ -333,6 +358,18 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--yes", action="store_true",
                    help="copy without asking (the files are still listed first; leave the image itself out)")
     e.set_defaults(func=_cmd_evidence)
+
+    h = sub.add_parser("handouts", help="printable one-page handouts: the three filters, the steps with a "
+                                          "region's help lines, a letter for parents and carers")
+    h.add_argument("-o", "--out", metavar="DIR", required=True,
+                   help="the folder to write them in (made if missing; no file in it is replaced)")
+    h.add_argument("--region", metavar="REGION", default=None,
+                   help="one region of the help list, e.g. 'United Kingdom' or UK (default: one of each per region)")
+    h.add_argument("--lessons", metavar="1,3,5,6", default=None,
+                   help="the lessons your class took, for the letter (default: all)")
+    h.add_argument("--pack", metavar="DIR", default=None,
+                   help="a course pack folder: your own steps.json, help_resources.json, handouts.json, ...")
+    h.set_defaults(func=_cmd_handouts)
 
     k = sub.add_parser("pack", help="a trainer's own course pack: photos, scenes, chats, profiles, help, lessons")
     k.add_argument("action", choices=("new", "check"),

@@ -58,10 +58,11 @@ def _safe(fn, *args, **kw):
 
 
 def format_report(rep) -> str:
-    """A report as plain text for a terminal: the lessons' rows (:func:`safetylab.report.rows`), then the risks."""
+    """A report as plain text for a terminal: the lessons' rows (:func:`safetylab.report.rows`, with the
+    exact GPS coordinates and block names), then the risks."""
     from .report import NOT_CHECKED, NOTHING_FOUND, rows
 
-    table = rows(rep)
+    table = rows(rep, exact=True)
     width = max(len(label) for label, _ in table) + 2
     lines = [f"  {label:<{width}}{value}" for label, value in table]
     if rep.risks:

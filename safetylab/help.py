@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
-from . import _datafile
+from . import _datafile, plain
 from ._datafile import DataFileError
 from .errors import SafetyLabError
 from ._html import escape as _e
@@ -312,7 +312,7 @@ def _table(region: str, rows: list[Resource]) -> str:
         + "<br>".join(x for x in (f"Web: <code>{_e(r.url)}</code>" if r.url else "",
                                   f"Phone: <strong>{_e(r.phone)}</strong>" if r.phone else "",
                                   f"Open: {_e(r.hours)}" if r.hours else "") if x)
-        + f'</td><td style="text-align:left">{_e(r.last_checked)}<br><small>Source: <code>{_e(r.source)}</code>'
+        + f'</td><td style="text-align:left">{_e(plain.date(r.last_checked))}<br><small>Source: <code>{_e(r.source)}</code>'
         f"</small></td></tr>" for r in rows)
     return (f'<table style="border-collapse:collapse;margin-bottom:1em"><caption style="text-align:left;'
             f'font-weight:bold;font-size:1.1em">{_e(region)}</caption><thead><tr>'

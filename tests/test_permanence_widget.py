@@ -129,9 +129,11 @@ def test_forwarding_explorer_updates_when_a_slider_moves():
 def test_figures_have_text_alternatives():
     results = [perm.CaptureResult("a.jpg", 20, True), perm.CaptureResult("b.jpg", 90, False)]
     fig = W.plot_capture_survey(results)
-    assert "a.jpg 20" in fig.text_alternative and "1 are at or under" in fig.text_alternative
-    html = W.survey_html(results)
+    assert "1 are at or under" in fig.text_alternative and "all but b" in fig.text_alternative
+    html = W.survey_html(results, trainer=False)
     assert "1 of 2" in html and "50%" in html
+    assert "a.jpg" not in html and "<table" not in html  # a learner gets the result, not 24 file names
+    assert "a.jpg" in W.survey_html(results, trainer=True) and "<details>" in W.survey_html(results, trainer=True)
     pic = noise_picture()
     check = perm.link_check(pic, pic, faces=False)
     assert "still matches" in W.plot_capture(pic, pic, check).text_alternative

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ._media import AltImage
+from ._private import clear_upload, take_upload
 from ._style import table_html as _table
 from ._style import verdict_html as _verdict
 from ..errors import SafetyLabError
@@ -327,8 +328,7 @@ class LinkExplorer:
                                       tooltip="Compare the photo with the gallery, on this computer")
         self.forget_button = w.Button(description="Forget my photos", disabled=True,
                                       tooltip="Drop the photos from memory")
-        self.status = w.HTML(value="<p>Choose a photo. It is read on this computer and never saved "
-                                   "into the notebook.</p>")
+        self.status = w.HTML(value="<p>Choose a photo. It is read on this computer and never saved.</p>")
         self.output = w.HTML()
         self.profile_upload.observe(lambda c: self._on_upload(c, "profile"), names="value")
         self.chat_upload.observe(lambda c: self._on_upload(c, "chat"), names="value")
@@ -343,13 +343,9 @@ class LinkExplorer:
         display(self.widget)
 
     def _on_upload(self, change, which: str) -> None:
-        files = change["new"]
-        if not files:
-            return
-        item = files[0]
-        name, content = item["name"], bytes(item["content"])
-        (self.profile_upload if which == "profile" else self.chat_upload).value = ()  # bytes do not stay
-        (self.load_profile_bytes if which == "profile" else self.load_chat_bytes)(name, content)
+        got = take_upload(self.profile_upload if which == "profile" else self.chat_upload, change)
+        if got is not None:  # the bytes do not stay in the widget
+            (self.load_profile_bytes if which == "profile" else self.load_chat_bytes)(*got)
 
     def _decode(self, name: str, content: bytes):
         from ..images import MAX_FILE_BYTES, PhotoFile, load, sniff
@@ -367,6 +363,7 @@ class LinkExplorer:
             picture = self._decode(name, content)
         except SafetyLabError as e:
             self.status.value = f'<p role="alert">{_e(e)}</p>'
+            clear_upload(self.profile_upload if which == "profile" else self.chat_upload)
             return False
         setattr(self, f"_{which}", picture)
         what = "profile picture" if which == "profile" else "photo to send"
@@ -420,7 +417,8 @@ class LinkExplorer:
                              + face_matches_html(by_face)
                              + "<p><em>This gallery is small and made up. Real search engines compare "
                                "with billions of pictures.</em></p>")
-        self.status.value = "<p>Done. Your photos were not saved into this notebook.</p>"
+        self.status.value = ('<p role="status">Done. Your photos were not saved: only these results are '
+                             "shown.</p>")
         return self.results
 
     def forget(self) -> None:
@@ -428,5 +426,7 @@ class LinkExplorer:
         self._profile = self._chat = None
         self.results = None
         self.output.value = ""
-        self.status.value = "<p>Your photos are forgotten.</p>"
+        clear_upload(self.profile_upload)
+        clear_upload(self.chat_upload)
+        self.status.value = '<p role="status">Your photos are forgotten.</p>'
         self.search_button.disabled = self.forget_button.disabled = True

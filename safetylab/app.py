@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from .course import LESSON_GLOB, lessons_dir
+from .course import LESSON_GLOB, open_lessons
 from .errors import SafetyLabError
 
 __all__ = ["Lesson", "find_lessons", "lesson_info", "index_html", "voila_argv", "tornado_settings",
@@ -443,7 +443,9 @@ def serve(port: int | None = None, open_browser: bool = True, *, folder: str | o
     open_browser : bool
         Open the lesson list in the default browser.
     folder : path-like, optional
-        The folder of lesson notebooks (default: the course's ``notebooks/``).
+        The folder of lesson notebooks (default: the working folder of
+        :func:`safetylab.course.open_lessons`: a checkout's ``notebooks/``, or, for an
+        installed safetylab, ``~/safetylab-lessons`` with the lessons copied in).
         The lessons run in it, so what a learner makes (a clean copy, a policy,
         an evidence kit) is written there.
     ip : str
@@ -456,14 +458,14 @@ def serve(port: int | None = None, open_browser: bool = True, *, folder: str | o
     SafetyLabError
         When Voila is not installed or the folder does not exist.
     """
-    folder = lessons_dir() if folder is None else Path(folder)
+    folder = open_lessons() if folder is None else Path(folder)
     if not folder.is_dir():
         raise SafetyLabError(f"The lessons folder {folder} does not exist.")
     try:
         app_class = _voila_app_class()
     except ImportError:
-        raise SafetyLabError("Learner mode needs Voila: run 'make lab' in the course folder "
-                             "(or pip install voila), then try again.") from None
+        raise SafetyLabError("Learner mode needs Voila, which is not installed here: "
+                             "pip install \"safetylab[lab]\" (or run 'make lab' in the course folder).") from None
     private_tmp = tempfile.mkdtemp(prefix="safetylab-app-")  # 0700: only this user can read it
     saved = os.environ.get("TMPDIR")
     saved_tempdir = tempfile.tempdir
@@ -499,16 +501,22 @@ def _parser() -> argparse.ArgumentParser:
                     help="do not open a browser; just print the address")
     ap.add_argument("--ip", default="127.0.0.1",
                     help="address to listen on (default 127.0.0.1: this computer only)")
-    ap.add_argument("--lessons", metavar="FOLDER", default=None,
-                    help="folder of lesson notebooks (default: the course's notebooks folder)")
+    where = ap.add_mutually_exclusive_group()
+    where.add_argument("--dir", metavar="DIR", default=None,
+                       help="your working folder: the course's lessons are copied in when missing, and "
+                            "your edits there are kept (default: the course's notebooks folder in a "
+                            "checkout, else safetylab-lessons in your home folder)")
+    where.add_argument("--lessons", metavar="FOLDER", default=None,
+                       help="serve this folder of lesson notebooks as it is (nothing is copied)")
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``safetylab app [--port N] [--no-browser] [--ip ADDR] [--lessons FOLDER]``."""
+    """``safetylab app [--port N] [--no-browser] [--ip ADDR] [--dir DIR | --lessons FOLDER]``."""
     args = _parser().parse_args(argv)
     try:
-        return serve(args.port, args.open_browser, folder=args.lessons, ip=args.ip)
+        folder = Path(args.lessons) if args.lessons else open_lessons(args.dir)
+        return serve(args.port, args.open_browser, folder=folder, ip=args.ip)
     except SafetyLabError as e:
         print(f"safetylab: {e}", file=sys.stderr)
         return 1

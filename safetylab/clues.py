@@ -11,8 +11,10 @@ the place" and its widget:
   box, :meth:`Game.mark_box`); :func:`score` compares the marks with the
   annotation by overlap and gives feedback for every clue found or missed.
 * **Hints** — :func:`read_text` reads signs, labels and plates offline with
-  RapidOCR (its models ship inside the ``rapidocr-onnxruntime`` package), also
-  trying each line flipped left to right to catch writing seen in a mirror;
+  PaddleOCR's PP-OCRv4 text models (shipped inside safetylab, Apache 2.0), run by
+  RapidOCR (the ``rapidocr`` package) on ONNX Runtime and the headless OpenCV the
+  rest of safetylab uses; it also tries each line flipped left to right to catch
+  writing seen in a mirror;
   :func:`hints` boxes and explains each reading.
 
 Boxes are always ``[x, y, w, h]`` in pixels of the picture as displayed.
@@ -42,7 +44,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from PIL import Image as PILImage
 
 __all__ = [
-    "ClueFileError", "OCRMissingError", "SCHEMA_PATH", "schema", "validate", "load", "dump",
+    "ClueFileError", "OCRMissingError", "OCR_MODELS", "SCHEMA_PATH", "schema", "validate", "load",
+    "dump",
     "Mark", "ClueResult", "SceneResult", "score", "Game",
     "TextHit", "Hint", "read_text", "hints", "iou", "text_matches",
 ]
@@ -347,16 +350,43 @@ class Hint:
     hit: TextHit = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
 
 
+#: The text models shipped with safetylab (PP-OCRv4, Apache 2.0; see the folder's README).
+OCR_MODELS = {
+    "det": Path(__file__).resolve().parent / "data" / "models" / "ch_PP-OCRv4_det_infer.onnx",
+    "rec": Path(__file__).resolve().parent / "data" / "models" / "ch_PP-OCRv4_rec_infer.onnx",
+}
+
+
 @functools.lru_cache(maxsize=1)
 def _engine():
+    """RapidOCR running safetylab's own text models (never a download), built once."""
     try:
-        from rapidocr_onnxruntime import RapidOCR
+        from rapidocr import RapidOCR
     except ImportError:
-        raise OCRMissingError("The offline text reader is not installed: run `make lab` "
-                              "(it installs rapidocr-onnxruntime).") from None
-    import logging
-    logging.getLogger("RapidOCR").setLevel(logging.WARNING)
-    return RapidOCR()
+        raise OCRMissingError("The offline text reader is not installed: reinstall safetylab "
+                              "(it installs rapidocr and onnxruntime).") from None
+    missing = [name for name, path in OCR_MODELS.items() if not path.is_file()]
+    if missing:
+        raise OCRMissingError("The text models are missing from this installation of safetylab: "
+                              "reinstall safetylab.")
+    try:
+        engine = RapidOCR(params={"Global.log_level": "error",
+                                  "Det.model_path": str(OCR_MODELS["det"]),
+                                  "Rec.model_path": str(OCR_MODELS["rec"])})
+        engine._load_det_model()  # build both networks now: a missing model fails here, plainly
+        engine._load_rec_model()
+    except Exception as e:  # rapidocr raises many kinds; the learner needs one line
+        raise OCRMissingError(f"The offline text reader could not start ({type(e).__name__}): "
+                              "reinstall safetylab.") from None
+    return engine
+
+
+def _recognise(engine, crops: list) -> list[tuple[str, float]]:
+    """Read each line picture (BGR arrays) with the engine's recogniser, in one batch."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    out = engine._load_rec_model()(TextRecInput(img=crops))
+    return [(str(t), float(c)) for t, c in zip(out.txts or (), out.scores or ())]
 
 
 def _norm(text: str) -> str:
@@ -405,10 +435,11 @@ def read_text(image: "PILImage.Image | np.ndarray | str | os.PathLike", *,
     rgb = np.asarray(as_image(image))  # a file is read at full size: small writing matters
     bgr = np.ascontiguousarray(rgb[..., ::-1])
     engine = _engine()
-    quads, _ = engine(bgr, use_det=True, use_cls=False, use_rec=False)
+    found = engine(bgr, use_det=True, use_cls=False, use_rec=False)
+    quads = getattr(found, "boxes", None)
     H, W = rgb.shape[:2]
     boxes, crops = [], []
-    for quad in quads or []:
+    for quad in (quads if quads is not None else []):
         pts = np.asarray(quad, dtype=float)
         x0, y0 = max(0, int(np.floor(pts[:, 0].min()))), max(0, int(np.floor(pts[:, 1].min())))
         x1, y1 = min(W, int(np.ceil(pts[:, 0].max()))), min(H, int(np.ceil(pts[:, 1].max())))
@@ -419,7 +450,7 @@ def read_text(image: "PILImage.Image | np.ndarray | str | os.PathLike", *,
     if not crops:
         return []
     batch = crops + ([np.ascontiguousarray(c[:, ::-1]) for c in crops] if try_mirror else [])
-    readings, _ = engine.text_rec(batch)  # one batch: every line as it is, then flipped
+    readings = _recognise(engine, batch)  # one batch: every line as it is, then flipped
     hits: list[TextHit] = []
     n = len(crops)
     for i, box in enumerate(boxes):

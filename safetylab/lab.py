@@ -35,7 +35,7 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
-from .course import LESSON_GLOB, lessons_dir
+from .course import LESSON_GLOB, open_lessons
 from .errors import SafetyLabError
 
 __all__ = ["lab_argv", "lab_env", "chosen_folder", "first_lesson", "main", "CONFIG_DIR"]
@@ -105,7 +105,7 @@ def lab_env(environ: dict | None = None) -> dict:
 
 
 def _parser() -> argparse.ArgumentParser:
-    return argparse.ArgumentParser(
+    ap = argparse.ArgumentParser(
         prog="safetylab lab",
         description="Open the lessons in JupyterLab (trainer mode), on lesson 00. "
                     "Everything runs on this computer.",
@@ -113,18 +113,28 @@ def _parser() -> argparse.ArgumentParser:
                "--ServerApp.ip=127.0.0.1, --ServerApp.token=SECRET, and --notebook-dir DIR to open "
                "another folder of lessons (default: the course's lessons folder). "
                "For learners, use 'safetylab app' (learner mode: no code).")
+    ap.add_argument("--dir", metavar="DIR", default=None,
+                    help="the folder to open the lessons in; the course's lessons are copied in when "
+                         "missing, and your edits there are kept (default: the course's notebooks folder "
+                         "in a checkout, else safetylab-lessons in your home folder)")
+    return ap
 
 
 def main(argv: list[str] | None = None) -> int:
     """``safetylab lab [JUPYTERLAB OPTIONS]``: run JupyterLab until it stops; its exit code."""
     import subprocess
 
-    _, extra = _parser().parse_known_args(argv)
+    args, extra = _parser().parse_known_args(argv)
     if importlib.util.find_spec("jupyterlab") is None:
         print("safetylab: trainer mode needs JupyterLab, which is not installed here: "
               "run 'make lab' in the course folder, or pip install \"safetylab[lab]\".", file=sys.stderr)
         return 1
-    folder = chosen_folder(extra, lessons_dir())
+    try:
+        given = _option_value(extra, _ROOT_OPTIONS)
+        folder = Path(given).expanduser() if given else open_lessons(args.dir)
+    except SafetyLabError as e:
+        print(f"safetylab: {e}", file=sys.stderr)
+        return 1
     if not folder.is_dir():
         print(f"safetylab: the lessons folder {folder} does not exist.", file=sys.stderr)
         return 1

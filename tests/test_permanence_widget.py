@@ -138,3 +138,22 @@ def test_figures_have_text_alternatives():
     check = perm.link_check(pic, pic, faces=False)
     assert "still matches" in W.plot_capture(pic, pic, check).text_alternative
     assert "<caption" in W.link_html(check) and "<caption" in W.edits_html(perm.edit_survey(pic))
+
+
+def test_the_forwarding_table_and_the_sliders_say_the_same_for_the_same_settings():
+    """Lesson 04 once printed 14 % where the explorer said 9 % for the same chance and group size
+    (different numbers of runs), and "about 1 copies"."""
+    import re
+
+    g = perm.contact_graph(n=200, seed=3)
+    settings = [(0.1, 3), (0.3, 4), (0.5, 5)]
+    table = W.forwarding_table_html(g, settings)
+    rows = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r) for r in re.findall(r"<tr>(.*?)</tr>", table)][1:]
+    assert len(rows) == len(settings)
+    for (p, m), row in zip(settings, rows):
+        r = W.ForwardingExplorer(g, p=p, m=m).result  # the sliders set to the same values
+        copies = round(float(r.mean_copies[-1]))
+        assert row[:2] == [f"{p:.0%}", f"{m}"]
+        assert row[2] == f"about {copies} {'copy' if copies == 1 else 'copies'}"
+        assert row[3] == f"{r.chance_known[-1]:.0%}"
+    assert " 1 copies" not in table

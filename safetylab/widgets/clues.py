@@ -48,11 +48,13 @@ def hints_html(found: Sequence[_clues.Hint]) -> str:
     if not found:
         return ('<p role="status">The text reader found no readable writing. That does not mean the '
                 'picture is safe: shapes, views and landmarks need a human eye.</p>')
-    rows = "".join(f'<tr><td>{i}</td><td><strong>{_e(h.text)}</strong></td><td>{_e(h.kind)}</td>'
-                   f'<td>{_e(h.explanation)}</td></tr>' for i, h in enumerate(found, 1))
+    cell = '<td style="text-align:left">'
+    rows = "".join(f'<tr>{cell}{i}</td>{cell}<strong>{_e(h.text)}</strong></td>{cell}{_e(plain.clue_kind(h.kind))}</td>'
+                   f'{cell}{_e(h.explanation)}</td></tr>' for i, h in enumerate(found, 1))
     return ('<table><caption style="text-align:left"><strong>What software read by itself</strong> '
             '(numbers match the boxes on the picture)</caption><tr><th scope="col">#</th>'
-            '<th scope="col">Read</th><th scope="col">Looks like</th><th scope="col">Why it matters</th>'
+            '<th scope="col" style="text-align:left">Read</th><th scope="col" style="text-align:left">Looks like</th>'
+            '<th scope="col" style="text-align:left">Why it matters</th>'
             f'</tr>{rows}</table>')
 
 

@@ -317,9 +317,11 @@ class LinkExplorer:
         self._chat = None
         self.results: dict | None = None
         self.profile_upload = w.FileUpload(accept=ACCEPT, multiple=False, description="Profile picture",
-                                           tooltip="Optional: a picture that plays your public profile picture")
+                                           tooltip="Optional: a picture that plays your public profile picture",
+                                           layout=w.Layout(width="auto"))
         self.chat_upload = w.FileUpload(accept=ACCEPT, multiple=False, description="Photo to send",
-                                        tooltip="The photo you might send; it stays on this computer")
+                                        tooltip="The photo you might send; it stays on this computer",
+                                        layout=w.Layout(width="auto"))
         self.hide = w.ToggleButtons(options=list(self.HIDE_OPTIONS), value="Not hidden",
                                     description="Hide the face", tooltips=[
                                         "Search with the photo as it is", "Blur the face lightly",

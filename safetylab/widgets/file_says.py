@@ -95,8 +95,8 @@ def clean_html(result, before: Report, after: Report) -> str:
         left = ", ".join(LABELS.get(r, r) for r in result.remaining) or "something private"
         verdict = f'<p role="alert"><strong>Not fully clean:</strong> still in the copy: {_e(left)}.</p>'
     return (f"<p>A clean copy was made: <strong>{_e(Path(result.output).name)}</strong>. {_e(how)}</p>"
-            + (f"<p>Left behind: {_e(removed)}.</p>" if removed else "<p>There was nothing private to leave "
-               "behind.</p>")
+            + (f"<p>Removed from the copy: {_e(removed)}.</p>" if removed else
+               "<p>There was nothing private to remove.</p>")
             + verdict + compare_html(before, after))
 
 
@@ -161,7 +161,7 @@ class FileInspector:
         self.report: Report | None = None
         self.result = None
         self.upload = w.FileUpload(accept=ACCEPT, multiple=False, description="Choose a photo",
-                                   tooltip="Your photo stays on this computer")
+                                   tooltip="Your photo stays on this computer", layout=w.Layout(width="auto"))
         self.clean_button = w.Button(description="Make a clean copy", disabled=True,
                                      tooltip="Writes a new file without the metadata; your photo is not changed")
         self.forget_button = w.Button(description="Forget my photo", disabled=True,

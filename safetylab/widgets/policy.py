@@ -198,7 +198,7 @@ class ReportCardWidget:
                                  style={"description_width": "initial"},
                                  layout=w.Layout(width="32em"))
         self.upload = w.FileUpload(accept=ACCEPT, multiple=False, description="Choose my own photo",
-                                   tooltip="Your photo stays on this computer")
+                                   tooltip="Your photo stays on this computer", layout=w.Layout(width="auto"))
         self.forget_button = w.Button(description="Forget my photo", disabled=True,
                                       tooltip="Deletes the temporary copy used for the card")
         self.photo_view = w.HTML()

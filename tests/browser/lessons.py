@@ -334,6 +334,7 @@ def use_file_says(ctx: Context) -> None:
     expect(inspector).to_contain_text("Report ready.")
     upload = inspector.locator(".widget-upload")
     expect(upload).to_contain_text("(1)")  # one photo chosen, not "(0)"
+    assert upload.evaluate("b => b.scrollWidth <= b.clientWidth + 1"), "the upload button's label is cut off"
 
     # Where is the photo now? Only in the private folder of this lesson's kernel.
     copies = files_containing(server.tmp, chunk)

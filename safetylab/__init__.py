@@ -16,7 +16,11 @@ from __future__ import annotations
 
 import importlib
 
+from . import _offline
 from .errors import SafetyLabError
+
+# Before anything else is loaded: no library may use the network (see safetylab._offline).
+_offline.switch_off()
 
 __version__ = "0.1.0"
 _SUBMODULES = {"images", "formats", "draw", "course", "metadata", "scrub", "location", "report", "samples", "sharing",

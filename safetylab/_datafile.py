@@ -7,7 +7,8 @@ and evidence notes are all JSON files checked against a JSON Schema (Draft
 them all the same way:
 
 - the file is read as UTF-8 (a byte-order mark is allowed), and refused when it
-  is missing, a folder, not text, or larger than ``max_bytes``;
+  is missing, a folder, not an ordinary file (a pipe, a device: never waited on
+  or read without end), not text, or larger than ``max_bytes``;
 - the JSON is parsed with **duplicate keys refused** (the second one would
   silently hide the first);
 - the data is checked against the schema, then against the rules a schema
@@ -406,11 +407,18 @@ def parse(text: str, schema_: Mapping[str, Any] | str, *, file: str = "", check:
 
 
 def _read(path: Path, what: str, error: type[DataFileError], max_bytes: int) -> str:
+    from ._paths import NotOrdinaryFileError, TooLargeError, read_limited
+
     name = path.name or str(path)
-    try:
-        if path.stat().st_size > max_bytes:
-            raise error(f"is larger than {max_bytes // 1_000_000 or 1} MB; {what} is a few kilobytes", file=name)
-        return path.read_text(encoding="utf-8-sig")
+    try:  # an ordinary file only, read to at most max_bytes: a pipe or /dev/zero never hangs
+        if path.is_dir():
+            raise IsADirectoryError(name)
+        return read_limited(path, max_bytes).decode("utf-8-sig")
+    except TooLargeError:
+        raise error(f"is larger than {max_bytes // 1_000_000 or 1} MB; {what} is a few kilobytes",
+                    file=name) from None
+    except NotOrdinaryFileError:
+        raise error(f"is not an ordinary file (a pipe or a device), not {what}", file=name) from None
     except FileNotFoundError:
         raise error("no such file", file=name) from None
     except IsADirectoryError:

@@ -9,25 +9,40 @@ Offline by construction: the pages are Voila's own, from a template that drops
 the style sheets Voila would fetch from a CDN (its icons are bundled anyway), and
 every page and file is sent with a Content-Security-Policy that lets the browser
 load nothing from anywhere but this server. On ``127.0.0.1`` requests must name
-a local host (no DNS rebinding). Voila needs no ``--allow-root``: it runs as
-root in classroom containers as it is.
+a local host (no DNS rebinding), files included. Voila needs no ``--allow-root``:
+it runs as root in classroom containers as it is.
+
+Safe on a shared computer, as Jupyter is: the address it prints (and opens)
+carries a secret token; the first visit with it sets a cookie (same-site only).
+Without the token or the cookie there is no page, no kernel, no file and no
+websocket, only a page saying to use the full address. Lesson pages run their
+scripts only with a per-page secret (a CSP nonce: no inline event handlers, no
+``javascript:`` links). A lesson is started only from this server's own pages
+(a request from another site is refused), at most ``max_lessons`` at a time (a
+friendly "too many lessons open" page beyond), and a lesson left idle without a
+page for ``idle_minutes`` is shut down and its private folder deleted. Only
+lessons are listed or rendered: not the facilitator's folder, nor anything a
+link leads to outside the lessons folder.
 
 A learner's own photo stays private as in the notebooks: the lesson widgets keep
 it in a temporary folder and never in a saved notebook (Voila never saves one).
 In learner mode each lesson's kernel gets its own private temporary folder
 (its ``TMPDIR``, inside one ``0700`` folder made for the server), deleted when the
-learner leaves the lesson's page — Voila then shuts the kernel down — and all of
-it when the server stops. So a photo is not left behind in ``/tmp`` when a
-learner closes the tab without pressing "Forget my photo". Only what the lessons
-make (clean copies, policies, evidence kits: pictures, HTML, CSV, JSON, text,
-PDF) can be fetched as a file; notebooks, code and hidden files cannot.
+learner leaves the lesson's page — Voila then shuts the kernel down — or when it
+is culled, and all of it when the server stops. So a photo is not left behind in
+``/tmp`` when a learner closes the tab without pressing "Forget my photo". Only
+what the lessons make (clean copies, policies, evidence kits: pictures, HTML, CSV,
+JSON, text, PDF) can be fetched as a file; notebooks, code and hidden files
+cannot. Files are never active content from this server: pictures are shown, text
+is sent as plain text, HTML pages run no script (``sandbox``), and what an
+evidence kit copied (files someone sent) and PDFs are downloads.
 
 Examples
 --------
 From a terminal::
 
     safetylab app                 # opens the lesson list in the browser
-    safetylab app --no-browser --port 8900
+    safetylab app --no-browser --port 8900    # prints http://127.0.0.1:8900/?token=...
 
 From Python (tests use the pure parts)::
 
@@ -44,23 +59,69 @@ import html
 import json
 import os
 import re
+import secrets
 import shutil
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
+from typing import Mapping
+from urllib.parse import quote, urlsplit
 
 from .course import LESSON_GLOB, open_lessons
 from .errors import SafetyLabError
 
 __all__ = ["Lesson", "find_lessons", "lesson_info", "index_html", "voila_argv", "tornado_settings",
-           "content_security_policy", "free_port", "serve", "main", "TEMPLATE_DIR", "DEFAULT_PORT"]
+           "content_security_policy", "file_policy", "FilePolicy", "is_lesson", "is_cross_site",
+           "is_local_host", "add_nonce", "new_token", "app_address", "Limits", "message_html",
+           "free_port", "serve", "main", "TEMPLATE_DIR", "DEFAULT_PORT"]
 
 #: The Voila template folder of learner mode (it extends Voila's "lab" template).
 TEMPLATE_DIR = Path(__file__).resolve().parent / "data" / "app" / "voila"
 #: Voila's usual port; when it is taken the next free ones are tried.
 DEFAULT_PORT = 8866
+_LESSON_NAME = re.compile(r"[0-9]{2}_[^/\\]*\.ipynb")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How many lessons may run at once, and when an idle one is shut down.
+
+    Attributes
+    ----------
+    max_lessons : int
+        Lesson kernels running at the same time (each takes a few hundred MB).
+        Beyond it a learner gets a "too many lessons open" page.
+    idle_minutes : float
+        A lesson whose page has gone (closed tab, crashed browser, a page loaded
+        without JavaScript) and that has done nothing for this long is shut down,
+        and its private folder (with any photo in it) deleted. 0: never.
+    """
+
+    max_lessons: int = 4
+    idle_minutes: float = 15.0
+
+    def __post_init__(self):
+        if self.max_lessons < 1:
+            raise SafetyLabError("At least one lesson must be allowed to run (--max-lessons 1 or more).")
+        if self.idle_minutes < 0:
+            raise SafetyLabError("The idle time cannot be negative (--idle-minutes 0 means never).")
+
+    def culling(self) -> dict:
+        """Jupyter kernel-manager settings that shut idle lessons down (whole seconds).
+
+        Examples
+        --------
+        >>> Limits(idle_minutes=0.1).culling()
+        {'cull_idle_timeout': 6, 'cull_interval': 3, 'cull_connected': False, 'cull_busy': False}
+        >>> Limits(idle_minutes=0).culling()["cull_idle_timeout"]
+        0
+        """
+        timeout = 0 if self.idle_minutes == 0 else max(1, round(self.idle_minutes * 60))
+        interval = max(1, min(60, timeout // 2)) if timeout else 300
+        return {"cull_idle_timeout": timeout, "cull_interval": interval,
+                "cull_connected": False, "cull_busy": False}
 
 
 @dataclass(frozen=True)
@@ -241,15 +302,61 @@ def index_html(lessons: list[Lesson], base_url: str = "/") -> str:
         "</main></body></html>")
 
 
-def content_security_policy() -> str:
-    """What the browser may load in learner mode: only this server (plus inline and data: content).
+def message_html(title: str, paragraphs: list[str], *, link: tuple[str, str] | None = None) -> str:
+    """A small self-contained page with a heading, a few paragraphs and maybe one link (all escaped)."""
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    if link is not None:
+        body += f'<p><a href="{html.escape(link[0])}">{html.escape(link[1])}</a></p>'
+    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<link rel="icon" href="data:,"><title>{html.escape(title)}</title><style>{_INDEX_CSS}</style>'
+            f"</head><body><main><h1>{html.escape(title)}</h1>{body}</main></body></html>")
 
-    ``'unsafe-inline'`` and ``'unsafe-eval'`` are needed by Voila's own pages and
-    widget manager; they allow nothing from another host.
+
+def _needs_token_html() -> str:
+    return message_html("Open the lessons with their full address", [
+        "These lessons can only be opened with the full address that was shown when they were "
+        "started on this computer. It ends with a secret key (?token=...), so that nobody else "
+        "can open your lessons or see your files.",
+        "Ask the person who started the lessons for the full address, or open them again from the start."])
+
+
+def _too_many_html(base_url: str, limit: int) -> str:
+    return message_html("Too many lessons are open", [
+        f"Up to {limit} lessons can be open at the same time on this computer, and that many are open now.",
+        "Close the tab of a lesson you have finished (it is closed here too, and anything you put in it "
+        "is forgotten), then open this lesson again. A lesson left alone for a while is closed by itself.",
+    ], link=(base_url, "Back to all the lessons"))
+
+
+def _elsewhere_html(base_url: str) -> str:
+    return message_html("Open the lesson from the lesson list", [
+        "This lesson was asked for by another website, so it was not started. Lessons only start "
+        "from their own pages.",
+    ], link=(base_url, "Go to the lesson list"))
+
+
+def content_security_policy(nonce: str | None = None) -> str:
+    """What the browser may load in learner mode: only this server, and scripts only from it.
+
+    Parameters
+    ----------
+    nonce : str, optional
+        The secret of one lesson page: its inline scripts carry it (:func:`add_nonce`).
+        Without it no inline script runs at all (the lesson list has none).
+
+    Voila 0.5's lab page has inline scripts of its own (its set-up, one per cell),
+    so they run by this per-page nonce; nothing else inline runs: no event handler
+    attribute (``onerror=``), no ``javascript:`` link, no script a widget's HTML
+    brings. No ``'unsafe-eval'`` either: every lesson runs and is used without it
+    in the browser tests, which fail on any policy violation. Styles may be inline
+    (widgets set their own); they cannot run code.
     """
+    scripts = "script-src 'self'" + (f" 'nonce-{nonce}'" if nonce else "")
     return "; ".join([
         "default-src 'self'",
-        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+        scripts,
+        "script-src-attr 'none'",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
         "font-src 'self' data:",
@@ -261,6 +368,175 @@ def content_security_policy() -> str:
         "form-action 'self'",
         "frame-ancestors 'self'",
     ])
+
+
+_SCRIPT_TAG = re.compile(r"<script(?=[\s>])", re.I)
+
+
+def add_nonce(page: str, nonce: str) -> str:
+    """Give every ``<script>`` tag of a piece of a lesson page the page's nonce.
+
+    Examples
+    --------
+    >>> add_nonce('<script>go()</script><script type="text/javascript">x</script>', "abc")
+    '<script nonce="abc">go()</script><script nonce="abc" type="text/javascript">x</script>'
+    """
+    return _SCRIPT_TAG.sub(f'<script nonce="{nonce}"', page)
+
+
+@dataclass(frozen=True)
+class FilePolicy:
+    """How one file under ``/voila/files/`` is sent: its type, inline or download, and its CSP."""
+
+    content_type: str
+    attachment: bool
+    csp: str
+
+    def headers(self, name: str) -> dict[str, str]:
+        out = {"Content-Type": self.content_type, "Content-Security-Policy": self.csp,
+               "X-Content-Type-Options": "nosniff", "Cross-Origin-Resource-Policy": "same-origin"}
+        if self.attachment:
+            out["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(name, safe="")
+        return out
+
+
+_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+                ".webp": "image/webp", ".heic": "image/heic", ".heif": "image/heif", ".avif": "image/avif",
+                ".tif": "image/tiff", ".tiff": "image/tiff"}
+#: HTML the lessons wrote (a policy, a kit's report): shown, but with no script and no form.
+_PAGE_CSP = ("sandbox allow-popups allow-popups-to-escape-sandbox allow-downloads; default-src 'none'; "
+             "style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'")
+
+
+def _in_kit_copies(rel_parts: tuple[str, ...], root: Path) -> bool:
+    """Is this file among the copies an evidence kit made (``<kit>/files/...``)?"""
+    for i, part in enumerate(rel_parts[:-1]):
+        if part == "files" and (root.joinpath(*rel_parts[:i]) / "manifest.json").exists():
+            return True
+    return False
+
+
+def file_policy(relpath: str, root: str | os.PathLike) -> FilePolicy:
+    """How learner mode sends a file a lesson made, so that no file is active content.
+
+    - what an evidence kit copied (``<kit>/files/...``: files someone else sent)
+      and anything not known below: a download (``Content-Disposition: attachment``);
+    - pictures: shown, as their type (SVG, which can hold script, is a download);
+    - text, CSV and JSON: plain text;
+    - HTML (the policy page, a kit's report): shown, sandboxed: no script, no form;
+    - PDF: a download.
+
+    Examples
+    --------
+    >>> file_policy("my_policy/my-photo-policy.html", "/nowhere").attachment
+    False
+    >>> file_policy("my_policy/my-photo-policy.html", "/nowhere").csp.startswith("sandbox")
+    True
+    >>> file_policy("notes.json", "/nowhere").content_type
+    'text/plain; charset=utf-8'
+    """
+    parts = tuple(p for p in relpath.replace("\\", "/").split("/") if p)
+    name = parts[-1] if parts else ""
+    ext = os.path.splitext(name)[1].lower()
+    download = FilePolicy("application/octet-stream", True, "sandbox; default-src 'none'")
+    if not parts or _in_kit_copies(parts, Path(root)):
+        return download
+    if ext in _IMAGE_TYPES:
+        return FilePolicy(_IMAGE_TYPES[ext], False, "default-src 'none'; img-src 'self'")
+    if ext in (".txt", ".csv", ".json"):
+        return FilePolicy("text/plain; charset=utf-8", False, "sandbox; default-src 'none'")
+    if ext in (".html", ".htm"):
+        return FilePolicy("text/html; charset=utf-8", False, _PAGE_CSP)
+    if ext == ".pdf":
+        return FilePolicy("application/pdf", True, "sandbox; default-src 'none'")
+    return download
+
+
+def is_lesson(path: str, folder: str | os.PathLike) -> bool:
+    """Is ``path`` (as in ``/voila/render/<path>``) one of the lessons in ``folder``?
+
+    Only ``NN_name.ipynb`` directly in the folder, an ordinary file that is not a
+    link: never a notebook in a sub-folder (the facilitator's), nor one a link
+    leads to.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "01_faces.ipynb").write_text("{}")
+    >>> is_lesson("01_faces.ipynb", d), is_lesson("facilitator/01_guide.ipynb", d), is_lesson("../01_faces.ipynb", d)
+    (True, False, False)
+    """
+    if not _LESSON_NAME.fullmatch(path or ""):
+        return False
+    try:
+        st = (Path(folder) / path).lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode)
+
+
+def is_local_host(host_header: str) -> bool:
+    """Does a request's ``Host`` name this computer (a loopback address or ``localhost``)?
+
+    Examples
+    --------
+    >>> is_local_host("127.0.0.1:8866"), is_local_host("[::1]:80"), is_local_host("localhost")
+    (True, True, True)
+    >>> is_local_host("evil.example:8866"), is_local_host("127.0.0.1.evil.example")
+    (False, False)
+    """
+    m = re.fullmatch(r"(\[[^\]]*\]|[^:]*)(:\d+)?", host_header or "")
+    if not m:
+        return False
+    host = m.group(1).strip("[]").lower()
+    return _is_loopback(host)
+
+
+def is_cross_site(headers: Mapping[str, str], host: str) -> bool:
+    """Did another site (or a page on another port) make this request?
+
+    Uses the browser's ``Sec-Fetch-Site`` when there is one (``same-origin`` and
+    ``none``, a typed address or a bookmark, are fine), else ``Origin`` or
+    ``Referer``, which must name this very host and port. A request without any
+    of them (a script, ``curl``) is not a browser's cross-site request.
+
+    Examples
+    --------
+    >>> is_cross_site({"Sec-Fetch-Site": "cross-site"}, "127.0.0.1:8866")
+    True
+    >>> is_cross_site({"Sec-Fetch-Site": "same-origin"}, "127.0.0.1:8866")
+    False
+    >>> is_cross_site({"Referer": "http://127.0.0.1:9999/x"}, "127.0.0.1:8866")
+    True
+    """
+    site = headers.get("Sec-Fetch-Site")
+    if site:
+        return site.lower() not in ("same-origin", "none")
+    for name in ("Origin", "Referer"):
+        value = headers.get(name)
+        if value:
+            return value == "null" or urlsplit(value).netloc.lower() != (host or "").lower()
+    return False
+
+
+def new_token() -> str:
+    """A fresh secret for the address (256 bits, URL-safe)."""
+    return secrets.token_urlsafe(32)
+
+
+def app_address(ip: str, port: int, token: str, base_url: str = "/") -> str:
+    """The address learner mode prints and opens: with its secret token.
+
+    Examples
+    --------
+    >>> app_address("127.0.0.1", 8866, "abc")
+    'http://127.0.0.1:8866/?token=abc'
+    >>> app_address("::1", 8866, "abc")
+    'http://[::1]:8866/?token=abc'
+    """
+    host = f"[{ip}]" if ":" in ip else ip
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    return f"http://{host}:{int(port)}{base}?token={quote(token, safe='')}"
 
 
 def _is_loopback(ip: str) -> bool:
@@ -278,8 +554,11 @@ def tornado_settings(ip: str = "127.0.0.1") -> dict:
     """Web-server settings of learner mode: the offline Content-Security-Policy, and, on a
     loopback address, requests accepted only under a local host name (no DNS rebinding)."""
     return {"headers": {"Content-Security-Policy": content_security_policy(),
-                        "Referrer-Policy": "no-referrer"},
-            "allow_remote_access": not _is_loopback(ip)}
+                        "Referrer-Policy": "no-referrer",
+                        "X-Content-Type-Options": "nosniff",
+                        "X-Frame-Options": "SAMEORIGIN"},
+            "allow_remote_access": not _is_loopback(ip),
+            "allow_unauthenticated_access": False}
 
 
 def voila_argv(folder: str | os.PathLike, port: int | None = None, open_browser: bool = True,
@@ -315,7 +594,8 @@ def voila_argv(folder: str | os.PathLike, port: int | None = None, open_browser:
         # redirected there): the clean copies, policies and evidence kits learners make.
         # Never the notebooks or any code.
         r"--VoilaConfiguration.file_allowlist=.*\.(png|jpe?g|gif|svg|webp|heic|heif|avif|tiff?|html|csv|json|txt|pdf)",
-        r"--VoilaConfiguration.file_denylist=.*\.(ipynb|py|pyc|sh)|(.*/)?\..*",  # code, hidden files
+        # code, hidden files, the facilitator's folder (the trainer's guide and answers)
+        r"--VoilaConfiguration.file_denylist=.*\.(ipynb|py|pyc|sh)|(.*/)?\..*|facilitator/.*",
         "--Voila.log_level=WARN",
     ]
     return argv
@@ -337,37 +617,70 @@ def free_port(ip: str = "127.0.0.1", start: int = DEFAULT_PORT, tries: int = 50)
                          "or choose one with --port.")
 
 
-def _voila_app_class():
-    """Voila's application, with the learner-mode start page and template (imported lazily)."""
-    from jupyter_server.base.handlers import JupyterHandler
+def _voila_app_class(limits: Limits = Limits()):
+    """Voila's application, with the learner-mode start page, template and safeguards (imported lazily)."""
+    import inspect
+
+    import tornado.web
+    from jupyter_server.auth.decorator import allow_unauthenticated
+    from jupyter_server.base.handlers import FileFindHandler, JupyterHandler
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
     from jupyter_server.utils import url_path_join
     from voila.app import Voila
     from voila.static_file_handler import AllowListFileHandler
+    from voila.tornado.contentshandler import VoilaContentsHandler
     from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
+    from voila.voila_identity_provider import VoilaLoginHandler
 
     class _IndexHandler(JupyterHandler):
         def initialize(self, folder: Path):
             self.folder = folder
 
+        @tornado.web.authenticated
         def get(self):
             self.set_header("Content-Type", "text/html; charset=UTF-8")
             self.set_header("Cache-Control", "no-store")
-            self.finish(index_html(find_lessons(self.folder), base_url=self.base_url))
+            lessons = [le for le in find_lessons(self.folder) if is_lesson(le.path.name, self.folder)]
+            self.finish(index_html(lessons, base_url=self.base_url))
+
+    class _NeedsTokenHandler(JupyterHandler):
+        """Where a request without the token or the cookie is sent (Voila's log-in page):
+        no form, just what to do. Its own Host check still applies (JupyterHandler.prepare)."""
+
+        @allow_unauthenticated
+        def get(self):
+            self.set_status(403)
+            self.set_header("Content-Type", "text/html; charset=UTF-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(_needs_token_html())
+
+        post = get
 
     class PrivateTempKernelManager(AsyncMappingKernelManager):
-        """Gives each lesson's kernel its own private temporary folder, deleted with the kernel.
+        """Gives each lesson's kernel its own private temporary folder, deleted with the kernel;
+        starts at most ``limits.max_lessons`` kernels and culls idle ones (see :class:`Limits`).
 
         A learner's photo is kept in a temporary folder while a lesson looks at it;
         when the learner closes the page without "Forget my photo", Voila shuts the
-        kernel down, and this deletes the folder with the photo in it.
+        kernel down, and this deletes the folder with the photo in it. A kernel whose
+        page went without saying so is culled after the idle time, with its folder.
         """
 
         def __init__(self, **kwargs):
             super().__init__(**kwargs)
             self.private_tmp: dict[str, str] = {}
+            self.starting = 0
+            for name, value in limits.culling().items():
+                setattr(self, name, value)
+
+        def is_full(self) -> bool:
+            return len(self.list_kernel_ids()) + self.starting >= limits.max_lessons
 
         async def start_kernel(self, *args, **kwargs):
+            if self.is_full():
+                raise tornado.web.HTTPError(503, "too many lessons are open")
+            self.starting += 1
             folder = tempfile.mkdtemp(prefix="kernel-")  # inside the server's private folder
             env = dict(kwargs.get("env") or os.environ)
             env.update(TMPDIR=folder, TMP=folder, TEMP=folder)
@@ -377,6 +690,8 @@ def _voila_app_class():
             except BaseException:
                 shutil.rmtree(folder, ignore_errors=True)
                 raise
+            finally:
+                self.starting -= 1
             self.private_tmp[kernel_id] = folder
             return kernel_id
 
@@ -388,24 +703,88 @@ def _voila_app_class():
                     shutil.rmtree(self.private_tmp.pop(kernel_id, ""), ignore_errors=True)
 
     class _LessonHandler(TornadoVoilaHandler):
+        """A lesson page: only lessons, only from this server's pages, only while there is room;
+        its inline scripts run by a per-page nonce."""
+
         async def prepare(self):
+            self.csp_nonce = secrets.token_urlsafe(16)
             await super().prepare()
+            self.set_header("Content-Security-Policy", content_security_policy(self.csp_nonce))
             # Voila's page shuts its kernel down when it is closed, with a request that
             # must carry this cookie; Voila itself never sets it (voila issue 1458), so
             # without it the kernel, and a learner's photo with it, would stay behind.
             self.xsrf_token  # noqa: B018 - reading it sets the cookie
 
-    class _FilesHandler(AllowListFileHandler):
-        """Voila's file handler, with the same browser policy as the pages (it has none)."""
+        def _refuse(self, status: int, page: str) -> None:
+            self.set_status(status)
+            self.set_header("Content-Type", "text/html; charset=UTF-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(page)
 
-        def set_default_headers(self):
-            super().set_default_headers()
-            for name, value in tornado_settings()["headers"].items():
+        @tornado.web.authenticated
+        async def get(self, path=None):
+            folder = Path(self.settings["safetylab_lessons"])
+            if not (path or "").lower().endswith(".ipynb"):  # what a lesson links to: a file
+                return self.redirect(url_path_join(self.base_url, "voila/files", quote(path or "")))
+            if not is_lesson(path, folder):
+                raise tornado.web.HTTPError(404)
+            if is_cross_site(self.request.headers, self.request.host):
+                return self._refuse(403, _elsewhere_html(self.base_url))
+            if self.kernel_manager.is_full():
+                return self._refuse(503, _too_many_html(self.base_url, limits.max_lessons))
+            return await super().get(path)
+
+        def write(self, chunk):
+            if isinstance(chunk, str) and getattr(self, "csp_nonce", None):
+                chunk = add_nonce(chunk, self.csp_nonce)
+            return super().write(chunk)
+
+    class _FilesHandler(JupyterHandler, AllowListFileHandler):
+        """Voila's file handler behind the same door as the pages (token or cookie, Host check),
+        never following a link out of the lessons folder, and never serving active content."""
+
+        @tornado.web.authenticated
+        async def get(self, path, include_body=True):
+            return await AllowListFileHandler.get(self, path, include_body)
+
+        def validate_absolute_path(self, root, absolute_path):
+            real = os.path.realpath(absolute_path)
+            if os.path.commonpath([real, os.path.realpath(root)]) != os.path.realpath(root):
+                raise tornado.web.HTTPError(404)
+            return super().validate_absolute_path(root, absolute_path)
+
+        def set_extra_headers(self, path):
+            policy = file_policy(path, self.root)
+            for name, value in policy.headers(os.path.basename(path)).items():
                 self.set_header(name, value)
-            self.set_header("X-Content-Type-Options", "nosniff")
+
+        def get_content_type(self):
+            return file_policy(os.path.relpath(self.absolute_path, self.root), self.root).content_type
+
+    class _ContentsHandler(VoilaContentsHandler):
+        """The contents API lists the lessons and nothing else (no sub-folder, no link)."""
+
+        @tornado.web.authenticated
+        async def get(self, path=""):
+            if (path or "").strip("/"):
+                raise tornado.web.HTTPError(404)
+            folder = Path(self.settings["safetylab_lessons"])
+            lessons = [le for le in find_lessons(folder) if is_lesson(le.path.name, folder)]
+            self.set_header("Content-Type", "application/json")
+            self.finish(json.dumps({
+                "name": "", "path": "", "type": "directory", "format": "json", "writable": False,
+                "content": [{"name": le.path.name, "path": le.path.name, "type": "notebook",
+                             "title": le.title} for le in lessons]}))
+
+    class _TreeHandler(TornadoVoilaTreeHandler):
+        """Voila's folder browser is not offered: the lesson list is the way in."""
+
+        @tornado.web.authenticated
+        async def get(self, path=""):
+            self.redirect(self.base_url)
 
     class LearnerVoila(Voila):
-        """Voila with safetylab's start page, offline template and browser policy."""
+        """Voila with safetylab's start page, offline template, browser policy and safeguards."""
 
         name = "safetylab-app"
 
@@ -417,9 +796,20 @@ def _voila_app_class():
             super().setup_template_dirs()
             self.template_paths = [str(TEMPLATE_DIR), *self.template_paths]
 
+        def init_settings(self):
+            settings = super().init_settings()
+            # the log-in cookie goes only with this site's own requests
+            self.identity_provider.cookie_options = {"samesite": "Strict"}
+            settings["xsrf_cookie_kwargs"] = {"samesite": "Strict", "path": self.base_url}
+            settings["safetylab_lessons"] = str(Path(self.root_dir).resolve())
+            return settings
+
         def init_handlers(self):
-            ours = {TornadoVoilaHandler: _LessonHandler, AllowListFileHandler: _FilesHandler}
+            ours = {TornadoVoilaHandler: _LessonHandler, AllowListFileHandler: _FilesHandler,
+                    VoilaContentsHandler: _ContentsHandler, TornadoVoilaTreeHandler: _TreeHandler,
+                    VoilaLoginHandler: _NeedsTokenHandler}
             handlers = [(h[0], ours.get(h[1], h[1]), *h[2:]) for h in super().init_handlers()]
+            handlers = [(h[0], _gated(h[1]), *h[2:]) for h in handlers]
             index = (url_path_join(self.server_url or self.base_url, "/?"), _IndexHandler,
                      {"folder": Path(self.root_dir)})
             return [index, *handlers]
@@ -428,11 +818,44 @@ def _voila_app_class():
             self.tornado_settings = {**self.tornado_settings, **tornado_settings(self.ip)}
             super().start()
 
+        def launch_browser(self):
+            """Open the lesson list with its token, through a private file (not the command line)."""
+            import threading
+            import webbrowser
+
+            try:
+                browser = webbrowser.get(self.browser or None)
+            except webbrowser.Error as e:
+                self.log.warning("No web browser found: %s.", e)
+                return
+            url = app_address(self.ip, self.port, self.identity_provider.token, self.base_url)
+            fd, page = tempfile.mkstemp(suffix=".html", prefix="open-lessons-")  # in the private folder
+            with open(fd, "w", encoding="utf-8") as fh:
+                fh.write(f'<!DOCTYPE html><meta charset="utf-8"><meta http-equiv="refresh" '
+                         f'content="0;url={html.escape(url)}"><title>Opening the lessons</title>'
+                         f'<p><a href="{html.escape(url)}">Open the lessons</a></p>')
+            threading.Thread(target=browser.open, args=(Path(page).as_uri(),),
+                             kwargs={"new": self.webbrowser_open_new}, daemon=True).start()
+
+    def _gated(cls):
+        """A static-file handler Voila (or Jupyter) serves to anyone, behind the token and the Host check."""
+        if not (issubclass(cls, FileFindHandler) or not issubclass(cls, JupyterHandler)):
+            return cls
+        original = cls.get
+
+        @tornado.web.authenticated
+        async def get(self, *args, **kwargs):
+            out = original(self, *args, **kwargs)
+            return (await out) if inspect.isawaitable(out) else out
+
+        bases = (cls,) if issubclass(cls, JupyterHandler) else (JupyterHandler, cls)
+        return type(f"Gated{cls.__name__}", bases, {"get": get})
+
     return LearnerVoila
 
 
 def serve(port: int | None = None, open_browser: bool = True, *, folder: str | os.PathLike | None = None,
-          ip: str = "127.0.0.1") -> int:
+          ip: str = "127.0.0.1", limits: Limits = Limits(), token: str | None = None) -> int:
     """Serve the lessons in learner mode until interrupted (Ctrl+C); returns an exit code.
 
     Parameters
@@ -449,8 +872,13 @@ def serve(port: int | None = None, open_browser: bool = True, *, folder: str | o
         an evidence kit) is written there.
     ip : str
         The address to listen on: this computer only by default. Use another
-        address only on a network you trust: anyone who reaches it can run the
-        lessons, and Voila asks for no password.
+        address only on a network you trust: the token keeps strangers out, but
+        the connection is plain HTTP.
+    limits : Limits
+        How many lessons may run at once, and when an idle one is shut down.
+    token : str, optional
+        The secret in the address (default: a new random one, :func:`new_token`).
+        The address with it is printed on stderr and opened in the browser.
 
     Raises
     ------
@@ -461,7 +889,7 @@ def serve(port: int | None = None, open_browser: bool = True, *, folder: str | o
     if not folder.is_dir():
         raise SafetyLabError(f"The lessons folder {folder} does not exist.")
     try:
-        app_class = _voila_app_class()
+        app_class = _voila_app_class(limits)
     except ImportError:
         raise SafetyLabError("Learner mode needs Voila, which is not installed here: "
                              "pip install \"safetylab[lab]\" (or run 'make lab' in the course folder).") from None
@@ -474,8 +902,8 @@ def serve(port: int | None = None, open_browser: bool = True, *, folder: str | o
         port = free_port(ip) if port is None else int(port)
         app = app_class.instance()
         app.initialize(voila_argv(folder, port, open_browser, ip))
-        host = f"[{ip}]" if ":" in ip else ip
-        print(f"safetylab: the lessons are at http://{host}:{port}/ "
+        app.token = token or new_token()  # never on a command line, where others could read it
+        print(f"safetylab: the lessons are at {app_address(ip, port, app.token)} "
               "(press Ctrl+C here to stop).", file=sys.stderr, flush=True)
         app.start()  # returns when the server stops
     except KeyboardInterrupt:
@@ -507,15 +935,22 @@ def _parser() -> argparse.ArgumentParser:
                             "checkout, else safetylab-lessons in your home folder)")
     where.add_argument("--lessons", metavar="FOLDER", default=None,
                        help="serve this folder of lesson notebooks as it is (nothing is copied)")
+    ap.add_argument("--max-lessons", type=int, default=Limits.max_lessons, metavar="N",
+                    help=f"lessons open at the same time (default {Limits.max_lessons})")
+    ap.add_argument("--idle-minutes", type=float, default=Limits.idle_minutes, metavar="MIN",
+                    help="close a lesson whose page is gone after this many idle minutes, deleting "
+                         f"its private folder (default {Limits.idle_minutes:g}; 0: never)")
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``safetylab app [--port N] [--no-browser] [--ip ADDR] [--dir DIR | --lessons FOLDER]``."""
+    """``safetylab app [--port N] [--no-browser] [--ip ADDR] [--dir DIR | --lessons FOLDER]
+    [--max-lessons N] [--idle-minutes MIN]``."""
     args = _parser().parse_args(argv)
     try:
+        limits = Limits(max_lessons=args.max_lessons, idle_minutes=args.idle_minutes)
         folder = Path(args.lessons) if args.lessons else open_lessons(args.dir)
-        return serve(args.port, args.open_browser, folder=folder, ip=args.ip)
+        return serve(args.port, args.open_browser, folder=folder, ip=args.ip, limits=limits)
     except SafetyLabError as e:
         print(f"safetylab: {e}", file=sys.stderr)
         return 1

@@ -360,7 +360,10 @@ OCR_MODELS = {
 @functools.lru_cache(maxsize=1)
 def _engine():
     """RapidOCR running safetylab's own text models (never a download), built once."""
+    from ._offline import import_onnxruntime
+
     try:
+        import_onnxruntime()  # with its usage reports switched off, before RapidOCR makes sessions
         from rapidocr import RapidOCR
     except ImportError:
         raise OCRMissingError("The offline text reader is not installed: reinstall safetylab "

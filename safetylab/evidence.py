@@ -28,9 +28,12 @@ a *new* folder, the bundle::
 Promises
 --------
 - Nothing is uploaded: this module never uses the network.
-- Originals are never changed, moved or deleted. They are opened read-only and
-  copied with :func:`shutil.copy2` (which keeps their times); after copying, the
-  original is hashed again and its size and modification time are re-checked.
+- Originals are never changed, moved or deleted. Each is opened read-only,
+  without following a link, and checked after opening (``fstat``): it must be
+  the very ordinary file that was listed, so a file swapped for a link or a
+  pipe in between is never copied. It is read once, into the copy (which keeps
+  its times); the copy is then hashed again from the disk, and the original's
+  size and modification time are re-checked.
 - Hidden files and folders (names starting with ``.``) are not copied; a link
   that leads outside the folder, a link to a folder and anything that is not an
   ordinary file (a pipe, a device) are not followed. Each one is listed in the
@@ -75,6 +78,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from ._paths import NotOrdinaryFileError, open_regular, read_limited
 from . import _datafile
 from ._datafile import DataFileError
 from .errors import SafetyLabError
@@ -117,6 +121,8 @@ MANIFEST, SUMS, TIMELINE, NOTES, REPORT = (
 _KIT_KIND = "safetylab evidence kit"
 _KIT_FORMAT = 1
 _CHUNK = 1 << 20
+#: The largest manifest.json or SHA256SUMS read when checking a kit.
+_LIST_LIMIT = 256 * 1_000_000
 
 #: The line every page of this lesson starts from.
 CALM_HEADER = "You did the right thing by saving this."
@@ -517,12 +523,21 @@ class Kit:
 # --------------------------------------------------------------------------- #
 
 def _sha256(path: Path) -> tuple[str, int]:
+    """SHA-256 and size of an ordinary file (a link, pipe or device raises OSError)."""
+    fh, _st = open_regular(path, follow_links=False)
+    with fh:  # read-only
+        return _hash_stream(fh)
+
+
+def _hash_stream(fh, out=None) -> tuple[str, int]:
+    """SHA-256 and size of what ``fh`` holds from where it is, also written to ``out`` if given."""
     h = hashlib.sha256()
     size = 0
-    with open(path, "rb") as fh:  # read-only
-        while chunk := fh.read(_CHUNK):
-            h.update(chunk)
-            size += len(chunk)
+    while chunk := fh.read(_CHUNK):
+        h.update(chunk)
+        size += len(chunk)
+        if out is not None:
+            out.write(chunk)
     return h.hexdigest(), size
 
 
@@ -530,9 +545,11 @@ def _inside(root: Path, p: Path) -> bool:
     return p == root or root in p.parents
 
 
-def _collect(root: Path) -> tuple[list[tuple[str, Path]], list[Skipped]]:
-    """Every file to copy as ``(relative path, path)``, and what is skipped; both sorted."""
-    found: list[tuple[str, Path]] = []
+def _collect(root: Path) -> tuple[list[tuple[str, Path, tuple[int, int]]], list[Skipped]]:
+    """Every file to copy as ``(relative path, path to open, (device, inode))``, and what is
+    skipped; both sorted. A link to a file inside the folder is given as the file it leads to;
+    the device and inode let the copy check it opened the very file that was checked here."""
+    found: list[tuple[str, Path, tuple[int, int]]] = []
     skipped: list[Skipped] = []
 
     def fail(err: OSError) -> None:
@@ -559,6 +576,7 @@ def _collect(root: Path) -> tuple[list[tuple[str, Path]], list[Skipped]]:
             if name.startswith("."):
                 skipped.append(Skipped(rel, "hidden file"))
                 continue
+            target = full
             try:
                 st = full.lstat()
                 if stat.S_ISLNK(st.st_mode):
@@ -566,14 +584,14 @@ def _collect(root: Path) -> tuple[list[tuple[str, Path]], list[Skipped]]:
                     if not _inside(root, target):
                         skipped.append(Skipped(rel, "a link to a file outside the folder; not followed"))
                         continue
-                    st = target.stat()
+                    st = target.lstat()
             except (OSError, RuntimeError):
                 skipped.append(Skipped(rel, "a broken link"))
                 continue
             if not stat.S_ISREG(st.st_mode):
                 skipped.append(Skipped(rel, "not an ordinary file"))
                 continue
-            found.append((rel, full))
+            found.append((rel, target, (st.st_dev, st.st_ino)))
     found.sort()
     skipped.sort(key=lambda s: s.path)
     return found, skipped
@@ -597,21 +615,39 @@ def _capture_time(path: Path) -> tuple[str | None, str | None, str | None]:
     return md.format or fmt, md.taken_at, md.taken_at_source
 
 
-def _copy_one(rel: str, src: Path, dest: Path) -> KitFile:
+def _copy_one(rel: str, src: Path, dest: Path, identity: tuple[int, int] | None = None) -> KitFile:
+    """Copy one original into the kit, reading it once through one open file.
+
+    The original is opened without following a link and checked after opening
+    (``fstat``): it must be an ordinary file and, when ``identity`` is given, the
+    very file (device and inode) that was looked at when the folder was listed.
+    So a file swapped for a link (to ``/etc/shadow``, say) or for another file in
+    between is never copied.
+    """
     try:
-        before = os.stat(src)
-        original_hash, _ = _sha256(src)
+        fh, before = open_regular(src, follow_links=False)
+    except NotOrdinaryFileError:
+        raise EvidenceError(f"{rel} was replaced by a link or something that is not a file while the "
+                            "kit was being made, so it was not copied (nothing was written). "
+                            "Try again.") from None
     except OSError as e:
         raise EvidenceError(f"Could not read {rel} ({e.strerror or type(e).__name__}); "
                             "nothing was written.") from None
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        shutil.copy2(src, dest)  # keeps the file times; the original is only read
-    except OSError as e:
-        raise EvidenceError(f"Could not copy {rel} into the kit ({e.strerror or type(e).__name__}); "
-                            "nothing was written.") from None
-    copy_hash, size = _sha256(dest)
-    after = os.stat(src)
+    with fh:
+        if identity is not None and (before.st_dev, before.st_ino) != identity:
+            raise EvidenceError(f"{rel} was replaced by another file while the kit was being made, so it "
+                                "was not copied (nothing was written). Try again.")
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            with open(dest, "xb") as out:  # a new file: never one that is there
+                original_hash, _ = _hash_stream(fh, out)
+            os.chmod(dest, stat.S_IMODE(before.st_mode) & 0o777)  # as shutil.copy2 did
+            os.utime(dest, ns=(before.st_atime_ns, before.st_mtime_ns))  # keeps the file times
+        except OSError as e:
+            raise EvidenceError(f"Could not copy {rel} into the kit ({e.strerror or type(e).__name__}); "
+                                "nothing was written.") from None
+        after = os.fstat(fh.fileno())
+    copy_hash, size = _sha256(dest)  # read back from the disk
     if (copy_hash != original_hash or after.st_size != before.st_size or size != before.st_size
             or after.st_mtime_ns != before.st_mtime_ns):
         raise EvidenceError(f"{rel} changed while it was being copied; close any app using it and "
@@ -689,16 +725,20 @@ def _describe_file(path: Path) -> tuple[str, str | None]:
     if path.suffix.lower() in _VIDEO_SUFFIXES:
         return "video file", ("a video: check it is not the video itself. Screenshots of the messages "
                               "are enough.")
-    from .images import sniff
+    from .images import MAX_FILE_BYTES, PhotoFile, sniff
 
-    try:
-        with open(path, "rb") as fh:
+    try:  # one open file, checked to be an ordinary file, never a link, a pipe or a device
+        fh, _st = open_regular(path, follow_links=False)
+        with fh:
             head = fh.read(4096)
+            try:
+                fmt = sniff(head[:64], path.suffix)
+            except Exception:
+                fmt = None
+            data = head + fh.read(MAX_FILE_BYTES) if fmt else head
     except OSError:
         return "file that could not be read", None
-    try:
-        fmt = sniff(head[:64], path.suffix)
-    except Exception:
+    if fmt is None:
         try:
             head.decode("utf-8")
             return "text file", None
@@ -706,9 +746,9 @@ def _describe_file(path: Path) -> tuple[str, str | None]:
             return "other file", None
     kind = f"{fmt} image"
     try:
-        from .metadata import read
+        from .metadata import read_photo
 
-        cam = read(path, compare_thumbnail=False).camera
+        cam = read_photo(PhotoFile(path, data, fmt), compare_thumbnail=False).camera
     except Exception:
         return kind, None
     if cam.make or cam.model:
@@ -745,7 +785,7 @@ def plan_kit(folder: str | os.PathLike) -> KitPlan:
         raise EvidenceError(f"The folder {root.name} has no files to copy "
                             "(hidden files are skipped): put your screenshots in it first.")
     files = []
-    for rel, p in found:
+    for rel, p, _identity in found:
         try:
             size = p.stat().st_size
         except OSError:
@@ -818,17 +858,45 @@ def _write_outputs(stage: Path, kit: Kit) -> None:
     (stage / SUMS).write_bytes("".join(lines).encode("utf-8"))
 
 
-def _tree(root: Path) -> dict[str, bytes]:
+def _listing(root: Path) -> dict[str, tuple[str, int]]:
+    """``{relative path: (kind, size)}`` of everything under ``root``, links not followed."""
     out = {}
-    for p in sorted(root.rglob("*")):
-        if p.is_file() or p.is_symlink():
-            out[p.relative_to(root).as_posix()] = p.read_bytes() if p.is_file() else b"<link>"
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        for name in dirnames + filenames:
+            p = Path(dirpath, name)
+            st = p.lstat()
+            kind = "file" if stat.S_ISREG(st.st_mode) else "folder" if stat.S_ISDIR(st.st_mode) else "other"
+            out[p.relative_to(root).as_posix()] = (kind, st.st_size if kind == "file" else 0)
     return out
 
 
-def _existing_created(bundle: Path) -> str | None:
+def _same_tree(a: Path, b: Path) -> bool:
+    """Do two folders hold the same names, kinds and bytes? Compared a piece at a time,
+    so two large kits are never held in memory; anything but ordinary files differs."""
     try:
-        data = json.loads((bundle / MANIFEST).read_text(encoding="utf-8"))
+        listing = _listing(a)
+        if listing != _listing(b) or any(kind == "other" for kind, _ in listing.values()):
+            return False
+        for name, (kind, _size) in listing.items():
+            if kind != "file":
+                continue
+            fa, _ = open_regular(a / name, follow_links=False)
+            fb, _ = open_regular(b / name, follow_links=False)
+            with fa, fb:
+                while True:
+                    x, y = fa.read(_CHUNK), fb.read(_CHUNK)
+                    if x != y:
+                        return False
+                    if not x:
+                        break
+    except OSError:
+        return False
+    return True
+
+
+def _existing_created(bundle: Path) -> str | None:
+    try:  # never follows a link, never waits on a pipe
+        data = json.loads(read_limited(bundle / MANIFEST, _LIST_LIMIT, follow_links=False).decode("utf-8"))
     except (OSError, ValueError):
         return None
     if isinstance(data, dict) and data.get("kind") == _KIT_KIND and isinstance(data.get("created"), str):
@@ -836,10 +904,10 @@ def _existing_created(bundle: Path) -> str | None:
     return None
 
 
-def _check_plan(plan: KitPlan, root: Path, found: list[tuple[str, Path]]) -> None:
+def _check_plan(plan: KitPlan, root: Path, found: list[tuple[str, Path, tuple[int, int]]]) -> None:
     """Refuse to copy anything but the files that were shown and confirmed."""
     now = []
-    for rel, p in found:
+    for rel, p, _identity in found:
         try:
             now.append((rel, p.stat().st_size))
         except OSError:
@@ -948,12 +1016,12 @@ def build_kit(folder: str | os.PathLike, out_dir: str | os.PathLike,
         raise EvidenceError(f"Could not make the kit folder {out.name} "
                             f"({e.strerror or type(e).__name__}).") from None
     try:
-        files = tuple(_copy_one(rel, p, stage / FILES_DIR / rel) for rel, p in found)
+        files = tuple(_copy_one(rel, p, stage / FILES_DIR / rel, identity) for rel, p, identity in found)
         kit = Kit(bundle=out_abs, source=root.name, created=created_text, files=files,
                   skipped=tuple(skipped), notes=notes, made_by=f"safetylab {__version__}")
         _write_outputs(stage, kit)
         if existing:
-            if _tree(stage) != _tree(out_abs):
+            if not _same_tree(stage, out_abs):
                 raise EvidenceError(f"{out.name} already holds a different evidence kit: choose a new "
                                     "folder name (nothing was changed).")
             return kit
@@ -1030,7 +1098,7 @@ def verify_kit(bundle: str | os.PathLike) -> list[str]:
     sums: dict[str, str] = {}
     if has_sums:
         try:
-            sums, bad = _parse_sums((root / SUMS).read_text(encoding="utf-8"))
+            sums, bad = _parse_sums(read_limited(root / SUMS, _LIST_LIMIT, follow_links=False).decode("utf-8"))
             problems += bad
         except (OSError, UnicodeDecodeError):
             problems.append(f"{SUMS} could not be read.")
@@ -1039,7 +1107,7 @@ def verify_kit(bundle: str | os.PathLike) -> list[str]:
     listed: dict[str, dict] = {}
     if has_manifest:
         try:
-            data = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+            data = json.loads(read_limited(root / MANIFEST, _LIST_LIMIT, follow_links=False).decode("utf-8"))
             for entry in data["files"]:
                 listed[str(entry["path"])] = entry
         except (OSError, ValueError, KeyError, TypeError):

@@ -1,10 +1,12 @@
 #!/bin/sh
 # Installs the Debian packages safetylab's tests and benchmarks use, when missing:
 #   exiftool (libimage-exiftool-perl): the independent check of what scrub removes.
+#   strace: the network test watches every process (C++ libraries too) for connections.
 # Learners do not need it: `make lab` runs without it.
 set -eu
 need=""
 command -v exiftool >/dev/null 2>&1 || need="$need libimage-exiftool-perl"
+command -v strace >/dev/null 2>&1 || need="$need strace"
 [ -z "$need" ] && exit 0
 
 if [ "$(id -u)" = 0 ]; then

@@ -385,14 +385,14 @@ def test_empty_folder(tmp_path):
 
 
 def test_a_file_that_cannot_be_read(shots, tmp_path, monkeypatch):
-    real = ev._sha256
+    real = ev.open_regular
 
-    def refuse(path):
+    def refuse(path, **kwargs):  # as root, chmod 000 would not stop the read
         if Path(path).name == "chat_2_request.png" and shots in Path(path).parents:
             raise PermissionError(13, "Permission denied", str(path))
-        return real(path)
+        return real(path, **kwargs)
 
-    monkeypatch.setattr(ev, "_sha256", refuse)
+    monkeypatch.setattr(ev, "open_regular", refuse)
     before = state(shots)
     with pytest.raises(ev.EvidenceError) as err:
         ev.build_kit(shots, tmp_path / "kit")
@@ -432,16 +432,16 @@ def test_a_folder_that_cannot_be_listed(shots, tmp_path, monkeypatch):
 
 
 def test_an_original_that_changes_while_copied(shots, tmp_path, monkeypatch):
-    real = shutil.copy2
+    real = ev._hash_stream
 
-    def copy_then_touch(src, dst, **kw):
-        out = real(src, dst, **kw)
-        if Path(src).name == "chat_1_friendly.png":
-            with open(src, "ab") as fh:  # another app writes to the original meanwhile
-                fh.write(b"!")
-        return out
+    def copy_then_touch(fh, out=None):
+        got = real(fh, out)
+        if out is not None and Path(out.name).name == "chat_1_friendly.png":
+            with open(shots / "chat_1_friendly.png", "ab") as orig:  # another app writes to it meanwhile
+                orig.write(b"!")
+        return got
 
-    monkeypatch.setattr(ev.shutil, "copy2", copy_then_touch)
+    monkeypatch.setattr(ev, "_hash_stream", copy_then_touch)
     with pytest.raises(ev.EvidenceError, match="changed while it was being copied"):
         ev.build_kit(shots, tmp_path / "kit")
     assert not (tmp_path / "kit").exists()
@@ -452,8 +452,8 @@ def test_empty_names_are_refused(shots, tmp_path, widgets):
         ev.build_kit("  ", tmp_path / "kit")
     with pytest.raises(ev.EvidenceError, match="No folder was given for the kit"):
         ev.build_kit(shots, "")
-    maker = widgets.KitMaker(folder="", out_dir=tmp_path / "kit")
-    assert maker.preview() is None and "No folder was given" in maker.plan_view.value
+    maker = widgets.KitMaker(folder="", out_dir="kit")
+    assert maker.preview() is None and "No folder of screenshots was given" in maker.plan_view.value
     assert maker.make() is None and maker.make_button.disabled
 
 
@@ -510,6 +510,11 @@ def test_notes_file_problems(tmp_path):
     (tmp_path / "broken.json").write_text('{"usernames": [')
     with pytest.raises(ev.NotesError, match=r"^broken.json: line 1, column \d+: not valid JSON"):
         ev.load_notes(tmp_path / "broken.json")
+    (tmp_path / "big.json").write_text('{"text": "' + "x" * 1_000_000 + '"}')
+    with pytest.raises(ev.NotesError, match="larger than 1 MB"):
+        ev.load_notes(tmp_path / "big.json")
+    with pytest.raises(ev.NotesError, match="is a folder"):
+        ev.load_notes(tmp_path)
 
 
 # --------------------------------------------------------------------------- #
@@ -733,6 +738,125 @@ def test_cli_usage_exits_2(safetylab_cmd, shots):
 
 
 # --------------------------------------------------------------------------- #
+# Hostile files and folders: pipes, devices, links swapped in, big kits
+# --------------------------------------------------------------------------- #
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes (POSIX)")
+
+
+@needs_fifo
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "huge", "folder"])
+def test_cli_notes_that_are_not_a_small_file_are_one_line_at_once(safetylab_cmd, shots, tmp_path, kind):
+    """A pipe nobody writes to must not hang; /dev/zero and a huge file must not be read without end."""
+    notes = tmp_path / "notes.json"
+    if kind == "fifo":
+        os.mkfifo(notes)
+    elif kind == "dev-zero":
+        notes.symlink_to("/dev/zero")
+    elif kind == "huge":
+        with open(notes, "wb") as fh:  # sparse: 4 GB that take no disk
+            fh.truncate(4 * 2**30)
+    else:
+        notes.mkdir()
+    proc = run(safetylab_cmd, "evidence", shots, "-o", tmp_path / "kit", "--notes", notes, "--yes", timeout=60)
+    assert proc.returncode == 1 and proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "notes.json" in lines[0], proc.stderr
+    assert {"huge": "larger than 1 MB", "folder": "is a folder"}.get(kind, "not an ordinary file") in lines[0]
+    assert not (tmp_path / "kit").exists()
+
+
+@needs_fifo
+def test_a_kit_folder_whose_manifest_is_a_pipe_does_not_hang(safetylab_cmd, shots, tmp_path):
+    kit = tmp_path / "kit"
+    kit.mkdir()
+    os.mkfifo(kit / ev.MANIFEST)
+    (kit / ev.SUMS).write_text("")
+    proc = run(safetylab_cmd, "evidence", shots, "-o", kit, "--yes", timeout=60)
+    assert proc.returncode == 1 and "already exists and holds other files" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    check = subprocess.run([sys.executable, "-c", "import sys; from safetylab.evidence import verify_kit; "
+                            "print(verify_kit(sys.argv[1]))", str(kit)],
+                           capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0 and f"{ev.MANIFEST} is missing" in check.stdout, check.stderr
+    assert sorted(p.name for p in kit.iterdir()) == sorted([ev.MANIFEST, ev.SUMS])  # nothing changed
+
+
+def _swap_after_listing(monkeypatch, swap):
+    """Run ``swap()`` after the folder was listed and checked, before anything is copied."""
+    real = ev._collect
+
+    def collect_then_swap(root):
+        found = real(root)
+        swap()
+        return found
+
+    monkeypatch.setattr(ev, "_collect", collect_then_swap)
+
+
+@pytest.mark.parametrize("how", ["link", "other-file", "folder-link"])
+def test_a_file_swapped_between_check_and_copy_is_not_copied(shots, tmp_path, monkeypatch, how):
+    secret = tmp_path / "elsewhere" / "sub" / "chat_1_friendly.png"
+    secret.parent.mkdir(parents=True)
+    secret.write_bytes(b"root:SECRET-HASH:19000:0:99999:7:::\n")  # stands for /etc/shadow
+    (shots / "sub").mkdir()
+    shutil.copy(shots / "chat_1_friendly.png", shots / "sub" / "chat_1_friendly.png")
+    target = shots / "sub" / "chat_1_friendly.png"
+
+    def swap():
+        if how == "link":  # the file becomes a link to a file it was never allowed to copy
+            target.unlink()
+            target.symlink_to(secret)
+        elif how == "other-file":  # another file is moved into its place
+            os.replace(secret, target)
+        else:  # its folder becomes a link to another folder with a file of the same name
+            shutil.rmtree(shots / "sub")
+            (shots / "sub").symlink_to(secret.parent, target_is_directory=True)
+
+    _swap_after_listing(monkeypatch, swap)
+    with pytest.raises(ev.EvidenceError) as err:
+        ev.build_kit(shots, tmp_path / "kit")
+    msg = _one_line(err)
+    assert "sub/chat_1_friendly.png was replaced" in msg and "nothing was written" in msg
+    assert not (tmp_path / "kit").exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file() and b"SECRET" in p.read_bytes()
+                and p != secret and p != target and p.parent != secret.parent]
+    if Path("/etc/shadow").exists() and how == "link":  # and the real thing, if this system has it
+        def to_shadow():
+            target.unlink()
+            target.symlink_to("/etc/shadow")
+        shutil.rmtree(shots / "sub")
+        (shots / "sub").mkdir()
+        shutil.copy(shots / "chat_1_friendly.png", target)
+        _swap_after_listing(monkeypatch, to_shadow)
+        with pytest.raises(ev.EvidenceError, match="was replaced"):
+            ev.build_kit(shots, tmp_path / "kit2")
+        assert not (tmp_path / "kit2").exists()
+
+
+def test_building_again_into_a_kit_does_not_hold_both_kits_in_memory(tmp_path):
+    import tracemalloc
+
+    src = tmp_path / "saved"
+    src.mkdir()
+    size = 24 * 2**20
+    for i in range(3):
+        (src / f"export-{i}.bin").write_bytes(os.urandom(size))  # 72 MB: both kits would be 144 MB
+    kit = ev.build_kit(src, tmp_path / "kit", created=FIXED)
+    tracemalloc.start()
+    try:
+        again = ev.build_kit(src, tmp_path / "kit")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert again.created == kit.created and ev.verify_kit(kit.bundle) == []
+    assert peak < size, f"building again held {peak / 2**20:.0f} MB at once"
+    (tmp_path / "kit" / "files" / "export-2.bin").write_bytes(os.urandom(size))  # a different kit
+    with pytest.raises(ev.EvidenceError, match="already holds a different evidence kit"):
+        ev.build_kit(src, tmp_path / "kit")
+
+
+# --------------------------------------------------------------------------- #
 # Widgets, driven from Python
 # --------------------------------------------------------------------------- #
 
@@ -778,7 +902,8 @@ def test_kit_maker_form_to_kit(widgets, shots, tmp_path, monkeypatch):
     assert maker.payments == [] and "No payment requests" in maker.payments_view.value
 
 
-def test_kit_maker_shows_one_line_errors(widgets, tmp_path):
+def test_kit_maker_shows_one_line_errors(widgets, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     maker = widgets.KitMaker(folder=tmp_path / "nothing_here", out_dir=tmp_path / "kit")
     assert maker.preview() is None
     assert 'role="alert"' in maker.plan_view.value and "nothing_here" in maker.plan_view.value
@@ -786,7 +911,7 @@ def test_kit_maker_shows_one_line_errors(widgets, tmp_path):
 
 
 def test_kit_maker_looks_again_when_the_folder_changes(widgets, shots, tmp_path):
-    maker = widgets.KitMaker(folder=shots, out_dir=tmp_path / "kit")
+    maker = widgets.KitMaker(folder=shots, out_dir=tmp_path / "kit", base=tmp_path)
     maker.preview()
     maker.confirm.value = True
     (shots / "late.png").write_bytes(b"\x89PNG\r\n\x1a\n")  # added after the list was shown

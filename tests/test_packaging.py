@@ -31,7 +31,9 @@ import pytest
 
 from conftest import ROOT, require
 
-pytestmark = pytest.mark.packaging
+# Resolving 20 platform sets and installing into a fresh environment are long on a busy
+# 2-core machine (the session fixtures' time counts against the first test that uses them).
+pytestmark = [pytest.mark.packaging, pytest.mark.timeout(2400)]
 
 PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 #: Every OpenCV distribution on PyPI; they all install the same ``cv2`` module.

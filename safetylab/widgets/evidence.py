@@ -27,6 +27,7 @@ import os
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .._paths import within
 from .. import content, plain
 from ..content import Step
 from ..errors import SafetyLabError
@@ -166,12 +167,22 @@ class KitMaker:
     folder : path-like, optional
         The folder to copy; by default the lesson's sample screenshots.
     out_dir : path-like
-        The new folder for the kit (relative paths are relative to the notebook).
+        The new folder for the kit (relative paths are relative to ``base``).
+    base : path-like, optional
+        The lesson's folder (default: the current folder). What is typed into the
+        boxes must name a folder inside it (or the ``folder`` given here): never an
+        absolute path elsewhere, ``..`` or a link that leads out
+        (:func:`safetylab._paths.within`), so a lesson on a shared computer
+        cannot be made to copy someone else's files.
     """
 
     def __init__(self, folder: str | os.PathLike | None = None,
-                 out_dir: str | os.PathLike = "my-files/evidence-kit"):
+                 out_dir: str | os.PathLike = "my-files/evidence-kit", base: str | os.PathLike | None = None):
         import ipywidgets as w
+
+        self.base = Path.cwd() if base is None else Path(base)
+        given = str(default_folder() if folder is None else folder)
+        self.given_folders = [Path(given)] if given.strip() else []  # may be typed back as it was
 
         full = w.Layout(width="100%", max_width="46em")
         self.kit: Kit | None = None
@@ -196,7 +207,7 @@ class KitMaker:
                             style=_WIDE, layout=full)
         self.text = w.Textarea(description="In your own words", style=_WIDE,
                                layout=w.Layout(width="100%", max_width="46em", height="6em"))
-        self.folder = w.Text(value=str(default_folder() if folder is None else folder),
+        self.folder = w.Text(value=given,
                              description="Folder of screenshots", style=_WIDE, layout=full)
         self.out_dir = w.Text(value=str(out_dir), description="New folder for the kit", style=_WIDE,
                               layout=full)
@@ -264,13 +275,17 @@ class KitMaker:
         """List every file the kit would copy (name, type, size); nothing is copied."""
         self._forget_plan()
         try:
-            self.plan = plan_kit(self.folder.value.strip())
+            self.plan = plan_kit(self._source())
         except SafetyLabError as e:
             self.plan_view.value = f'<p role="alert">{_e(e)}</p>'
             return None
         self.plan_view.value = plan_html(self.plan)
         self.confirm.disabled = False
         return self.plan
+
+    def _source(self) -> Path:
+        """The folder typed into the box, if it is inside the lesson's folder or the one offered."""
+        return within(self.base, self.folder.value, what="folder of screenshots", also=self.given_folders)
 
     def _forget_plan(self) -> None:
         self.plan = None
@@ -290,7 +305,8 @@ class KitMaker:
                                       "list, and tick the box to confirm.</p>")
             return None
         try:
-            self.kit = build_kit(self.folder.value.strip(), self.out_dir.value.strip(), self.notes(),
+            self.kit = build_kit(self._source(), within(self.base, self.out_dir.value, what="new folder for the kit"),
+                                 self.notes(),
                                  plan=self.plan)
         except SafetyLabError as e:
             self.result_view.value = f'<p role="alert">{_e(e)}</p>'

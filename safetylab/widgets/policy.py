@@ -25,6 +25,7 @@ from typing import Any, Mapping, Sequence
 
 from .. import content
 from .. import policy as _policy
+from .._paths import within
 from ..errors import SafetyLabError
 from ._private import PrivateCopy, clear_upload, take_upload
 from ._style import risk_list_html
@@ -344,11 +345,17 @@ class PolicyWriter:
         Nothing is ever overwritten: a second save adds ``-2`` to the name.
     policy : PersonalPolicy, optional
         Text to start from.
+    base : path-like, optional
+        The lesson's folder (default: the current folder). The folder typed into
+        the box must be inside it: never an absolute path elsewhere, ``..`` or a
+        link that leads out (:func:`safetylab._paths.within`).
     """
 
     def __init__(self, folder: str | os.PathLike = "my-files/policy",
-                 policy: _policy.PersonalPolicy | None = None):
+                 policy: _policy.PersonalPolicy | None = None, base: str | os.PathLike | None = None):
         import ipywidgets as w
+
+        self.base = Path.cwd() if base is None else Path(base)
 
         policy = policy or _policy.PersonalPolicy()
         self.saved: Path | None = None
@@ -421,8 +428,9 @@ class PolicyWriter:
 
     def save(self) -> Path | None:
         """Save the policy as a new HTML file in the chosen folder and say where."""
-        folder = self.folder.value.strip() or "my-files/policy"
         try:
+            folder = within(self.base, self.folder.value.strip() or "my-files/policy",
+                            what="folder for your policy")
             self.saved = _policy.save_policy(self.policy, folder)
         except SafetyLabError as e:
             self.status.value = f'<p role="alert">{_e(e)}</p>'

@@ -4,7 +4,9 @@
   scratch copy of the lesson notebooks, in its own process group, with a guard that
   refuses (and records) every network connection that is not to this computer — in
   the server and in every lesson kernel it starts (the suite's one ``network_guard``).
-  Torn down with SIGTERM, then SIGKILL.
+  Torn down with SIGTERM, then SIGKILL. Its secret token is read from the address it
+  prints, as a learner would copy it: ``server.address`` has it, ``server.get()`` sends
+  it, and every ``page`` opens it first (the browser then keeps the cookie it sets).
 - ``browser`` (session): Chromium driven by the Python ``playwright`` package. Playwright
   cannot download its own browser here, so it uses Debian's (``/usr/bin/chromium``, or
   ``$SAFETYLAB_CHROMIUM``).
@@ -56,23 +58,36 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _local_opener():
-    return urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never a proxy
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a 302 is returned as it is
+
+
+def _local_opener(follow: bool = True):
+    handlers = [urllib.request.ProxyHandler({})]  # never a proxy
+    if not follow:
+        handlers.append(_NoRedirect())
+    return urllib.request.build_opener(*handlers)
 
 
 class Server:
     """A running learner-mode server (see the ``server`` fixture)."""
 
-    def __init__(self, root: Path, guard: NetGuard):
+    def __init__(self, root: Path, guard: NetGuard, *options: str):
         self.root = root
         self.guard = guard
         self._mark = guard.mark()
+        self.options = list(options)  # more options of ``safetylab app``
         self.lessons = root / "lessons"   # what it serves: a copy of notebooks/
         self.tmp = root / "tmp"           # its TMPDIR: the private folders live in here
         self.log = root / "server.log"
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
+        self.address: str | None = None  # the printed address, with the token
+        self.token: str | None = None
         self.proc: subprocess.Popen | None = None
+        self.wrap: list[str] = []  # a command the server runs under (strace)
+        self.extra_env: dict[str, str] = {}
 
     def env(self) -> dict:
         # the network guard loads first in the server and in every lesson kernel it starts;
@@ -87,6 +102,7 @@ class Server:
             no_proxy="*", NO_PROXY="*")
         for key in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
             env.pop(key, None)
+        env.update(self.extra_env)
         return env
 
     def start(self, timeout: float = 90) -> "Server":
@@ -94,8 +110,8 @@ class Server:
         self.tmp.mkdir()
         for nb in LESSONS:
             shutil.copy(nb, self.lessons / nb.name)
-        cmd = [sys.executable, "-m", "safetylab.app", "--no-browser", "--port", str(self.port),
-               "--lessons", str(self.lessons)]
+        cmd = [*self.wrap, sys.executable, "-m", "safetylab.app", "--no-browser", "--port", str(self.port),
+               "--lessons", str(self.lessons), *self.options]
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=self.env(),
                                          cwd=self.root, start_new_session=True)
@@ -103,8 +119,14 @@ class Server:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 break
+            if self.address is None:
+                found = re.search(r"(http://127\.0\.0\.1:\d+/\?token=([\w-]+))", self.log_text())
+                if not found:
+                    time.sleep(0.3)
+                    continue
+                self.address, self.token = found.group(1), found.group(2)
             try:
-                with _local_opener().open(self.url, timeout=5) as r:
+                with _local_opener().open(self.address, timeout=5) as r:
                     if r.status == 200:
                         return self
             except OSError:
@@ -112,19 +134,27 @@ class Server:
         self.stop()
         raise RuntimeError(f"the learner-mode server did not start:\n{self.log_tail()}")
 
-    def get(self, path: str, timeout: float = 60):
-        """``(status, headers, body)`` of a GET on the server (errors included)."""
+    def get(self, path: str, timeout: float = 60, *, token: bool = True, headers: dict | None = None):
+        """``(status, headers, body)`` of a GET on the server (errors included), with the
+        token unless ``token=False``; redirects are not followed."""
+        url = self.url + path.lstrip("/")
+        if token:
+            url += ("&" if "?" in url else "?") + "token=" + self.token
+        request = urllib.request.Request(url, headers=headers or {})
         try:
-            with _local_opener().open(self.url + path.lstrip("/"), timeout=timeout) as r:
+            with _local_opener(follow=False).open(request, timeout=timeout) as r:
                 return r.status, r.headers, r.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as e:
             return e.code, e.headers, e.read().decode("utf-8", "replace")
 
-    def log_tail(self, n: int = 40) -> str:
+    def log_text(self) -> str:
         try:
-            return "\n".join(self.log.read_text(encoding="utf-8", errors="replace").splitlines()[-n:])
+            return self.log.read_text(encoding="utf-8", errors="replace")
         except OSError:
-            return "(no log)"
+            return ""
+
+    def log_tail(self, n: int = 40) -> str:
+        return "\n".join(self.log_text().splitlines()[-n:]) or "(no log)"
 
     def network_attempts(self) -> list[str]:
         return self.guard.attempts(since=self._mark)
@@ -154,7 +184,8 @@ def _require_app() -> None:
 def server(tmp_path_factory, network_guard):
     """A learner-mode server for the whole session (scratch copy of the lessons)."""
     _require_app()
-    srv = Server(tmp_path_factory.mktemp("learner-mode"), network_guard).start()
+    # more lessons at once than a learner needs: a test that fails may leave one open
+    srv = Server(tmp_path_factory.mktemp("learner-mode"), network_guard, "--max-lessons", "8").start()
     try:
         yield srv
     finally:
@@ -218,12 +249,20 @@ def page(browser, server, request):
     context.route("**/*", guard)
     pg = context.new_page()
     pg.set_default_timeout(60_000)
+    pg.goto(server.address)  # as a learner opens the printed address: the browser keeps the cookie
     pg.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
     pg.safetylab_outside, pg.safetylab_csp = outside, csp  # read by offline_report()
     request.node.safetylab_page = pg  # for the screenshot of a failure
     try:
         yield pg
     finally:
+        try:  # leave the page as a learner does: Voila then shuts the lesson's kernel down
+            here = re.match(r"http://127\.0\.0\.1:\d+/", pg.url or "") if not pg.is_closed() else None
+            if here:  # to the lesson list: its shutdown request (a beacon) goes out on the way
+                pg.goto(here.group(0), timeout=30_000)
+                pg.wait_for_timeout(1000)
+        except Exception:  # noqa: BLE001 - a crashed page is reported by its test
+            pass
         context.close()
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,6 +24,9 @@ import pytest
 
 from safetylab import app, course
 from safetylab.errors import SafetyLabError
+
+from conftest import require
+from netguard import off_machine, strace_command
 
 from .conftest import LESSONS, Server, _require_app
 
@@ -146,6 +151,7 @@ def test_voila_options_keep_learner_mode_local_codeless_and_offline(tmp_path):
     ("clean_copies/photo-1a2b.jpg", True), ("clean_copies/IMG.HEIC", True),
     ("my_evidence_kit/report.html", True), ("my_policy/my-photo-policy.html", True),
     ("03_what_your_file_says.ipynb", False), ("facilitator/03.md", False), ("x.py", False),
+    ("facilitator/answers.txt", False), ("facilitator/handout.pdf", False),
     (".ipynb_checkpoints/a.png", False), ("kit/.hidden.png", False), ("scripts/run.sh", False),
 ])
 def test_only_what_lessons_make_is_served_as_a_file(tmp_path, path, served):
@@ -165,6 +171,75 @@ def test_the_browser_may_load_nothing_from_another_host():
     assert app.tornado_settings("127.0.0.1")["allow_remote_access"] is False
     assert app.tornado_settings("0.0.0.0")["allow_remote_access"] is True
     assert app.tornado_settings()["headers"]["Content-Security-Policy"] == csp
+    for policy in (csp, app.content_security_policy(nonce="abc")):  # no inline script but by nonce
+        rules = dict(r.strip().split(" ", 1) for r in policy.split(";"))
+        assert "'unsafe-inline'" not in rules["script-src"] and "'unsafe-eval'" not in rules["script-src"]
+        assert rules["script-src-attr"] == "'none'" and rules["object-src"] == "'none'"
+    assert "'nonce-abc'" in app.content_security_policy(nonce="abc")
+
+
+@pytest.mark.parametrize("headers, cross", [
+    ({}, False), ({"Sec-Fetch-Site": "none"}, False), ({"Sec-Fetch-Site": "same-origin"}, False),
+    ({"Sec-Fetch-Site": "same-site"}, True), ({"Sec-Fetch-Site": "cross-site"}, True),
+    ({"Referer": "http://127.0.0.1:8866/"}, False), ({"Referer": "http://127.0.0.1:8867/"}, True),
+    ({"Origin": "http://evil.example"}, True), ({"Origin": "null"}, True),
+    ({"Sec-Fetch-Site": "same-origin", "Referer": "http://evil.example/"}, False),  # the browser's word wins
+])
+def test_cross_site_requests_are_recognised(headers, cross):
+    assert app.is_cross_site(headers, "127.0.0.1:8866") is cross
+
+
+@pytest.mark.parametrize("host, local", [
+    ("127.0.0.1:8866", True), ("localhost:8866", True), ("[::1]:8866", True), ("127.1.2.3", True),
+    ("evil.example:8866", False), ("127.0.0.1.nip.io:8866", False), ("", False), ("10.0.0.1:8866", False),
+])
+def test_only_local_host_names_are_local(host, local):
+    assert app.is_local_host(host) is local
+
+
+@pytest.mark.parametrize("path, kind, attachment, sandboxed", [
+    ("my-files/clean-copies/photo-1a2b.jpg", "image/jpeg", False, False),
+    ("my-files/policy/my_photo_policy.html", "text/html; charset=utf-8", False, True),
+    ("kit/report.html", "text/html; charset=utf-8", False, True),
+    ("kit/files/sent.html", "application/octet-stream", True, True),   # copied by the kit
+    ("kit/files/sub/photo.jpg", "application/octet-stream", True, True),
+    ("kit/timeline.csv", "text/plain; charset=utf-8", False, True),
+    ("kit/report.pdf", "application/pdf", True, True),
+    ("drawing.svg", "application/octet-stream", True, True),
+    ("page.xhtml", "application/octet-stream", True, True),
+])
+def test_files_are_sent_inert(tmp_path, path, kind, attachment, sandboxed):
+    (tmp_path / "kit" / "files").mkdir(parents=True)
+    (tmp_path / "kit" / "manifest.json").write_text("{}")
+    policy = app.file_policy(path, tmp_path)
+    assert (policy.content_type, policy.attachment) == (kind, attachment)
+    assert policy.csp.startswith("sandbox") is sandboxed and "allow-scripts" not in policy.csp
+    headers = policy.headers(path.rsplit("/", 1)[-1])
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers.get("Content-Disposition", "").startswith("attachment") is attachment
+
+
+def test_only_lesson_notebooks_in_the_folder_itself_are_lessons(tmp_path):
+    (tmp_path / "01_a.ipynb").write_text("{}")
+    (tmp_path / "elsewhere.ipynb").write_text("{}")
+    (tmp_path / "02_link.ipynb").symlink_to(tmp_path / "elsewhere.ipynb")
+    (tmp_path / "facilitator").mkdir()
+    (tmp_path / "facilitator" / "03_b.ipynb").write_text("{}")
+    assert [p for p in ("01_a.ipynb", "02_link.ipynb", "facilitator/03_b.ipynb", "elsewhere.ipynb",
+                        "../01_a.ipynb", "01_a.ipynb/..", "") if app.is_lesson(p, tmp_path)] == ["01_a.ipynb"]
+
+
+def test_limits_and_the_address(tmp_path, capsys):
+    assert app.Limits(max_lessons=2, idle_minutes=0.25).culling()["cull_idle_timeout"] == 15
+    for bad in (["--max-lessons", "0"], ["--idle-minutes", "-1"]):
+        assert app.main(["--no-browser", "--lessons", str(tmp_path), *bad]) == 1
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("safetylab: ") and "\n" not in err
+    token = app.new_token()
+    assert len(token) >= 40 and token != app.new_token()
+    assert app.app_address("127.0.0.1", 8866, token) == f"http://127.0.0.1:8866/?token={token}"
+    assert 'nonce="n1"' in app.add_nonce("<SCRIPT src=x></SCRIPT><scripts>", "n1")
+    assert app.add_nonce("<scripts>", "n1") == "<scripts>"
 
 
 def test_free_port_skips_a_port_in_use():
@@ -247,6 +322,37 @@ def test_the_network_guard_is_in_every_python_the_server_starts(own_server):
     out = subprocess.run([sys.executable, "-c", probe], env=own_server.env(), capture_output=True, text=True,
                          timeout=60)
     assert json.loads(out.stdout) == ["sitecustomize", "sitecustomize", True, True, False, False], out.stderr
+
+
+def test_a_lesson_in_learner_mode_sends_nothing_off_this_computer(tmp_path_factory, network_guard):
+    """The server and a lesson kernel reading text with ONNX Runtime, for 20 s and more, under
+    strace: every process and thread, C++ included (the Python guard cannot see C++)."""
+    _require_app()
+    require(shutil.which("strace") is not None,
+            "strace is not installed (make test installs Debian's strace: scripts/install-system-deps.sh)")
+    srv = Server(tmp_path_factory.mktemp("learner-mode-strace"), network_guard)
+    trace = srv.root / "strace.log"
+    srv.wrap = strace_command(trace, [])
+    home = srv.root / "home"
+    home.mkdir()
+    srv.extra_env = {"HOME": str(home)}  # so a file written there (a device id) shows
+    srv.start(timeout=180)
+    try:
+        status, _, body = srv.get("voila/render/02_your_background_gives_away_the_place.ipynb", timeout=300)
+        assert status == 200 and "There was an error" not in body
+        ran = time.monotonic()
+        assert list(srv.tmp.glob("safetylab-app-*/kernel-*")), "the lesson's kernel is not running"
+        time.sleep(max(0.0, 25 - (time.monotonic() - ran)))  # its text reader has been up 25 s and more
+        assert list(srv.tmp.glob("safetylab-app-*/kernel-*")), "the lesson's kernel stopped early"
+    finally:
+        srv.stop()
+    log = trace.read_text(errors="replace")
+    assert re.search(r'connect\(\d+, \{sa_family=AF_INET, sin_port=htons\(\d+\), '
+                     r'sin_addr=inet_addr\("127\.0\.0\.1"\)', log), "strace saw no kernel connection at all"
+    leaks = off_machine(log)
+    assert not leaks, "addressed something off this computer:\n" + "\n".join(leaks[:10])
+    telemetry = [str(p.relative_to(home)) for p in home.rglob("*") if "Microsoft" in p.parts or "deviceid" in p.name]
+    assert not telemetry, f"ONNX Runtime kept a device id or report queue: {telemetry}"
 
 
 def test_stopping_the_server_removes_its_private_folder_and_kernels(own_server):

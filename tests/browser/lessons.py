@@ -82,7 +82,8 @@ _LABELS_JS = ("() => [...document.querySelectorAll('#rendered_cells [alt], #rend
 def words_problems(page: Page, where: str = "#rendered_cells") -> list[str]:
     """Developer words or raw values a learner would meet on the page (none expected).
 
-    The visible text and every ``alt`` and ``aria-label`` go through
+    The visible text (with that of any page shown in a frame) and every ``alt`` and
+    ``aria-label`` go through
     :func:`safetylab.plain.looks_like_code`: no "Shift + Enter", cell, kernel,
     notebook, terminal, a ``safetylab`` command, a file path, "Figure 1", an ISO
     date or time, a pixel box, a ``[high]`` level or a ``: True``.
@@ -91,6 +92,8 @@ def words_problems(page: Page, where: str = "#rendered_cells") -> list[str]:
 
     texts = [("the page", page.locator(where).first.inner_text())]
     texts += [("an alt or aria-label text", t) for t in page.evaluate(_LABELS_JS)]
+    texts += [("a page shown inside the lesson", frame.locator("body").inner_text())
+              for frame in page.frames if frame != page.main_frame]  # e.g. lesson 6's evidence report
     problems = []
     for what, text in texts:
         for line in text.splitlines():

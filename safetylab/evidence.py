@@ -1141,7 +1141,7 @@ def verify_kit(bundle: str | os.PathLike) -> list[str]:
         changed = (want_sum is not None and got[0] != want_sum) or (
             entry is not None and (got[0] != entry.get("sha256") or got[1] != entry.get("size")))
         if changed:
-            problems.append(f"{name} has changed since the kit was made: its SHA-256 no longer matches.")
+            problems.append(f"{name} has changed since the kit was made: its fingerprint (SHA-256) no longer matches.")
         elif entry is not None and want_sum is None and has_sums:
             problems.append(f"{name} is in {MANIFEST} but not in {SUMS}.")
         elif entry is None and name.startswith(FILES_DIR + "/") and has_manifest:

@@ -287,11 +287,14 @@ def crisis_lines(region: str | None = None,
 
 
 def crisis_html(region: str | None = None,
-                extra: str | os.PathLike | Iterable[str | os.PathLike] | None = None) -> str:
+                extra: str | os.PathLike | Iterable[str | os.PathLike] | None = None,
+                *, with_caveat: bool = True) -> str:
     """The crisis sentence and every region's crisis lines, as a short accessible block.
 
     Shown at the start of lesson 00, at the opening of lesson 06 and in the
     threat scenario. Numbers are plain text: nothing is dialled or fetched.
+    ``with_caveat=False`` leaves out the caveat ("Check before relying on it…"),
+    for a page that shows :func:`help_html` (which starts with it) just after.
     """
     items = "".join(
         f"<li><strong>{_e(reg)}:</strong> "
@@ -301,7 +304,8 @@ def crisis_html(region: str | None = None,
             'style="border-left:6px solid #0072B2;padding:.3em .9em;margin:.6em 0;color:#111;background:#EEF6FC">'
             f"<p style=\"margin:.3em 0\"><strong>{_e(crisis_line(extra))}</strong></p>"
             f'<ul style="margin:.2em 0 .4em">{items}</ul>'
-            f"<p style=\"margin:.2em 0\"><small>{_e(caveat(extra))}</small></p></div>")
+            + (f"<p style=\"margin:.2em 0\"><small>{_e(caveat(extra))}</small></p>" if with_caveat else "")
+            + "</div>")
 
 
 def _table(region: str, rows: list[Resource]) -> str:

@@ -286,3 +286,13 @@ def test_help_html_is_plain_accessible_text(tmp_path):
     assert not {"a", "img", "script", "iframe", "link"} & set(tags)  # nothing to fetch or follow
     assert all(a.get("scope") in ("col", "row") for t, a in page.tags if t == "th")
     assert ("p", {"role": "note"}) in page.tags
+
+
+def test_crisis_block_can_leave_the_caveat_to_the_help_list_that_follows():
+    # lessons 00 and 06 show the crisis block just above the help list, which starts with
+    # the caveat: the page says it once, not twice in a row
+    caveat = html.escape(hp.caveat())
+    assert caveat in hp.crisis_html() and caveat in hp.help_html()
+    short = hp.crisis_html(with_caveat=False)
+    assert caveat not in short
+    assert html.escape(hp.crisis_line()) in short and "Childline" in short

@@ -103,7 +103,7 @@ def test_view_once_schedules_on_a_running_loop_and_cancels_on_hide():
 def test_copies_explorer_buttons_update_the_diagram_and_the_text():
     ex = W.CopiesExplorer()
     before = ex.diagram.value
-    assert "no delete button" in ex.text.value
+    assert "Before any delete button is pressed" in ex.text.value
     ex.buttons["delete_for_me"].click()
     assert not ex.copies.has("your_chat") and ex.copies.has("their_chat")
     assert ex.diagram.value != before and "Delete for me" in ex.diagram.alt

@@ -177,9 +177,11 @@ class ClueGame:
         self.fig = plot_scene(self.images[0], self.game.annotation)
         self.fig.canvas.mpl_connect("button_press_event", self._on_press)
         self.title = w.HTML()
-        self.x = w.BoundedIntText(description="x", min=0, max=10_000, layout=w.Layout(width="140px"))
-        self.y = w.BoundedIntText(description="y", min=0, max=10_000, layout=w.Layout(width="140px"))
-        self.mark_button = w.Button(description="Mark here", tooltip="Mark the point x, y")
+        self.x = w.BoundedIntText(description="Across (x)", min=0, max=10_000, layout=w.Layout(width="170px"),
+                                  tooltip="How far across the picture, from its left edge")
+        self.y = w.BoundedIntText(description="Down (y)", min=0, max=10_000, layout=w.Layout(width="170px"),
+                                  tooltip="How far down the picture, from its top edge")
+        self.mark_button = w.Button(description="Mark here", tooltip="Mark the point across and down")
         self.undo_button = w.Button(description="Undo last mark")
         self.check_button = w.Button(description="Check my marks", button_style="primary")
         self.next_button = w.Button(description="Next scene")

@@ -283,9 +283,9 @@ class RobustnessExplorer:
         limit = h.match_distance(self.kind)
         linked = self.distance <= limit
         self.image.value = _png(changed)
-        self.image.alt = f"The sample picture, {t.label.lower()} ({t.unit}: {self.strength.value})"
+        self.image.alt = f"The sample picture, {t.label.lower()}: {t.unit} {self.strength.value}"
         self.result.value = (
-            f'<div role="status"><p><strong>{_e(t.label)}</strong> ({_e(t.unit)}: {_e(self.strength.value)})</p>'
+            f'<div role="status"><p><strong>{_e(t.label)}</strong> — {_e(t.unit)}: {_e(self.strength.value)}</p>'
             f"<p>{self.distance} of {h.KINDS[self.kind]} bits differ from the original. "
             f"{_verdict(linked, 'Still the same picture', 'No longer recognised as the same picture')}</p>"
             f"<p>The line is at {limit} bits.</p></div>")
@@ -322,7 +322,7 @@ class LinkExplorer:
         self.chat_upload = w.FileUpload(accept=ACCEPT, multiple=False, description="Photo to send",
                                         tooltip="The photo you might send; it stays on this computer",
                                         layout=w.Layout(width="auto"))
-        self.hide = w.ToggleButtons(options=list(self.HIDE_OPTIONS), value="Not hidden",
+        self.hide = w.ToggleButtons(options=[(o[:1].upper() + o[1:], o) for o in self.HIDE_OPTIONS], value="Not hidden",
                                     description="Hide the face", tooltips=[
                                         "Search with the photo as it is", "Blur the face lightly",
                                         "Cover the face with big pixels", "Cover the face with a solid block"])

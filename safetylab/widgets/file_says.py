@@ -108,8 +108,7 @@ def sharing_html() -> str:
     head = "".join(f'<th scope="col" style="text-align:left">{_e(c)}</th>' for c in TABLE_COLUMNS)
     body = "".join("<tr>" + "".join(f'<td style="text-align:left">{_e(r[c])}</td>' for c in TABLE_COLUMNS)
                    + "</tr>" for r in table)
-    return (f'<table><caption style="text-align:left"><strong>Typical behaviour — it changes.</strong> '
-            f"{_e(caveat())}</caption><tr>{head}</tr>{body}</table>")
+    return (f'<table><caption style="text-align:left">{_e(caveat())}</caption><tr>{head}</tr>{body}</table>')
 
 
 def plot_thumbnail(path: str | os.PathLike, fig: "Figure | None" = None) -> "Figure":

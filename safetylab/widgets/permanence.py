@@ -80,9 +80,10 @@ def link_html(check: "perm.LinkCheck", how: str = "The copy") -> str:
 
 
 def _short(name: str) -> str:
-    """A sample's file name as a short label: ``01_street_sign_window.png`` -> ``street sign window``."""
-    stem = name.rsplit(".", 1)[0]
-    return " ".join(part for part in stem.split("_") if not part.isdigit()) or stem
+    """A sample's short label in words: ``xmp_iptc.jpg`` -> ``coffee on a cafe table``."""
+    from .. import samples
+
+    return samples.label(name)
 
 
 def survey_html(results: Sequence["perm.CaptureResult"], *, trainer: bool | None = None) -> str:

@@ -53,7 +53,10 @@ def phone_steps_html(lesson: str | int, extra: Any = None, *, trainer: bool | No
     for step in content.phone_steps(lesson, extra):
         young = (f'<p style="margin:.2em 0"><strong>Under 18:</strong> {_e(step.under_18)}</p>'
                  if step.under_18 else "")
-        second = (f'<p style="margin:.2em 0"><strong>Another way:</strong> {_e(step.second_option)}</p>'
+        where, colon, rest = (step.second_option or "").partition(": ")
+        if not (colon and where.startswith("On ")):  # "On a computer: …" keeps its own heading
+            where, rest = "Another way", step.second_option
+        second = (f'<p style="margin:.2em 0"><strong>{_e(where)}:</strong> {_e(rest)}</p>'
                   if step.second_option else "")
         parts.append(
             f'<div style="border-left:6px solid #0072B2;padding:.2em .9em;margin:.7em 0">'

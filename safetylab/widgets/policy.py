@@ -193,7 +193,7 @@ class ReportCardWidget:
         self._own: Path | None = None
         self.card: _policy.ReportCard | None = None
         options = [("Choose a photo…", None)]
-        options += [(f"Sample: {samples.SAMPLES[k].name}", k) for k in sample_keys]
+        options += [(f"Sample: {samples.SAMPLES[k].label}", k) for k in sample_keys]
         options += [("My own photo (choose it with the button)", _OWN)]
         self.picker = w.Dropdown(options=options, value=None, description="Photo",
                                  style={"description_width": "initial"},

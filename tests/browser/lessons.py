@@ -292,7 +292,7 @@ def use_background(ctx: Context) -> None:
         page.wait_for_timeout(300)
     furniture = [w for w in ("(x, y) =", "Figure 1") if w in view.inner_text()]
     assert not furniture, f"the clickable picture shows a developer's header or pointer readout: {furniture}"
-    for name, value in (("x", x), ("y", y)):  # the number boxes (the picture is clickable with ipympl)
+    for name, value in (("Across (x)", x), ("Down (y)", y)):  # the number boxes (the picture is clickable with ipympl)
         box = view.get_by_role("spinbutton", name=name, exact=True)
         box.fill(str(value))
         box.press("Tab")
@@ -460,7 +460,7 @@ def use_policy(ctx: Context) -> None:
     # The report card: a sample photo and one answer (they keep pushing) -> a card.
     make = page.get_by_role("button", name="Make my report card")
     card_widget = _vbox_of(make)
-    card_widget.locator("select").first.select_option(label="Sample: clean.jpg")
+    card_widget.locator("select").first.select_option(label=f"Sample: {samples.label('clean.jpg')}")  # in words
     pushing = content.question("pushing")
     yes = next(o.label for o in pushing.options if o.value == "yes")
     card_widget.get_by_role("radio", name=yes).check()

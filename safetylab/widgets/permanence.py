@@ -59,9 +59,9 @@ def _png(fig_or_image, *, dpi: int = 80, max_side: int = 360) -> bytes:
 
 def link_html(check: "perm.LinkCheck", how: str = "The copy") -> str:
     """Whether a captured copy still leads back to the original, as plain sentences."""
-    rows = [("Same-picture search (PDQ hash)",
+    rows = [("Same-picture search (fingerprint)",
              f"{check.hash_distance} of 256 bits differ (the line is {check.hash_threshold})",
-             _verdict(check.hash_linked, "SAME PICTURE", "not found by the hash"))]
+             _verdict(check.hash_linked, "SAME PICTURE", "not found by the fingerprint"))]
     if check.faces_in_original:
         if check.face_distance is None:
             rows.append(("Face search", "no face found in the copy", _verdict(False, "", "no face to compare")))

@@ -26,6 +26,21 @@ def _how(title: str, lines: tuple[str, ...]) -> str:
             f'<ol style="margin:0 0 .3em 1.2em;padding:0">{items}</ol></div>')
 
 
+def _here(text: str, lesson: str | int) -> str:
+    """"lesson 3" read in lesson 3 itself is "this lesson".
+
+    >>> _here("On a computer: lesson 3's button makes a copy.", "03")
+    "On a computer: this lesson's button makes a copy."
+    """
+    import re
+
+    try:
+        n = int(str(lesson)[:2])
+    except ValueError:
+        return text
+    return re.sub(rf"\blesson {n}\b", "this lesson", text)
+
+
 def phone_steps_html(lesson: str | int, extra: Any = None, *, trainer: bool | None = None) -> str:
     """The lesson's phone steps as accessible HTML, with the "typical, changes with versions" caveat.
 
@@ -56,6 +71,7 @@ def phone_steps_html(lesson: str | int, extra: Any = None, *, trainer: bool | No
         where, colon, rest = (step.second_option or "").partition(": ")
         if not (colon and where.startswith("On ")):  # "On a computer: …" keeps its own heading
             where, rest = "Another way", step.second_option
+        rest = _here(rest or "", lesson)
         second = (f'<p style="margin:.2em 0"><strong>{_e(where)}:</strong> {_e(rest)}</p>'
                   if step.second_option else "")
         parts.append(

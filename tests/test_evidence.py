@@ -664,6 +664,10 @@ def test_plan_lists_every_file_with_its_type_and_copies_nothing(shots, tmp_path)
     text = plan.summary()
     assert text.startswith(ev.LEAVE_OUT) and "Leave the image itself out" in text
     assert all(f"{f.path} ({f.kind}" in text for f in plan.files)
+    from safetylab.widgets.evidence import plan_html  # the page names the folder, or says it in words
+
+    assert f"files from {shots.name}</caption>" in plan_html(plan)
+    assert "files from the lesson&#x27;s sample screenshots</caption>" in plan_html(plan, "the lesson's sample screenshots")
 
 
 def test_plan_flags_a_camera_photo_and_a_video(shots):

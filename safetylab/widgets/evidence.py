@@ -90,8 +90,11 @@ def verify_html(problems: Sequence[str]) -> str:
             f"not as it was made.</p><ul>{items}</ul></div>")
 
 
-def plan_html(plan: KitPlan) -> str:
-    """The files a kit would copy, before anything is copied: what to leave out, then name, type and size."""
+def plan_html(plan: KitPlan, folder: str | None = None) -> str:
+    """The files a kit would copy, before anything is copied: what to leave out, then name, type and size.
+
+    ``folder`` names the folder in words ("the lesson's sample screenshots"); by default, its name.
+    """
     rows = "".join(
         f'<tr><th scope="row" style="text-align:left">{_e(f.path)}</th><td>{_e(f.kind)}</td>'
         f'<td style="text-align:right">{_e(plain.file_size(f.size))}</td>'
@@ -107,7 +110,7 @@ def plan_html(plan: KitPlan) -> str:
             f'<p style="border-left:6px solid #E69F00;padding:.3em .8em;color:#111;background:#FFF8E6">'
             f"<strong>Before you copy:</strong> {_e(LEAVE_OUT)}</p>{look}"
             '<table style="border-collapse:collapse"><caption style="text-align:left;font-weight:bold">'
-            f"The kit would copy these {n} file{'s' if n != 1 else ''} from {_e(plan.source)}</caption>"
+            f"The kit would copy these {n} file{'s' if n != 1 else ''} from {_e(folder or plan.source)}</caption>"
             '<thead><tr><th scope="col" style="text-align:left">File</th><th scope="col">Type</th>'
             '<th scope="col">Size</th><th scope="col" style="text-align:left">Look at</th></tr></thead>'
             f"<tbody>{rows}</tbody></table>{skipped}</div>")

@@ -296,3 +296,15 @@ def test_crisis_block_can_leave_the_caveat_to_the_help_list_that_follows():
     short = hp.crisis_html(with_caveat=False)
     assert caveat not in short
     assert html.escape(hp.crisis_line()) in short and "Childline" in short
+
+
+def test_sources_are_for_trainers_and_addresses_are_plain_text(monkeypatch):
+    resource = hp.resources()[0]
+    learner = hp.help_html(trainer=False)
+    trainer = hp.help_html(trainer=True)
+    assert html.escape(resource.url) in learner and "<code>" not in learner  # an address, not code
+    assert "Source:" not in learner and html.escape(resource.source) in trainer.split("Source:", 1)[1]
+    monkeypatch.setenv("SAFETYLAB_MODE", "learner")  # what learner mode gets by default
+    assert hp.help_html() == learner
+    monkeypatch.setenv("SAFETYLAB_MODE", "trainer")
+    assert hp.help_html() == trainer

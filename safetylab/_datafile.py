@@ -83,6 +83,7 @@ __all__ = [
     "field_name",
     "load",
     "load_shipped",
+    "loads",
     "merge",
     "pack_folders",
     "parse",
@@ -228,7 +229,9 @@ def _problem(err) -> tuple[list[Any], str]:
     path, v, want, inst = list(err.absolute_path), err.validator, err.validator_value, err.instance
     own = _own_words(err, v)
     if v == "required":
-        missing = next((k for k in want if not (isinstance(inst, dict) and k in inst)), want[0])
+        gone = [k for k in want if not (isinstance(inst, dict) and k in inst)] or list(want[:1])
+        # jsonschema reports each missing field as its own error, in the schema's order
+        missing = next((k for k in gone if repr(k) in err.message), gone[0])
         return path + [missing], own or f"is missing (every {_kind(err)} needs this field)"
     if v == "additionalProperties" and isinstance(inst, dict):
         allowed = list(err.schema.get("properties", {}))
@@ -374,7 +377,25 @@ def _find_object(data: Any, target: int, path: list[Any]) -> list[Any] | None:
     return None
 
 
-def _json_loads(text: str, file: str, error: type[DataFileError]) -> Any:
+def loads(text: str, file: str = "", error: type[DataFileError] = DataFileError) -> Any:
+    """JSON ``text`` as data, with duplicate names refused; not yet checked against a schema.
+
+    For an editor that shows every problem as the trainer types: parse with
+    this, then list :func:`problems`.
+
+    Raises
+    ------
+    DataFileError
+        (or ``error``) for broken JSON (naming the line and column) or a name used twice.
+
+    Examples
+    --------
+    >>> try:
+    ...     loads('{"a": 1,}', "mine.json")
+    ... except DataFileError as err:
+    ...     print(err)
+    mine.json: line 1, column 9: not valid JSON (Expecting property name enclosed in double quotes)
+    """
     dupes: list[tuple[dict, str]] = []
 
     def pairs(items):
@@ -403,7 +424,7 @@ def _json_loads(text: str, file: str, error: type[DataFileError]) -> Any:
 def parse(text: str, schema_: Mapping[str, Any] | str, *, file: str = "", check: Check | None = None,
           error: type[DataFileError] = DataFileError) -> Any:
     """The data in JSON ``text``, checked (see :func:`validate`)."""
-    return validate(_json_loads(text, file, error), schema_, file=file, check=check, error=error)
+    return validate(loads(text, file, error), schema_, file=file, check=check, error=error)
 
 
 def _read(path: Path, what: str, error: type[DataFileError], max_bytes: int) -> str:

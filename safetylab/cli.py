@@ -201,6 +201,33 @@ def _cmd_evidence(args) -> int:
     return 0
 
 
+def _cmd_pack(args) -> int:
+    from .pack import check, new
+
+    if args.action == "new":
+        written, err = _safe(new, args.folder)
+        if err:
+            print(f"safetylab: {err}", file=sys.stderr)
+            return 2 if Path(args.folder).exists() else 1
+        print(f"Made a course pack in {args.folder} ({len(written)} files): read its README.md, "
+              f"replace the examples with your own, then run 'safetylab pack check {args.folder}'.")
+        return 0
+    if not Path(args.folder).is_dir():
+        print(f"safetylab: {args.folder}: is not a folder (safetylab pack new {args.folder} makes a pack)",
+              file=sys.stderr)
+        return 2
+    found, err = _safe(check, args.folder)
+    if err or found is None:
+        print(f"safetylab: {err}", file=sys.stderr)
+        return 1
+    for line in found.problems:
+        print(line)
+    for line in found.notes:
+        print(f"note: {line}")
+    print(found.summary(), file=sys.stderr if found.problems else sys.stdout)
+    return 0 if found.ok else 1
+
+
 def _cmd_lab(args) -> int:
     from .lab import main as lab_main
 
@@ -266,6 +293,12 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--yes", action="store_true",
                    help="copy without asking (the files are still listed first; leave the image itself out)")
     e.set_defaults(func=_cmd_evidence)
+
+    k = sub.add_parser("pack", help="a trainer's own course pack: photos, scenes, chats, profiles, help, lessons")
+    k.add_argument("action", choices=("new", "check"),
+                   help="new: make a commented example pack in a new folder; check: check everything in one")
+    k.add_argument("folder", metavar="DIR", help="the pack's folder")
+    k.set_defaults(func=_cmd_pack)
 
     a = sub.add_parser("app", add_help=False,
                        help="open the lessons in learner mode: in the browser, without code "

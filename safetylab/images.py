@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "MAX_PIXELS", "MAX_FILE_BYTES", "PhotoFile", "sniff", "read_file", "open_image",
     "load", "displayed_size", "ORIENTATION_SWAPS", "HEIF_FORMATS", "RAW_FORMATS", "heif_brand",
-    "bare_copy", "as_image", "WORKING_SIDE",
+    "bare_copy", "as_image", "WORKING_SIDE", "shown_size",
 ]
 
 #: Largest image safetylab decodes (150 megapixels: bigger than any phone photo).
@@ -168,6 +168,24 @@ def displayed_size(width: int, height: int, orientation: int | None) -> tuple[in
     if orientation in ORIENTATION_SWAPS:
         return height, width
     return width, height
+
+
+def shown_size(photo: "PhotoFile | str | os.PathLike") -> tuple[int, int]:
+    """Width and height of a photo as shown (its EXIF orientation applied), without decoding its pixels.
+
+    Raises
+    ------
+    SafetyLabError
+        When the file is not a photo safetylab can open (one plain line).
+    """
+    if not isinstance(photo, PhotoFile):
+        photo = read_file(photo)
+    im = open_image(photo)
+    try:
+        orientation = im.getexif().get(0x0112)
+    except Exception:  # a damaged EXIF block: the picture is shown as stored
+        orientation = None
+    return displayed_size(im.width, im.height, orientation)
 
 
 def _register_heif() -> None:

@@ -134,3 +134,21 @@ def test_a_learners_photo_is_not_saved_in_the_notebook(tmp_path, run_offline):
     for shift in range(3):  # base64 of the chunk, at each alignment
         b64 = base64.b64encode(chunk[shift:shift + 45])
         assert b64 not in saved
+
+
+def test_the_authoring_notebook_runs_with_a_course_pack(tmp_path, run_offline, monkeypatch):
+    """Trainer mode's authoring notebook (not a lesson: learner mode does not list it) runs top to
+    bottom on the pack named for the lessons, and writes nothing into it by itself."""
+    from safetylab import pack
+
+    folder = tmp_path / "my-course"
+    pack.new(folder)
+    before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
+    monkeypatch.setenv("SAFETYLAB_PACK", str(folder))  # what `safetylab lab --pack` sets for the kernels
+    work = tmp_path / "90_make_your_own.ipynb"
+    shutil.copy(LESSONS_DIR / "authoring" / "90_make_your_own.ipynb", work)
+    nb = run_offline(nbformat.read(work, as_version=4), tmp_path)
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert f"Your course pack: {folder}" in text and "ready to use" in text
+    assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before

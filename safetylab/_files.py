@@ -33,10 +33,21 @@ from pathlib import Path
 
 from .errors import AlreadyThereError, OutputError
 
-__all__ = ["write_new", "write_exact", "replace_keeping", "MAX_TRIES"]
+__all__ = ["write_new", "write_exact", "replace_keeping", "short_name", "MAX_TRIES"]
 
 #: How many numbered names are tried before giving up.
 MAX_TRIES = 1000
+
+
+def short_name(name: str, limit: int = 60) -> str:
+    """A file name short enough for one line of a message (its start and its ending kept).
+
+    Examples
+    --------
+    >>> short_name("x" * 300 + ".png")
+    'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…xxxxxxxxxxxxxxx.png'
+    """
+    return name if len(name) <= limit else f"{name[:40]}…{name[-19:]}"
 
 
 def _create(path: Path, data: bytes) -> Path:
@@ -47,13 +58,15 @@ def _create(path: Path, data: bytes) -> Path:
     except FileExistsError:
         raise
     except OSError as e:
-        raise OutputError(f"Could not write {path.name} in {path.parent} ({e.strerror or e}).") from None
+        raise OutputError(f"Could not write {short_name(path.name)} in {path.parent} "
+                          f"({e.strerror or e}).") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
     except OSError as e:
         path.unlink(missing_ok=True)  # our own half-written file, never someone else's
-        raise OutputError(f"Could not write {path.name} in {path.parent} ({e.strerror or e}).") from None
+        raise OutputError(f"Could not write {short_name(path.name)} in {path.parent} "
+                          f"({e.strerror or e}).") from None
     return path
 
 

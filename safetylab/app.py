@@ -597,6 +597,8 @@ def voila_argv(folder: str | os.PathLike, port: int | None = None, open_browser:
         "--VoilaConfiguration.classic_tree=False",
         # the page template leaves trainer cells out (lesson_sources.learner_cells)
         "--VoilaExporter.filters=learner_cells=safetylab.lesson_sources.learner_cells",
+        # ... and runs the check of learning's script itself, under the page's nonce
+        "--VoilaExporter.filters=learner_output=safetylab.widgets.learning_check.learner_output",
         # What a lesson links to is served under /voila/files/ (a lesson's relative link is
         # redirected there): the clean copies, policies and evidence kits learners make.
         # Never the notebooks or any code.

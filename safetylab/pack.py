@@ -98,6 +98,8 @@ CONTENT_FILES: Mapping[str, tuple[str, str]] = {
     "places.json": ("content", "places"),
     "phone_steps.json": ("content", "phone_steps"),
     "help_resources.json": ("help", "resources"),
+    "learning_check.json": ("learning_check", "ideas"),  # the whole file: ideas and exit tickets
+    "handouts.json": ("handouts", "words"),
 }
 #: What photos/ may hold besides photos.
 _NOT_PHOTOS = (".json", ".bak", ".md", ".txt")

@@ -161,7 +161,11 @@ def test_the_wheel_carries_the_models_data_and_licences(safetylab_wheel):
                  "safetylab/data/models/ch_PP-OCRv4_rec_infer.onnx", "safetylab/data/models/README.md",
                  "safetylab/data/places/cities1000.csv", "safetylab/data/places/README.md",
                  "safetylab/data/licenses/CenterFace-MIT.txt", "safetylab/data/licenses/PDQ-LICENSE.txt",
-                 "safetylab/data/licenses/PaddleOCR-Apache-2.0.txt"):
+                 "safetylab/data/licenses/PaddleOCR-Apache-2.0.txt",
+                 # learner mode's page template runs the check of learning's script from here
+                 "safetylab/data/app/voila/index.html.j2", "safetylab/data/app/voila/learning_check.js",
+                 "safetylab/data/learning_check.json", "safetylab/data/learning_check.schema.json",
+                 "safetylab/data/handouts.json", "safetylab/data/handouts.schema.json"):
         assert path in names, f"{path} is not in {safetylab_wheel.name}"
 
 

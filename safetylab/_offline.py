@@ -14,6 +14,10 @@ started from it, such as learner-mode kernels, inherit it), and
 :func:`import_onnxruntime` is the one way safetylab loads ONNX Runtime: it also
 calls the runtime switch, and refuses (one plain line) when ONNX Runtime was
 loaded before safetylab could set the switch.
+
+What this does not protect against: a library safetylab does not know about, or a
+future version of one that adds a new kind of report, is not switched off by this;
+the tests watch for any connection with ``strace`` to catch that.
 """
 
 from __future__ import annotations

@@ -10,6 +10,10 @@ someone sent them) names:
 - :func:`within` turns a folder or file name typed into a box into a path inside
   a given folder, refusing absolute paths, ``..`` and links that lead out, with
   one plain line (:class:`OutsideFolderError`).
+
+What this does not protect against: another program running as the same user can
+still read or change the files inside the folder; and a check on a path is only as
+good as the moment it is made, which is why the readers check what they opened.
 """
 
 from __future__ import annotations

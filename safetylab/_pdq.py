@@ -20,6 +20,10 @@ at a time, as the C++ loops do, rather than with a faster matrix product whose
 order of additions (and so whose last bits) would differ. It needs nothing but
 numpy, so it installs everywhere without a compiler.
 
+What this does not protect against: a perceptual hash matches pictures that look
+alike, not people; a crop, a mirror image or a large rotation can make a copy
+that it no longer matches, and two different pictures can, rarely, match.
+
 Examples
 --------
 >>> import numpy as np

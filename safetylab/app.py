@@ -37,6 +37,13 @@ cannot. Files are never active content from this server: pictures are shown, tex
 is sent as plain text, HTML pages run no script (``sandbox``), and what an
 evidence kit copied (files someone sent) and PDFs are downloads.
 
+What this does not protect against: anyone who has the address with its token (or
+sits at the browser that holds the cookie) can use the lessons and fetch what they
+made; another program running as the same user on this computer can read the
+lessons folder and the private temporary folders; and on another address than
+this computer's own (``--ip``) the traffic is plain HTTP — for a class on a
+network, use ``safetylab class``.
+
 Examples
 --------
 From a terminal::

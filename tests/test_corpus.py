@@ -10,7 +10,9 @@ import pytest
 
 from conftest import corpus_files
 
-pytestmark = pytest.mark.corpus
+# The whole corpus goes through one `safetylab check --json` (faces and text included),
+# which takes minutes on a busy 2-core machine; its time counts against the first test.
+pytestmark = [pytest.mark.corpus, pytest.mark.timeout(1800)]
 
 
 def _sha(p) -> str:

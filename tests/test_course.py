@@ -84,7 +84,7 @@ def test_working_copy_errors_are_one_plain_line(tmp_path):
 
 def test_app_dir_copies_the_course_and_serves_the_working_folder(tmp_path, monkeypatch):
     served = {}
-    monkeypatch.setattr(app, "serve", lambda port, open_browser, folder, ip: served.setdefault("folder", folder) and 0)
+    monkeypatch.setattr(app, "serve", lambda port, open_browser, folder, ip, **kw: served.setdefault("folder", folder) and 0)
     assert app.main(["--no-browser", "--dir", str(tmp_path / "mine")]) == 0
     assert served["folder"] == tmp_path / "mine"
     assert sorted(p.name for p in (tmp_path / "mine").glob(course.LESSON_GLOB)) == \
@@ -93,7 +93,7 @@ def test_app_dir_copies_the_course_and_serves_the_working_folder(tmp_path, monke
 
 
 def test_missing_voila_is_one_line_saying_what_to_install(tmp_path, monkeypatch, capsys):
-    def no_voila():
+    def no_voila(*args, **kwargs):
         raise ImportError("No module named 'voila'")
 
     monkeypatch.setattr(app, "_voila_app_class", no_voila)

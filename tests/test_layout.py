@@ -180,7 +180,5 @@ def test_every_module_has_all_a_docstring_and_says_what_it_does_not_protect(name
                for n in tree.body), f"{name} has no __all__"
     doc = ast.get_docstring(tree) or ""
     assert doc, f"{name} has no docstring"
-    if name == f"{NAME}.app":
-        pytest.skip("learner mode's module is owned by the learner-mode work (issue 13)")
     low = doc.lower().replace("*", "")
     assert "what this does not" in low, f"{name}'s docstring does not say what it does not protect against"

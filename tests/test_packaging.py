@@ -31,7 +31,9 @@ import pytest
 
 from conftest import ROOT, require
 
-pytestmark = pytest.mark.packaging
+# Resolving 20 platform sets and installing into a fresh environment are long on a busy
+# 2-core machine (the session fixtures' time counts against the first test that uses them).
+pytestmark = [pytest.mark.packaging, pytest.mark.timeout(2400)]
 
 PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 #: Every OpenCV distribution on PyPI; they all install the same ``cv2`` module.
@@ -310,6 +312,7 @@ def test_fresh_install_app_serves_lesson_01_to_its_last_section(fresh_install):
     """``safetylab app`` from the installed wheel: the lessons are copied into the trainer's
     working folder (~/safetylab-lessons by default) and lesson 01 runs to its end."""
     import os
+    import re
     import signal
     import socket
     import time
@@ -328,9 +331,17 @@ def test_fresh_install_app_serves_lesson_01_to_its_last_section(fresh_install):
     lesson = "01_your_face_is_a_search_key.ipynb"
     try:
         deadline = time.monotonic() + 120
+        token = None
+        while token is None:  # the address with its secret token is printed once the server is set up
+            found = re.search(r"http://127\.0\.0\.1:\d+/\?token=([\w-]+)", log.read_text(errors="replace"))
+            if found:
+                token = found.group(1)
+                break
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+            time.sleep(0.5)
         while True:
             try:
-                with opener.open(f"http://127.0.0.1:{port}/", timeout=5) as r:
+                with opener.open(f"http://127.0.0.1:{port}/?token={token}", timeout=5) as r:
                     index = r.read().decode("utf-8")
                     break
             except OSError:
@@ -340,7 +351,7 @@ def test_fresh_install_app_serves_lesson_01_to_its_last_section(fresh_install):
         assert (working / lesson).is_file() and (working / "facilitator" / "README.md").is_file()
         assert "Copied the lessons into" in log.read_text(errors="replace")
         assert f"voila/render/{lesson}" in index
-        with opener.open(f"http://127.0.0.1:{port}/voila/render/{lesson}", timeout=600) as r:
+        with opener.open(f"http://127.0.0.1:{port}/voila/render/{lesson}?token={token}", timeout=600) as r:
             assert r.status == 200
             page = r.read().decode("utf-8", "replace")
         assert "There was an error when executing cell" not in page

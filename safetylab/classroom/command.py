@@ -61,7 +61,7 @@ class ClassOptions:
     port: int | None = None
     lan: str | None = None  # "auto", an address, or None (this computer only)
     max_learners: int = 30
-    memory_mb: int = 600
+    memory_mb: int = 800  # lesson 03 reads a photo's text: ~410 MB, with the server ~520 MB
     idle_minutes: float = 15.0
     trainer_dir: str | None = None
     open_browser: bool = True

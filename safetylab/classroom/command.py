@@ -341,7 +341,23 @@ def _open_in_browser(url: str, folder: Path) -> None:
     threading.Thread(target=browser.open, args=(page.as_uri(),), daemon=True).start()
 
 
-def end(timeout: float = 120) -> int:
+def _alive(pid: int) -> bool:
+    """Is the process still running (one that has ended but is not yet reaped counts as ended)?"""
+    try:
+        import psutil
+
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except ImportError:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return False
+        return True
+    except psutil.Error:
+        return False
+
+
+def end(timeout: float = 240) -> int:
     """End the class running on this computer (as its Ctrl+C would); returns an exit code."""
     state = _running_class()
     if state is None:
@@ -351,9 +367,7 @@ def end(timeout: float = 120) -> int:
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except OSError:
+        if not _alive(pid):
             print("safetylab: the class has ended. Everything learners made was deleted.", file=sys.stderr)
             return 0
         time.sleep(0.5)

@@ -605,7 +605,8 @@ def configure(c, config_file: str | os.PathLike) -> None:
         services.append({"name": "idle-culler", "command": [
             cfg.python, "-m", "jupyterhub_idle_culler", f"--timeout={timeout}",
             f"--cull-every={max(1, min(300, timeout // 3))}", "--cull-users=True",
-            "--cull-admin-users=False", "--remove-named-servers=True"]})
+            "--cull-admin-users=False", "--remove-named-servers=True"],
+            "environment": {k: os.environ[k] for k in cfg.env_keep if k in os.environ}})
         roles.append({"name": "idle-culler", "scopes": culler_role_scopes(), "services": ["idle-culler"]})
     c.JupyterHub.services = services
     c.JupyterHub.load_roles = roles

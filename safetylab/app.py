@@ -82,7 +82,7 @@ from .errors import SafetyLabError
 __all__ = ["Lesson", "find_lessons", "lesson_info", "index_html", "voila_argv", "tornado_settings",
            "content_security_policy", "file_policy", "FilePolicy", "is_lesson", "is_cross_site",
            "is_local_host", "add_nonce", "new_token", "app_address", "Limits", "message_html",
-           "free_port", "serve", "main", "TEMPLATE_DIR", "DEFAULT_PORT"]
+           "free_port", "voila_app_class", "serve", "main", "TEMPLATE_DIR", "DEFAULT_PORT"]
 
 #: The Voila template folder of learner mode (it extends Voila's "lab" template).
 TEMPLATE_DIR = Path(__file__).resolve().parent / "data" / "app" / "voila"
@@ -931,6 +931,13 @@ def _voila_app_class(limits: Limits = Limits()):
         return type(f"Gated{cls.__name__}", bases, {"get": get})
 
     return LearnerVoila
+
+
+def voila_app_class(limits: Limits = Limits()):
+    """The learner-mode Voila application class (class mode's learner servers extend it).
+
+    Raises ImportError when Voila is not installed."""
+    return _voila_app_class(limits)
 
 
 def serve(port: int | None = None, open_browser: bool = True, *, folder: str | os.PathLike | None = None,

@@ -102,7 +102,7 @@ def _learner_app_class(settings: dict):
     import tornado.ioloop
     from jupyter_server.utils import url_path_join
 
-    base = app._voila_app_class(settings["limits"])
+    base = app.voila_app_class(settings["limits"])
     hub_api = os.environ.get("JUPYTERHUB_API_URL", "")
     user = os.environ.get("JUPYTERHUB_USER", "")
     token = os.environ.get("JUPYTERHUB_API_TOKEN", "")

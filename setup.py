@@ -20,7 +20,8 @@ from setuptools.command.build_py import build_py
 HERE = Path(__file__).resolve().parent
 #: Top-level folder -> (folder inside safetylab/_course, the files of it that are the course).
 COURSE = {
-    "notebooks": ("notebooks", ("[0-9][0-9]_*.md", "[0-9][0-9]_*.ipynb", "jupytext.toml", "facilitator/*")),
+    "notebooks": ("notebooks", ("[0-9][0-9]_*.md", "[0-9][0-9]_*.ipynb", "jupytext.toml", "facilitator/*",
+                   "authoring/[0-9][0-9]_*.md", "authoring/[0-9][0-9]_*.ipynb")),
     "sample_images": ("sample_images", ("*.md", "*/*")),
 }
 

@@ -13,6 +13,7 @@ cannot run at all (no ExifTool, no test images).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import platform
@@ -301,7 +302,7 @@ def verify_pixels(pairs: list[tuple[Path, Path]], label: str) -> dict:
 
 
 def bench_scrub_corpus(files: list[Path], tmp: Path) -> dict:
-    print(f"[3] scrub: corpus JPEGs ...", flush=True)
+    print("[3] scrub: corpus JPEGs ...", flush=True)
     accepted: list[Path] = []
     refused: dict[str, str] = {}
     first_out = tmp / "scrub-corpus-check"
@@ -571,6 +572,56 @@ def bench_clue_hints() -> None:
                     "-", "-", "< 1 s", r["seconds_per_scene_max"] < 1.0, {}))
 
 
+def bench_whole_process(files: list[Path], tmp: Path) -> None:
+    """Issue 11: both tools as whole processes over the corpus JPEGs, side by side in one run."""
+    print("[13] whole processes, side by side: safetylab and ExifTool over the corpus JPEGs ...", flush=True)
+    from whole_process import compare
+
+    results = compare(SAFETYLAB_CMD, files, tmp)
+    labels = {"read": ("process_read", f"Whole process: check --json --no-faces --no-texts, {len(files)} JPEGs",
+                       "exiftool -j"),
+              "scrub": ("process_scrub", f"Whole process: scrub -o DIR, {len(files)} JPEGs", "exiftool -all= -o DIR/")}
+    for job, r in results.items():
+        rid, what, theirs = labels[job]
+        ROWS.append(Row(rid, what, f"{fmt_ms(ms(r['safetylab_s']))} (median of 7)",
+                        f"{theirs} {fmt_ms(ms(r['exiftool_s']))}", speedup(ms(r["safetylab_s"]), ms(r["exiftool_s"])),
+                        f">= {r['goal']:g}x" if r["goal"] != 1 else "at least as fast", r["ratio"] >= r["goal"], r))
+
+
+HOSTILE: list[dict] = []
+
+
+def bench_hostile(tmp: Path) -> None:
+    """Issue 11: every hostile file class in a fresh process: time, peak memory, one plain line."""
+    print("[14] hostile files: each class as its own process (check, scrub, evidence) ...", flush=True)
+    from hostile_bench import GOAL_BYTES, GOAL_SECONDS, run_all
+
+    HOSTILE.extend(run_all(SAFETYLAB_CMD, tmp))
+    for r in HOSTILE:
+        if not r["plain"]:
+            fail(f"hostile {r['class']} ({r['command']}): not exit 0 or one plain line: {r['said']}")
+    worst_s = max(r["seconds"] for r in HOSTILE)
+    worst_b = max(r["max_rss"] for r in HOSTILE)
+    ROWS.append(Row("hostile", f"Hostile files: {len(HOSTILE)} runs, slowest / largest (table below)",
+                    f"{worst_s:.2f} s / {worst_b / 2**20:.0f} MiB", "-", "-",
+                    f"<= {GOAL_SECONDS:.0f} s, <= {GOAL_BYTES / 2**30:.0f} GiB each",
+                    all(r["met"] for r in HOSTILE), {"runs": HOSTILE}))
+
+
+def bench_makernotes() -> None:
+    """Issue 11: serial numbers and owner names ExifTool finds in the corpus, and how many safetylab finds."""
+    print("[15] serial numbers and owner names against ExifTool ...", flush=True)
+    from makernotes_eval import evaluate
+
+    r = evaluate()
+    found, total = r["totals"]["safetylab"]
+    other = r["totals"].get("exiv2")
+    ROWS.append(Row("makernotes", "  (info) Serials and owner names ExifTool finds, found too",
+                    f"{found}/{total} ({fmt_ms(ms(r['seconds']['safetylab']))} for {r['files']} files)",
+                    f"exiv2 {other[0]}/{other[1]} ({fmt_ms(ms(r['seconds']['exiv2']))})" if other
+                    else "exiv2: not installed", "-", "-", None, r))
+
+
 def render_table(rows: list[Row]) -> str:
     cells = [HEADERS] + [(r.what, r.safetylab, r.comparison, r.ratio, r.goal,
                           "-" if r.met is None else ("yes" if r.met else "no"))
@@ -584,6 +635,27 @@ def render_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def compile_bytecode() -> int:
+    """Write the byte code of safetylab's modules, as installing a package does.
+
+    Whole-process rows start Python afresh each run. Where ``PYTHONDONTWRITEBYTECODE`` is
+    set (as on some shared machines) or the sources were just edited, each of those
+    processes would compile safetylab's modules from source again (about 0.1-0.3 s), which
+    no installed copy does. Returns how many modules were compiled.
+    """
+    import compileall
+    import io
+    import contextlib
+
+    root = Path(safetylab.__file__).parent
+    stale = [p for p in root.rglob("*.py")
+             if not Path(importlib.util.cache_from_source(str(p))).exists()
+             or Path(importlib.util.cache_from_source(str(p))).stat().st_mtime < p.stat().st_mtime]
+    with contextlib.redirect_stdout(io.StringIO()):
+        compileall.compile_dir(str(root), quiet=2)
+    return len(stale)
+
+
 def main() -> int:
     if shutil.which("exiftool") is None:
         print("ExifTool is not installed (run `make system`); the benchmark compares against it.")
@@ -592,6 +664,7 @@ def main() -> int:
         print(f"Test images not found at {TESTDATA}.")
         return 2
     started = time.perf_counter()
+    compiled = compile_bytecode()
     info = machine_info()
     print("safetylab benchmarks")
     print(f"machine: {info['cores']} cores, {info['processor']}, {info['platform']}")
@@ -599,6 +672,9 @@ def main() -> int:
           "slows every row; compare runs made on a quiet machine")
     print(f"python {info['python']}  Pillow {info['pillow']}  numpy {info['numpy']}  "
           f"exiftool {info['exiftool']}  safetylab {info['safetylab']}")
+    if compiled:
+        print(f"byte code written for {compiled} safetylab modules first (as an install does; "
+              "PYTHONDONTWRITEBYTECODE would otherwise have every process compile them again)")
     print(flush=True)
 
     files = corpus_jpegs()
@@ -630,8 +706,14 @@ def main() -> int:
             ("check_faces", "check() with faces, 12-MP JPEG", lambda: bench_check_faces(photo)),
             ("permanence", "Lesson 4 widgets", bench_permanence_widgets),
             ("hints", "Lesson 2 text hints", bench_clue_hints),
+            ("process", "Whole processes against ExifTool", lambda: bench_whole_process(files, tmp)),
+            ("hostile", "Hostile files", lambda: bench_hostile(tmp)),
+            ("makernotes", "Serials and owners against ExifTool", bench_makernotes),
         ]
+        only = set(ONLY)
         for i, (rid, label, step) in enumerate(steps, 1):
+            if only and rid not in only:
+                continue
             try:
                 step()
             except _Crashed:  # already recorded by fail(); show it, go on with the other rows
@@ -647,6 +729,12 @@ def main() -> int:
 
     print()
     print(render_table(ROWS))
+    if HOSTILE:
+        from hostile_bench import table as hostile_table
+
+        print()
+        print("Hostile files (each run one process; goal: <= 10 s and <= 1 GiB, exit 0 or one plain line):")
+        print(hostile_table(HOSTILE))
     print()
     print(f"pixel change: {changed}  (each scrubbed JPEG decoded with Pillow and compared with its "
           f"original: {compared} files ({compared_parts or 'none'}), {changed} with any pixel difference)")
@@ -678,5 +766,10 @@ def main() -> int:
     return 1 if FAILURES else 0
 
 
+#: ``run.py --only process,hostile``: run only those steps (the first column of ``steps`` in main).
+ONLY: list[str] = []
+
 if __name__ == "__main__":
+    if "--only" in sys.argv:
+        ONLY.extend(sys.argv[sys.argv.index("--only") + 1].split(","))
     sys.exit(main())

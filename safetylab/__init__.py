@@ -25,7 +25,7 @@ _offline.switch_off()
 __version__ = "0.1.0"
 _SUBMODULES = {"images", "formats", "draw", "course", "metadata", "scrub", "location", "report", "samples", "sharing",
                "policy", "scenarios", "evidence", "help", "faces", "redact", "hashing", "linking", "permanence", "scenes", "clues", "background",
-               "cli", "widgets", "environment", "lesson_sources", "content"}
+               "cli", "widgets", "environment", "lesson_sources", "content", "learning_check", "handouts"}
 __all__ = ["SafetyLabError", "__version__", "environment_check", *sorted(_SUBMODULES)]
 
 

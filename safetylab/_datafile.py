@@ -83,7 +83,10 @@ __all__ = [
     "field_name",
     "load",
     "load_shipped",
+    "loads",
     "merge",
+    "merge_lists",
+    "load_with_extras",
     "pack_folders",
     "parse",
     "problems",
@@ -151,9 +154,28 @@ def schema(name: str) -> dict[str, Any]:
     return json.loads(_schema_text(name))
 
 
+def _import_jsonschema():
+    """jsonschema, imported without its IRI format check: that check's optional helper
+    (rfc3987_syntax) builds a grammar on import that takes seconds, and no schema here
+    checks an IRI ("date" is the only format used). Other code may still import it later."""
+    import sys
+
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import it: ImportError
+        try:
+            import jsonschema
+        finally:
+            if sys.modules.get("rfc3987_syntax", 0) is None:
+                del sys.modules["rfc3987_syntax"]
+        return jsonschema
+    import jsonschema
+
+    return jsonschema
+
+
 @functools.cache
 def _validator_for(text: str):
-    from jsonschema import Draft202012Validator
+    Draft202012Validator = _import_jsonschema().Draft202012Validator
 
     return Draft202012Validator(json.loads(text), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
@@ -228,7 +250,9 @@ def _problem(err) -> tuple[list[Any], str]:
     path, v, want, inst = list(err.absolute_path), err.validator, err.validator_value, err.instance
     own = _own_words(err, v)
     if v == "required":
-        missing = next((k for k in want if not (isinstance(inst, dict) and k in inst)), want[0])
+        gone = [k for k in want if not (isinstance(inst, dict) and k in inst)] or list(want[:1])
+        # jsonschema reports each missing field as its own error, in the schema's order
+        missing = next((k for k in gone if repr(k) in err.message), gone[0])
         return path + [missing], own or f"is missing (every {_kind(err)} needs this field)"
     if v == "additionalProperties" and isinstance(inst, dict):
         allowed = list(err.schema.get("properties", {}))
@@ -374,7 +398,25 @@ def _find_object(data: Any, target: int, path: list[Any]) -> list[Any] | None:
     return None
 
 
-def _json_loads(text: str, file: str, error: type[DataFileError]) -> Any:
+def loads(text: str, file: str = "", error: type[DataFileError] = DataFileError) -> Any:
+    """JSON ``text`` as data, with duplicate names refused; not yet checked against a schema.
+
+    For an editor that shows every problem as the trainer types: parse with
+    this, then list :func:`problems`.
+
+    Raises
+    ------
+    DataFileError
+        (or ``error``) for broken JSON (naming the line and column) or a name used twice.
+
+    Examples
+    --------
+    >>> try:
+    ...     loads('{"a": 1,}', "mine.json")
+    ... except DataFileError as err:
+    ...     print(err)
+    mine.json: line 1, column 9: not valid JSON (Expecting property name enclosed in double quotes)
+    """
     dupes: list[tuple[dict, str]] = []
 
     def pairs(items):
@@ -403,7 +445,7 @@ def _json_loads(text: str, file: str, error: type[DataFileError]) -> Any:
 def parse(text: str, schema_: Mapping[str, Any] | str, *, file: str = "", check: Check | None = None,
           error: type[DataFileError] = DataFileError) -> Any:
     """The data in JSON ``text``, checked (see :func:`validate`)."""
-    return validate(_json_loads(text, file, error), schema_, file=file, check=check, error=error)
+    return validate(loads(text, file, error), schema_, file=file, check=check, error=error)
 
 
 def _read(path: Path, what: str, error: type[DataFileError], max_bytes: int) -> str:
@@ -596,3 +638,43 @@ def merge(base: Mapping[str, Any], extras: Iterable[tuple[str, Mapping[str, Any]
             rows[_key_of(row, key)] = {**row, "_file": file, "_index": i}
     out[list_field] = list(rows.values())
     return out
+
+
+def merge_lists(base: Mapping[str, Any], extras: Iterable[tuple[str, Mapping[str, Any]]],
+                keys: Mapping[str, str | Sequence[str]]) -> dict[str, Any]:
+    """:func:`merge` for a file with several lists of rows, each matched by its own key.
+
+    ``keys`` maps each list field to the field(s) that identify its rows, e.g.
+    ``{"ideas": "id", "tickets": "lesson"}``. Other top-level fields of an
+    extra file replace the shipped ones, as in :func:`merge`.
+
+    Examples
+    --------
+    >>> base = {"title": "A", "a": [{"id": "x", "t": 1}], "b": [{"n": "01", "t": 2}]}
+    >>> out = merge_lists(base, [("mine.json", {"title": "B", "b": [{"n": "01", "t": 3}]})],
+    ...                   {"a": "id", "b": "n"})
+    >>> out["title"], [r["t"] for r in out["a"]], [r["t"] for r in out["b"]]
+    ('B', [1], [3])
+    """
+    extras = list(extras)
+    out = {k: v for k, v in base.items() if k not in keys}
+    for _file, data in extras:
+        out.update({k: v for k, v in data.items() if k not in keys and k not in ("$schema", "_about")})
+    for field, key in keys.items():
+        only = [(file, {field: data.get(field, [])}) for file, data in extras]
+        out[field] = merge({field: base.get(field, [])}, only, list_field=field, key=key)[field]
+    return out
+
+
+def load_with_extras(name: str, schema_: str, keys: Mapping[str, str | Sequence[str]], extra: Any = None, *,
+                     check: Check | None = None, error: type[DataFileError] = DataFileError,
+                     what: str = "a data file") -> dict[str, Any]:
+    """A shipped data file with a trainer's files of the same name laid over it (see :func:`merge_lists`).
+
+    The trainer's files are the course pack folders and ``extra`` (see
+    :func:`extra_files`); each is checked against the same schema and
+    ``check``. Rows carry ``"_file"`` and ``"_index"`` for messages.
+    """
+    extras = [(p.name, load(p, schema_, check=check, error=error, what=what)) for p in extra_files(name, extra)]
+    return merge_lists(load_shipped(name, schema_, check=check, error=error), extras, keys)
+

@@ -615,6 +615,8 @@ def voila_argv(folder: str | os.PathLike, port: int | None = None, open_browser:
         "--VoilaConfiguration.classic_tree=False",
         # the page template leaves trainer cells out (lesson_sources.learner_cells)
         "--VoilaExporter.filters=learner_cells=safetylab.lesson_sources.learner_cells",
+        # ... and runs the check of learning's script itself, under the page's nonce
+        "--VoilaExporter.filters=learner_output=safetylab.widgets.learning_check.learner_output",
         # What a lesson links to is served under /voila/files/ (a lesson's relative link is
         # redirected there): the clean copies, policies and evidence kits learners make.
         # Never the notebooks or any code.
@@ -1014,6 +1016,10 @@ def _parser() -> argparse.ArgumentParser:
                     help="do not open a browser; just print the address")
     ap.add_argument("--ip", default="127.0.0.1",
                     help="address to listen on (default 127.0.0.1: this computer only)")
+    ap.add_argument("--pack", metavar="DIR", action="append", default=[],
+                    help="a trainer's course pack: the lessons use its scenes, chats, profiles, help and "
+                         "lessons beside the course's (checked first: a pack with problems is refused); "
+                         "repeatable")
     where = ap.add_mutually_exclusive_group()
     where.add_argument("--dir", metavar="DIR", default=None,
                        help="your working folder: the course's lessons are copied in when missing, and "
@@ -1030,12 +1036,21 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``safetylab app [--port N] [--no-browser] [--ip ADDR] [--dir DIR | --lessons FOLDER]
+    """``safetylab app [--port N] [--no-browser] [--ip ADDR] [--pack DIR] [--dir DIR | --lessons FOLDER]
     [--max-lessons N] [--idle-minutes MIN]``."""
     args = _parser().parse_args(argv)
     try:
         limits = Limits(max_lessons=args.max_lessons, idle_minutes=args.idle_minutes)
         folder = Path(args.lessons) if args.lessons else open_lessons(args.dir)
+        if args.pack:  # a trainer's course pack: checked, its lessons added, named for the kernels
+            from . import pack
+
+            lines, ready = pack.ready_for_learners(args.pack, None if args.lessons else folder)
+            for line in lines:
+                print(f"safetylab: {line}", file=sys.stderr)
+            if not ready:
+                return 1
+            os.environ.update(pack.environ(args.pack, {}))
         return serve(args.port, args.open_browser, folder=folder, ip=args.ip, limits=limits)
     except SafetyLabError as e:
         print(f"safetylab: {e}", file=sys.stderr)

@@ -14,12 +14,13 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
-from .errors import SafetyLabError
+from .errors import OutputError, SafetyLabError
 
-__all__ = ["main", "format_report"]
+__all__ = ["main", "format_report", "shown"]
 
 @contextlib.contextmanager
 def _quiet_native_stderr():
@@ -40,11 +41,48 @@ def _quiet_native_stderr():
         os.close(saved)
 
 
+#: Characters a terminal acts on instead of showing: C0 and C1 controls (escape sequences
+#: can move the cursor, rewrite or hide lines), bidirectional overrides (they reorder
+#: text), and the bytes of a file name that is not valid UTF-8 (lone surrogates).
+_UNSHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+_UNSHOWN_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown(text: str) -> str:
+    """``text`` safe to print on a terminal: control characters shown escaped (``\\x1b``), not acted on.
+
+    Examples
+    --------
+    >>> shown("Canon\\x1b[2J EOS\\n")
+    'Canon\\\\x1b[2J EOS\\\\x0a'
+    """
+    return _UNSHOWN.sub(_escape, str(text))
+
+
+class _Failure(str):
+    """A one-line failure message; ``output`` is True when the output (not the photo) is to blame."""
+
+    output = False
+
+
 def _safe(fn, *args, **kw):
     """Run ``fn``; turn any failure into ``(None, one-line message)``."""
     try:
         with _quiet_native_stderr():
             return fn(*args, **kw), None
+    except OutputError as e:
+        failure = _Failure(str(e))
+        failure.output = True
+        return None, failure
     except SafetyLabError as e:
         return None, str(e)
     except (KeyboardInterrupt, SystemExit):
@@ -63,10 +101,10 @@ def format_report(rep) -> str:
 
     table = rows(rep)
     width = max(len(label) for label, _ in table) + 2
-    lines = [f"  {label:<{width}}{value}" for label, value in table]
+    lines = [f"  {label:<{width}}{shown(value)}" for label, value in table]
     if rep.risks:
         lines.append("  What this file gives away:")
-        lines += [f"   [{r.level}] {r.message}" for r in rep.risks]
+        lines += [f"   [{r.level}] {shown(r.message)}" for r in rep.risks]
     else:
         lines.append("  " + NOTHING_FOUND)
     lines.append("  " + NOT_CHECKED)
@@ -85,13 +123,15 @@ def _cmd_check(args) -> int:
         reports.append(rep)
     if args.json:
         data = [r.to_dict() for r in reports]
-        print(json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False))
+        text = json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False)
+        # JSON escapes C0 controls itself; the rest as \\uXXXX keeps it valid JSON
+        print(_UNSHOWN_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
     else:
         for i, rep in enumerate(reports):
             if i:
                 print()
             if rep.error:
-                print(f"safetylab: {rep.file}: {rep.error}", file=sys.stderr)
+                print(shown(f"safetylab: {rep.file + ': ' if rep.file else ''}{rep.error}"), file=sys.stderr)
             else:
                 print(format_report(rep))
     return 1 if failed else 0
@@ -106,9 +146,9 @@ def _cmd_scrub(args) -> int:
                          neutral_name=args.neutral_name)
         if err:
             failed = True
-            print(f"safetylab: {Path(p).name}: {err}", file=sys.stderr)
+            print(shown(f"safetylab: {Path(p).name + ': ' if Path(p).name else ''}{err}"), file=sys.stderr)
             continue
-        print(res.summary())
+        print(shown(res.summary()))
         if not res.clean:
             failed = True
     if not failed:
@@ -132,9 +172,10 @@ def _cmd_redact(args) -> int:
 
     res, err = _safe(redact_file, args.photo, args.output, mode=args.mode, regions=args.region or ())
     if err:
-        print(f"safetylab: {Path(args.photo).name}: {err}", file=sys.stderr)
+        blamed = "" if getattr(err, "output", False) else f"{Path(args.photo).name}: "
+        print(shown(f"safetylab: {blamed}{err}"), file=sys.stderr)
         return 1
-    print(res.summary())
+    print(shown(res.summary()))
     print("A hidden face does not hide the background, the file's details, or who you sent it to.")
     return 0
 
@@ -198,6 +239,58 @@ def _cmd_evidence(args) -> int:
             print(f"     Under 18: {step.under_18}")
     print(NOT_YOUR_FAULT)
     return 0
+
+
+def _cmd_handouts(args) -> int:
+    from .errors import OutputError
+    from .handouts import make_handouts
+    from .help import HelpError
+
+    if args.pack is not None and not Path(args.pack).is_dir():
+        print(f"safetylab: --pack {args.pack}: is not a folder (a course pack is a folder of data files)",
+              file=sys.stderr)
+        return 2
+    lessons = [x for x in args.lessons.split(",") if x.strip()] if args.lessons else None
+    try:
+        made = make_handouts(args.out, args.region, lessons, args.pack)
+    except (HelpError, ValueError) as e:  # an unknown region or lesson: nothing was written
+        print(f"safetylab: {e}", file=sys.stderr)
+        return 2
+    except (OutputError, SafetyLabError) as e:
+        print(f"safetylab: {e}", file=sys.stderr)
+        return 1
+    print(f"Wrote {len(made)} handouts (no file was replaced):")
+    for m in made:
+        print(f"  {m.path}")
+    print("Open one in a web browser and print it (or save it as a PDF): each fits one A4 or Letter page.")
+    return 0
+
+
+def _cmd_pack(args) -> int:
+    from .pack import check, new
+
+    if args.action == "new":
+        written, err = _safe(new, args.folder)
+        if err:
+            print(f"safetylab: {err}", file=sys.stderr)
+            return 2 if Path(args.folder).exists() else 1
+        print(f"Made a course pack in {args.folder} ({len(written)} files): read its README.md, "
+              f"replace the examples with your own, then run 'safetylab pack check {args.folder}'.")
+        return 0
+    if not Path(args.folder).is_dir():
+        print(f"safetylab: {args.folder}: is not a folder (safetylab pack new {args.folder} makes a pack)",
+              file=sys.stderr)
+        return 2
+    found, err = _safe(check, args.folder)
+    if err or found is None:
+        print(f"safetylab: {err}", file=sys.stderr)
+        return 1
+    for line in found.problems:
+        print(line)
+    for line in found.notes:
+        print(f"note: {line}")
+    print(found.summary(), file=sys.stderr if found.problems else sys.stdout)
+    return 0 if found.ok else 1
 
 
 def _cmd_lab(args) -> int:
@@ -272,6 +365,24 @@ def _parser() -> argparse.ArgumentParser:
                    help="copy without asking (the files are still listed first; leave the image itself out)")
     e.set_defaults(func=_cmd_evidence)
 
+    h = sub.add_parser("handouts", help="printable one-page handouts: the three filters, the steps with a "
+                                          "region's help lines, a letter for parents and carers")
+    h.add_argument("-o", "--out", metavar="DIR", required=True,
+                   help="the folder to write them in (made if missing; no file in it is replaced)")
+    h.add_argument("--region", metavar="REGION", default=None,
+                   help="one region of the help list, e.g. 'United Kingdom' or UK (default: one of each per region)")
+    h.add_argument("--lessons", metavar="1,3,5,6", default=None,
+                   help="the lessons your class took, for the letter (default: all)")
+    h.add_argument("--pack", metavar="DIR", default=None,
+                   help="a course pack folder: your own steps.json, help_resources.json, handouts.json, ...")
+    h.set_defaults(func=_cmd_handouts)
+
+    k = sub.add_parser("pack", help="a trainer's own course pack: photos, scenes, chats, profiles, help, lessons")
+    k.add_argument("action", choices=("new", "check"),
+                   help="new: make a commented example pack in a new folder; check: check everything in one")
+    k.add_argument("folder", metavar="DIR", help="the pack's folder")
+    k.set_defaults(func=_cmd_pack)
+
     a = sub.add_parser("app", add_help=False,
                        help="open the lessons in learner mode: in the browser, without code "
                             "(safetylab app --help for its options)")
@@ -290,6 +401,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # never a traceback for a character a terminal cannot show
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     if extra and args.command not in ("lab", "app", "class"):

@@ -10,6 +10,13 @@ the place" and its widget:
 * **The game** — the learner marks places (a click, :meth:`Game.mark`, or a
   box, :meth:`Game.mark_box`); :func:`score` compares the marks with the
   annotation by overlap and gives feedback for every clue found or missed.
+* **Writing your own** — :func:`new_annotation` starts one for a photo of
+  your own, :func:`add_clue` / :func:`remove_clue` change it (each returns a
+  new, checked annotation), :func:`box_from_corners` turns a dragged rectangle
+  into a box, and :func:`save` writes ``NAME.clues.json`` beside ``NAME.jpg``
+  (never over an existing file unless asked, and then the old one is kept as
+  ``NAME.clues.json.bak``). The clue annotator of the authoring notebook is a
+  thin widget over these.
 * **Hints** — :func:`read_text` reads signs, labels and plates offline with
   PaddleOCR's PP-OCRv4 text models (shipped inside safetylab, Apache 2.0), run by
   RapidOCR (the ``rapidocr`` package) on ONNX Runtime and the headless OpenCV the
@@ -45,7 +52,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "ClueFileError", "OCRMissingError", "OCR_MODELS", "SCHEMA_PATH", "schema", "validate", "load",
-    "dump",
+    "dump", "clue_types", "annotation_path", "new_annotation", "box_from_corners", "suggest_id",
+    "add_clue", "remove_clue", "draft_problems", "save",
     "Mark", "ClueResult", "SceneResult", "score", "Game",
     "TextHit", "Hint", "read_text", "hints", "iou", "text_matches",
 ]
@@ -127,6 +135,192 @@ def dump(data: Mapping[str, Any]) -> bytes:
     """An annotation as the bytes of a file (validated first)."""
     validate(dict(data), str(data.get("image", "annotation")))
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+# --------------------------------------------------------------------------- #
+# Writing an annotation for your own photo
+# --------------------------------------------------------------------------- #
+
+def clue_types() -> tuple[str, ...]:
+    """The kinds of clue an annotation can list, from the schema (``"street_sign"``, ...).
+
+    Examples
+    --------
+    >>> clue_types()[:3]
+    ('street_sign', 'house_number', 'car_plate')
+    """
+    return tuple(schema()["$defs"]["clue"]["properties"]["type"]["enum"])
+
+
+def annotation_path(photo: str | os.PathLike) -> Path:
+    """Where the annotation of ``photo`` lives: ``NAME.clues.json`` beside ``NAME.jpg``.
+
+    Examples
+    --------
+    >>> annotation_path("photos/kitchen.jpg").as_posix()
+    'photos/kitchen.clues.json'
+    """
+    p = Path(photo)
+    return p.with_name(p.stem + ".clues.json")
+
+
+def new_annotation(photo: str | os.PathLike, *, title: str | None = None, level: int | None = None,
+                   person: Sequence[int] | None = None) -> dict[str, Any]:
+    """A new annotation, with no clues yet, for a photo of your own.
+
+    Parameters
+    ----------
+    photo : path-like
+        The photo (read, never changed); its size is measured as displayed.
+    title : str, optional
+        Shown above the picture in the game.
+    level : int, optional
+        1 easy, 2 medium, 3 hard.
+    person : [x, y, w, h], optional
+        Where the person is (background blur keeps it sharp).
+
+    Raises
+    ------
+    SafetyLabError
+        When the photo cannot be read (one plain line).
+    """
+    from .images import shown_size
+
+    w, h = shown_size(photo)
+    data: dict[str, Any] = {"format": "safetylab-clues/1", "image": Path(photo).name}
+    if title:
+        data["title"] = title
+    if level is not None:
+        data["level"] = level
+    data.update(size=[int(w), int(h)], person=list(person) if person else None, clues=[])
+    return validate(data, annotation_path(photo).name)
+
+
+def box_from_corners(x0: float, y0: float, x1: float, y1: float, size: Sequence[int]) -> list[int]:
+    """The ``[x, y, w, h]`` box between two corners (in any order), kept inside a picture of ``size``.
+
+    Examples
+    --------
+    >>> box_from_corners(120.6, 80.2, 20.1, 10.9, (100, 60))
+    [20, 11, 80, 49]
+    """
+    w, h = int(size[0]), int(size[1])
+    left, right = sorted((float(x0), float(x1)))
+    top, bottom = sorted((float(y0), float(y1)))
+    left, top = min(max(0, round(left)), w - 1), min(max(0, round(top)), h - 1)
+    right, bottom = min(max(left + 1, round(right)), w), min(max(top + 1, round(bottom)), h)
+    return [left, top, right - left, bottom - top]
+
+
+def suggest_id(annotation: Mapping[str, Any], ctype: str) -> str:
+    """A clue id not yet used in ``annotation``, from its type: ``street_sign``, ``street_sign_2``...
+
+    Examples
+    --------
+    >>> suggest_id({"clues": [{"id": "badge"}]}, "badge")
+    'badge_2'
+    """
+    taken = {c["id"] for c in annotation.get("clues", ())}
+    base = re.sub(r"[^a-z0-9_]+", "_", ctype.lower()).strip("_") or "clue"
+    n, out = 1, base
+    while out in taken:
+        n += 1
+        out = f"{base}_{n}"
+    return out
+
+
+def add_clue(annotation: Mapping[str, Any], *, type: str, box: Sequence[int], reveals: str, why: str,
+             text: str | None = None, mirrored: bool = False, on_person: bool = False,
+             id: str | None = None) -> dict[str, Any]:
+    """A new annotation: ``annotation`` with one more clue (checked; ``annotation`` is unchanged).
+
+    Raises
+    ------
+    ClueFileError
+        Naming the clue's field that is wrong, e.g.
+        ``kitchen.clues.json: clues[0].reveals: is empty; write some text here``.
+    """
+    clue: dict[str, Any] = {"id": id or suggest_id(annotation, type), "type": type,
+                            "box": [int(v) for v in box], "reveals": reveals.strip(), "why": why.strip()}
+    if text and text.strip():
+        clue["text"] = text.strip()
+    clue["mirrored"] = bool(mirrored)
+    clue["on_person"] = bool(on_person)
+    out = dict(annotation, clues=[dict(c) for c in annotation.get("clues", ())] + [clue])
+    return validate(out, _file_of(annotation))
+
+
+def remove_clue(annotation: Mapping[str, Any], clue_id: str) -> dict[str, Any]:
+    """A new annotation without the clue ``clue_id`` (``annotation`` is unchanged).
+
+    Raises
+    ------
+    KeyError
+        When there is no such clue.
+    """
+    kept = [dict(c) for c in annotation.get("clues", ()) if c["id"] != clue_id]
+    if len(kept) == len(annotation.get("clues", ())):
+        raise KeyError(f"there is no clue called {clue_id!r}")
+    return dict(annotation, clues=kept)
+
+
+def _file_of(annotation: Mapping[str, Any]) -> str:
+    image = str(annotation.get("image") or "annotation")
+    return Path(image).stem + ".clues.json" if annotation.get("image") else image
+
+
+def draft_problems(annotation: Any) -> list[str]:
+    """Every problem with an annotation being written, one line each (empty when it is fine)."""
+    file = _file_of(annotation) if isinstance(annotation, Mapping) else "annotation"
+    return [str(e) for e in _datafile.problems(annotation, _SCHEMA_FILE, file=file, check=_rules,
+                                               error=ClueFileError)]
+
+
+def save(annotation: Mapping[str, Any], photo: str | os.PathLike, *,
+         replace: bool = False) -> tuple[Path, Path | None]:
+    """Write ``annotation`` as ``NAME.clues.json`` beside the photo ``NAME.jpg``.
+
+    The annotation is checked first, and must be for this photo: its ``image``
+    is the photo's file name and its ``size`` the photo's displayed size.
+
+    Parameters
+    ----------
+    annotation : mapping
+    photo : path-like
+    replace : bool
+        When ``NAME.clues.json`` is already there: False (the default) refuses
+        and changes nothing; True replaces it, keeping the old one as
+        ``NAME.clues.json.bak``.
+
+    Returns
+    -------
+    (written, kept) : tuple
+        The annotation file, and the backup of the one it replaced (or None).
+
+    Raises
+    ------
+    ClueFileError
+        When the annotation is not valid or not for this photo.
+    AlreadyThereError
+        When the file is there and ``replace`` is False.
+    """
+    from ._files import replace_keeping, write_exact
+    from .images import shown_size
+
+    photo = Path(photo)
+    target = annotation_path(photo)
+    validate(dict(annotation), target.name)
+    if annotation["image"] != photo.name:
+        raise ClueFileError(f"names {annotation['image']!r}, but the photo is {photo.name!r}",
+                            file=target.name, field="image")
+    size = list(shown_size(photo))
+    if list(annotation["size"]) != size:
+        raise ClueFileError(f"is {list(annotation['size'])}, but the photo is {size[0]} x {size[1]} pixels",
+                            file=target.name, field="size")
+    data = dump(annotation)
+    if replace:
+        return replace_keeping(target, data)
+    return write_exact(target, data), None
 
 
 # --------------------------------------------------------------------------- #

@@ -16,6 +16,7 @@ __all__ = [
     "CorruptFileError",
     "TooLargeError",
     "OutputError",
+    "AlreadyThereError",
 ]
 
 
@@ -49,3 +50,7 @@ class TooLargeError(SafetyLabError):
 
 class OutputError(SafetyLabError):
     """An output could not be written where it was asked for."""
+
+
+class AlreadyThereError(OutputError):
+    """A file was to be written under an exact name, and a file of that name is already there."""

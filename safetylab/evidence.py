@@ -596,18 +596,33 @@ def _collect(root: Path) -> tuple[list[tuple[str, Path, tuple[int, int]]], list[
 
 
 def _capture_time(path: Path) -> tuple[str | None, str | None, str | None]:
-    """``(format, capture time, source)`` from the image's metadata; Nones for anything else."""
-    from .images import sniff
+    """``(format, capture time, source)`` from the image's metadata; Nones for anything else.
+
+    The file is opened once, without following a link, and checked on what was opened
+    (an ordinary file within the size photos are read at), so a file swapped for a link
+    or a pipe after the folder was listed is not read.
+    """
+    from .images import MAX_FILE_BYTES, PhotoFile, read_opened, sniff
 
     try:
-        with open(path, "rb") as fh:
-            fmt = sniff(fh.read(64), path.suffix)
-    except Exception:
+        fh, st = open_regular(path, follow_links=False)
+        with fh:
+            try:
+                fmt = sniff(fh.read(64), path.suffix)
+            except Exception:  # not a photo: kept as evidence all the same, nothing more read
+                return None, None, None
+            if not 0 < st.st_size <= MAX_FILE_BYTES:
+                return fmt, None, None
+            fh.seek(0)
+            data = read_opened(fh, st.st_size)
+    except OSError:
         return None, None, None
+    if data is None:
+        return fmt, None, None
     try:
-        from .metadata import read
+        from .metadata import read_photo
 
-        md = read(path, compare_thumbnail=False)
+        md = read_photo(PhotoFile(path, data, fmt), compare_thumbnail=False)
     except Exception:  # a damaged image is still evidence: it just has no capture time
         return fmt, None, None
     return md.format or fmt, md.taken_at, md.taken_at_source

@@ -216,9 +216,16 @@ def regions(extra: str | os.PathLike | Iterable[str | os.PathLike] | None = None
 
 
 def _match_region(region: str, known: list[str]) -> str:
+    """The region ``region`` names: its full name (any case), its initials ("UK"), or the start of one name."""
+    want = region.strip().casefold()
     for k in known:
-        if k.casefold() == region.strip().casefold():
+        if k.casefold() == want:
             return k
+    found = [k for k in known if len(k.split()) > 1 and "".join(w[0] for w in k.split()).casefold() == want]
+    if len(found) != 1:
+        found = [k for k in known if want and k.casefold().startswith(want)]
+    if len(found) == 1:
+        return found[0]
     raise HelpError(f"There is no help list for {region!r}; the regions are: {', '.join(known)}.")
 
 
@@ -229,7 +236,8 @@ def resources(region: str | None = None,
     Parameters
     ----------
     region : str, optional
-        A region name from :func:`regions` (any letter case). Only that region's
+        A region name from :func:`regions` (any letter case; initials such as
+        "UK", or the start of a name, work too). Only that region's
         entries are returned; :func:`help_html` adds the international ones.
     extra : path-like or list of path-likes, optional
         A trainer's own help list file(s), merged into the shipped one.
@@ -250,6 +258,8 @@ def resources(region: str | None = None,
     --------
     >>> [r.name for r in resources("United Kingdom")][:1]
     ['Revenge Porn Helpline']
+    >>> resources("uk") == resources("United Kingdom") and resources("Aus")[0].region == "Australia"
+    True
     """
     rows = _all(extra)
     if region is None:

@@ -11,6 +11,7 @@ what it shows or what its file says; see :mod:`safetylab.metadata`.
 
 from __future__ import annotations
 
+import functools
 import os
 import struct
 import sys
@@ -28,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "MAX_PIXELS", "MAX_FILE_BYTES", "PhotoFile", "sniff", "read_file", "open_image",
     "load", "displayed_size", "ORIENTATION_SWAPS", "HEIF_FORMATS", "RAW_FORMATS", "heif_brand",
-    "bare_copy", "as_image", "WORKING_SIDE",
+    "bare_copy", "as_image", "WORKING_SIDE", "check_pixels", "undecodable", "read_opened", "shown_size",
 ]
 
 #: Largest image safetylab decodes (150 megapixels: bigger than any phone photo).
@@ -130,31 +131,65 @@ def heif_brand(head: bytes) -> str | None:
 
 
 def read_file(path: str | os.PathLike) -> PhotoFile:
-    """Read a photo file into memory after checking it is a regular, sane-sized file.
+    """Read a photo file into memory after checking it is an ordinary, sane-sized file.
 
-    The file is opened read-only and never changed.
+    The file is opened read-only and never changed, through
+    :func:`safetylab._paths.open_regular`: what is checked (an ordinary file, its
+    size) is the file that was opened, so a pipe or a device (``/dev/zero``) gets one
+    plain line instead of a hang or an endless read, even if it is swapped in after
+    the name was typed.
     """
+    import errno
+    import stat
+
+    from ._paths import NotOrdinaryFileError, open_regular
+
+    if not str(path).strip():
+        raise SafetyLabError("No file name was given.")
     p = Path(path)
     try:
-        st = p.stat()
+        fh, st = open_regular(p)
     except FileNotFoundError:
         raise SafetyLabError(f"There is no file called {p.name!r} here.") from None
+    except (NotOrdinaryFileError, IsADirectoryError) as e:
+        try:
+            folder = stat.S_ISDIR(os.stat(p).st_mode)
+        except OSError:
+            folder = False
+        if folder or isinstance(e, IsADirectoryError):
+            raise NotAPhotoError(f"{p.name} is a folder, not a photo.") from None
+        raise NotAPhotoError(f"{p.name} is not an ordinary file (it is a pipe or a device), "
+                             "not a photo.") from None
     except OSError as e:
+        if e.errno == errno.ENXIO:  # a socket, or a device with nothing behind it
+            raise NotAPhotoError(f"{p.name} is not an ordinary file, not a photo.") from None
         raise SafetyLabError(f"{p.name} could not be opened ({e.strerror or e}).") from None
-    if p.is_dir():
-        raise NotAPhotoError(f"{p.name} is a folder, not a photo.")
-    if st.st_size == 0:
-        raise NotAPhotoError(f"{p.name} is empty.")
-    if st.st_size > MAX_FILE_BYTES:
-        raise TooLargeError(
-            f"{p.name} is {st.st_size // 2**20} MB, more than the "
-            f"{MAX_FILE_BYTES // 2**20} MB safetylab reads.")
-    try:
-        with open(p, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except OSError as e:
-        raise SafetyLabError(f"{p.name} could not be read ({e.strerror or e}).") from None
+    with fh:
+        if st.st_size == 0:
+            raise NotAPhotoError(f"{p.name} is empty.")
+        if st.st_size > MAX_FILE_BYTES:
+            raise TooLargeError(
+                f"{p.name} is {st.st_size // 2**20} MB, more than the "
+                f"{MAX_FILE_BYTES // 2**20} MB safetylab reads.")
+        try:
+            data = read_opened(fh, st.st_size)
+        except OSError as e:
+            raise SafetyLabError(f"{p.name} could not be read ({e.strerror or e}).") from None
+    if data is None:
+        raise SafetyLabError(f"{p.name} changed while it was being read; try again once it is saved.")
     return PhotoFile(p, data, sniff(data[:64], p.suffix))
+
+
+def read_opened(fh, size: int) -> bytes | None:
+    """The ``size`` bytes an open file held when it was checked, or None if it changed size.
+
+    Reads exactly what ``fstat`` reported (``read(n)`` sets aside ``n`` bytes at once, so
+    asking for more than the file holds would cost memory for nothing).
+    """
+    data = fh.read(size)
+    if len(data) != size or fh.read(1):
+        return None
+    return data
 
 
 def displayed_size(width: int, height: int, orientation: int | None) -> tuple[int, int]:
@@ -170,13 +205,41 @@ def displayed_size(width: int, height: int, orientation: int | None) -> tuple[in
     return width, height
 
 
+def shown_size(photo: "PhotoFile | str | os.PathLike") -> tuple[int, int]:
+    """Width and height of a photo as shown (its EXIF orientation applied), without decoding its pixels.
+
+    Raises
+    ------
+    SafetyLabError
+        When the file is not a photo safetylab can open (one plain line).
+    """
+    if not isinstance(photo, PhotoFile):
+        photo = read_file(photo)
+    im = open_image(photo)
+    try:
+        orientation = im.getexif().get(0x0112)
+    except Exception:  # a damaged EXIF block: the picture is shown as stored
+        orientation = None
+    return displayed_size(im.width, im.height, orientation)
+
+
 def _register_heif() -> None:
     import pillow_heif
 
     pillow_heif.register_heif_opener(thumbnails=False)
 
 
-def _check_pixels(w: int, h: int, what: str) -> None:
+def check_pixels(w: int, h: int, what: str) -> None:
+    """Refuse a picture (or one page of it) that declares no pixels or more than :data:`MAX_PIXELS`.
+
+    Examples
+    --------
+    >>> check_pixels(9000, 9000, "a.tif")
+    >>> check_pixels(20000, 20000, "a.tif")
+    Traceback (most recent call last):
+    ...
+    safetylab.errors.TooLargeError: a.tif claims to be 20000x20000 pixels (400 megapixels), more than safetylab will decode (150); it may be a decompression bomb.
+    """
     if w <= 0 or h <= 0:
         raise CorruptFileError(f"{what} declares an empty picture ({w}x{h}).")
     if w * h > MAX_PIXELS:
@@ -206,7 +269,7 @@ def open_image(photo: PhotoFile) -> "PILImage.Image":
             warnings.simplefilter("ignore")
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             im = Image.open(io.BytesIO(photo.data))
-            _check_pixels(im.width, im.height, photo.name)
+            check_pixels(im.width, im.height, photo.name)
     except SafetyLabError:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
@@ -340,6 +403,40 @@ def load(photo: PhotoFile | str | os.PathLike, *, max_side: int | None = None,
     except MemoryError:
         raise TooLargeError(f"{photo.name} is too large to decode here.") from None
     except Exception:
-        raise CorruptFileError(
-            f"{photo.name} is damaged: its picture data could not be decoded.") from None
+        raise undecodable(photo, im) from None
     return im
+
+
+#: TIFF compressions every Pillow build decodes; others depend on how its libtiff was built.
+_BUILT_IN = {"raw", "tiff_ccitt", "group3", "group4", "tiff_lzw", "tiff_jpeg", "jpeg", "tiff_adobe_deflate",
+             "tiff_raw_16", "packbits", "tiff_deflate"}
+
+
+@functools.lru_cache(maxsize=16)
+def _codec_available(compression: str) -> bool:
+    """Can this computer's Pillow write (and so read) a TIFF with ``compression``?"""
+    import io
+
+    from PIL import Image
+
+    try:
+        Image.new("RGB", (2, 2)).save(io.BytesIO(), "TIFF", compression=compression)
+        return True
+    except Exception:
+        return False
+
+
+def undecodable(photo: PhotoFile, im: "PILImage.Image | None" = None) -> SafetyLabError:
+    """The one line for a picture whose pixels did not decode: a missing codec, or damage.
+
+    A TIFF may be compressed in a way (WebP, ZSTD, LZMA...) that only some builds of
+    the picture library read; such a file is not damaged, and the line says so.
+    """
+    compression = (im.info.get("compression") if im is not None else None) or ""
+    if photo.format == "TIFF" and compression and compression not in _BUILT_IN \
+            and not _codec_available(compression):
+        name = compression.removeprefix("tiff_").upper()
+        return UnsupportedFormatError(
+            f"{photo.name} is a TIFF compressed with {name}, which the picture library on this computer "
+            "cannot decode; open it in an image editor and save it as PNG or JPEG first.")
+    return CorruptFileError(f"{photo.name} is damaged: its picture data could not be decoded.")

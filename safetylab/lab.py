@@ -104,6 +104,24 @@ def lab_env(environ: dict | None = None) -> dict:
     return env
 
 
+def _with_packs(folders: list[str], env: dict) -> dict:
+    """``env`` with the course packs set for the lessons; a pack's problems are listed, not fatal
+    (trainer mode is where a pack is made: the lessons leave out what they cannot use)."""
+    if not folders:
+        return env
+    from .pack import check, environ
+
+    env = environ(folders, env)
+    for folder in folders:
+        found = check(folder)
+        for line in found.problems:
+            print(f"safetylab: {Path(folder).name}/{line}", file=sys.stderr)
+        if found.problems:
+            print(f"safetylab: {found.summary()} The lessons leave out what they cannot use; "
+                  f"learner mode waits until 'safetylab pack check {folder}' finds nothing.", file=sys.stderr)
+    return env
+
+
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="safetylab lab",
@@ -113,6 +131,10 @@ def _parser() -> argparse.ArgumentParser:
                "--ServerApp.ip=127.0.0.1, --ServerApp.token=SECRET, and --notebook-dir DIR to open "
                "another folder of lessons (default: the course's lessons folder). "
                "For learners, use 'safetylab app' (learner mode: no code).")
+    ap.add_argument("--pack", metavar="DIR", action="append", default=[],
+                    help="a course pack of your own (safetylab pack new DIR makes one): the lessons use its "
+                         "photos, scenes, chats, profiles and help beside the course's, and the authoring "
+                         "notebook (authoring/90_make_your_own.ipynb) writes into it; repeatable")
     ap.add_argument("--dir", metavar="DIR", default=None,
                     help="the folder to open the lessons in; the course's lessons are copied in when "
                          "missing, and your edits there are kept (default: the course's notebooks folder "
@@ -139,8 +161,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"safetylab: the lessons folder {folder} does not exist.", file=sys.stderr)
         return 1
     try:
+        env = _with_packs(args.pack, lab_env())
+    except SafetyLabError as e:
+        print(f"safetylab: {e}", file=sys.stderr)
+        return 2
+    try:
         cmd = [sys.executable, "-m", "jupyterlab", *lab_argv(folder, extra, first_lesson=first_lesson(folder))]
-        return subprocess.call(cmd, cwd=folder, env=lab_env())
+        return subprocess.call(cmd, cwd=folder, env=env)
     except KeyboardInterrupt:
         return 0
     except OSError as e:

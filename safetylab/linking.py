@@ -22,6 +22,12 @@ This module builds a small, made-up world to show it on your own machine:
   not.
 - :func:`retrieval_stats` measures how well the hash search works on the whole
   gallery.
+- A trainer's own profiles: :func:`trainer_profile` makes one from a picture
+  of theirs (kind ``"trainer"``), and a course pack's ``gallery.json`` lists
+  them (:func:`load_profiles`; written with :func:`add_profile`,
+  :func:`remove_profile` and :func:`save_gallery`, which the gallery builder of
+  the authoring notebook wraps). :meth:`ProfileGallery.plus` adds them to the
+  lesson's gallery without remaking it.
 
 How real face-search engines differ: they do the same two things at a vastly
 larger scale. They crawl and index billions of images from the open web and
@@ -48,7 +54,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, Sequence
 
 import numpy as np
 
-from . import hashing
+from . import _datafile, hashing
+from ._datafile import DataFileError
 from .images import WORKING_SIDE, as_image
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,6 +67,8 @@ __all__ = [
     "find_by_hash", "find_by_face", "reused_photo", "another_photo", "original_photo",
     "hide_faces", "CHANGES", "Change", "RetrievalStats", "retrieval_stats", "RedactionCheck",
     "redaction_check", "REDACTION_STYLES", "GENERATED_CREDIT", "SCALE_NOTE",
+    "TRAINER_KIND", "TRAINER_CREDIT", "GalleryError", "trainer_profile", "load_profiles", "gallery_problems",
+    "add_profile", "remove_profile", "save_gallery",
 ]
 
 #: Side, in pixels, of every profile picture.
@@ -71,6 +80,11 @@ DEFAULT_SEED = 2024
 
 #: Credit for every picture drawn by code.
 GENERATED_CREDIT = "Drawn by safetylab's own code, CC0. No real person is shown or named."
+
+#: The ``kind`` of a profile made from a trainer's own picture (a course pack's gallery).
+TRAINER_KIND = "trainer"
+#: How a trainer's profile is credited, before the credit of its photo.
+TRAINER_CREDIT = "From your trainer's own pictures."
 
 #: What real face-search engines add, in plain words (shown in the lesson).
 SCALE_NOTE = (
@@ -1002,3 +1016,169 @@ def redaction_check(photo: Any, gallery: ProfileGallery, handle: str, *,
         face_linked = fd is not None and fd <= search.threshold
         out.append(RedactionCheck(style, hd, hd <= threshold, fd, face_linked, hd <= threshold or face_linked))
     return out
+
+
+# --------------------------------------------------------------------------- #
+# A trainer's own profiles (a course pack's gallery.json)
+# --------------------------------------------------------------------------- #
+
+_GALLERY_SCHEMA = "gallery.schema.json"
+
+
+class GalleryError(DataFileError):
+    """A gallery file is not valid, or names a picture that cannot be used: ``FILE: FIELD: PROBLEM``."""
+
+
+def trainer_profile(picture: Any, handle: str, name: str, *, person: str | None = None,
+                    credit: str = TRAINER_CREDIT, source: str = "",
+                    size: int = DEFAULT_SIZE) -> Profile:
+    """A profile made from a trainer's own picture: all of it, fitted into the gallery's square
+    between plain bands (as a service shows a picture that is not square), so a search with
+    the photo itself finds it.
+
+    Parameters
+    ----------
+    picture : PIL image, array or path
+        The picture (not changed).
+    handle, name : str
+        The made-up account name and the name it shows.
+    person : str, optional
+        Whose face it shows, if it shows one.
+    credit : str
+        Shown with the picture.
+    source : str
+        Which picture it was made from (e.g. its file name).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = trainer_profile(np.zeros((300, 400, 3)), "@club", "Our club")
+    >>> p.kind, p.picture.size
+    ('trainer', (224, 224))
+    """
+    from PIL import ImageOps
+
+    im = ImageOps.pad(as_image(picture, max_side=WORKING_SIDE), (size, size), color=(236, 236, 236))
+    return Profile(handle, name, TRAINER_KIND, im, credit, person, source or handle)
+
+
+def _gallery_rules(data: Any) -> list[tuple[list[Any], str]]:
+    out: list[tuple[list[Any], str]] = []
+    for key in ("id", "handle"):
+        seen: set[str] = set()
+        for i, row in enumerate(data["profiles"]):
+            value = row[key].lower() if key == "handle" else row[key]
+            if value in seen:
+                out.append((["profiles", i, key], f"repeats {row[key]!r}; give each profile its own {key}"))
+            seen.add(value)
+    return out
+
+
+def gallery_problems(data: Any, file: str = "gallery.json") -> list[str]:
+    """Every problem with a gallery file's data, one line each (empty when it is fine)."""
+    return [str(e) for e in _datafile.problems(data, _GALLERY_SCHEMA, file=file, check=_gallery_rules,
+                                               error=GalleryError)]
+
+
+def load_profiles(path: str | Path, photos: str | Path | None = None, *,
+                  credits: dict[str, str] | None = None) -> list[Profile]:
+    """The profiles a gallery file lists, their pictures read from ``photos``.
+
+    Parameters
+    ----------
+    path : path-like
+        The gallery file (``gallery.json``).
+    photos : path-like, optional
+        The folder of pictures (default: ``photos/`` beside the file).
+    credits : dict, optional
+        The credit of each picture by file name (a course pack's consent checklist).
+
+    Raises
+    ------
+    GalleryError
+        At the first problem: the file, or a picture that is missing or cannot be read.
+    """
+    from .errors import SafetyLabError
+
+    path = Path(path)
+    folder = Path(photos) if photos is not None else path.parent / "photos"
+    data = _datafile.load(path, _GALLERY_SCHEMA, check=_gallery_rules, error=GalleryError, what="a gallery file")
+    out = []
+    for i, row in enumerate(data["profiles"]):
+        picture = folder / row["picture"]
+        if not picture.is_file():
+            raise GalleryError(f"there is no photo called {row['picture']!r} in {folder.name}/",
+                               file=path.name, field=f"profiles[{i}].picture")
+        try:
+            image = as_image(picture, max_side=WORKING_SIDE)
+        except SafetyLabError as e:
+            raise GalleryError(str(e), file=path.name, field=f"profiles[{i}].picture") from None
+        credit = TRAINER_CREDIT + (f" {credits[row['picture']]}" if credits and row["picture"] in credits else "")
+        out.append(trainer_profile(image, row["handle"], row["name"], person=row.get("person"),
+                                   credit=credit, source=row["picture"]))
+    return out
+
+
+def add_profile(data: dict | None, *, id: str, handle: str, name: str, picture: str,
+                person: str | None = None, file: str = "gallery.json") -> dict:
+    """A new gallery file's data: ``data`` (or an empty gallery) with one more profile, checked.
+
+    Raises
+    ------
+    GalleryError
+        Naming the field that is wrong.
+
+    Examples
+    --------
+    >>> g = add_profile(None, id="club", handle="@riverside.youth", name="Riverside Youth Club",
+    ...                 picture="club.jpg")
+    >>> [p["handle"] for p in g["profiles"]]
+    ['@riverside.youth']
+    """
+    row = {"id": id, "handle": handle.strip(), "name": name.strip(), "picture": picture}
+    if person and person.strip():
+        row["person"] = person.strip()
+    base = dict(data) if data else {"profiles": []}
+    out = dict(base, profiles=[dict(p) for p in base.get("profiles", ())] + [row])
+    return _datafile.validate(out, _GALLERY_SCHEMA, file=file, check=_gallery_rules, error=GalleryError)
+
+
+def remove_profile(data: dict, profile_id: str) -> dict:
+    """A new gallery file's data without the profile ``profile_id``.
+
+    Raises
+    ------
+    KeyError
+        When there is no such profile.
+    """
+    kept = [dict(p) for p in data.get("profiles", ()) if p["id"] != profile_id]
+    if len(kept) == len(data.get("profiles", ())):
+        raise KeyError(f"there is no profile called {profile_id!r}")
+    return dict(data, profiles=kept)
+
+
+def save_gallery(data: dict, path: str | Path, *, replace: bool = False) -> tuple[Path, Path | None]:
+    """Write a gallery file (checked first); an existing one is replaced only with ``replace``.
+
+    With ``replace`` the file already there is kept as ``gallery.json.bak``.
+
+    Returns
+    -------
+    (written, kept) : tuple
+        The file, and the backup of the one it replaced (or None).
+
+    Raises
+    ------
+    GalleryError
+        When the data is not valid.
+    AlreadyThereError
+        When the file is there and ``replace`` is False.
+    """
+    import json
+
+    from ._files import replace_keeping, write_exact
+
+    path = Path(path)
+    _datafile.validate(data, _GALLERY_SCHEMA, file=path.name, check=_gallery_rules, error=GalleryError)
+    text = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return replace_keeping(path, text) if replace else (write_exact(path, text), None)

@@ -5,7 +5,9 @@
 the owner's name, an embedded thumbnail (and whether it still shows something
 the visible picture no longer does), XMP, IPTC, PNG text, comments, maker notes.
 It dispatches to the handler of the file's format (:mod:`safetylab.formats`);
-:mod:`safetylab.scrub` writes the cleaned copy through the same handlers.
+:mod:`safetylab.scrub` writes the cleaned copy through the same handlers. One
+read stays within the totals of :mod:`safetylab.formats.limits` (bytes unpacked,
+structures walked, seconds), so a file built to slow readers down gets one line.
 
 What this does *not* protect against: the picture itself. Removing metadata
 does not hide a face, a street sign, a uniform or a window view.
@@ -13,11 +15,12 @@ does not hide a face, a street sign, a uniform or a window view.
 
 from __future__ import annotations
 
+import math
 import os
 from typing import TYPE_CHECKING
 
-from .errors import CorruptFileError, SafetyLabError
-from .formats import handler_for
+from .errors import CorruptFileError, SafetyLabError, TooLargeError
+from .formats import handler_for, limits
 from .formats.record import PRIVACY_FIELDS, Camera, Gps, Metadata, Thumbnail
 from .images import PhotoFile, load, read_file
 
@@ -25,9 +28,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from PIL import Image as PILImage
 
 __all__ = ["Metadata", "Gps", "Thumbnail", "Camera", "read", "read_photo", "thumbnail_differs",
-           "PRIVACY_FIELDS"]
+           "PRIVACY_FIELDS", "THUMBNAIL_SIDE"]
 
-_OWNER_ORDER = ("CameraOwnerName", "Artist", "XPAuthor", "XMP dc:creator", "IPTC By-line",
+#: Longer side the main picture is decoded at to be compared with a thumbnail.
+THUMBNAIL_SIDE = 128
+
+_OWNER_ORDER = ("CameraOwnerName", "Maker notes OwnerName", "Artist", "XPAuthor", "XMP dc:creator", "IPTC By-line",
                 "XMP aux:OwnerName", "XMP xmpRights:Owner", "PNG Author", "Copyright",
                 "IPTC CopyrightNotice", "XMP dc:rights")
 
@@ -37,7 +43,10 @@ def read_photo(photo: PhotoFile, *, compare_thumbnail: bool = True) -> Metadata:
     md = Metadata(file=photo.name, format=photo.format)
     handler = handler_for(photo.format)
     try:
-        handler.read(photo, md)
+        with limits.reading():
+            handler.read(photo, md)
+    except limits.Exceeded as e:
+        raise TooLargeError(f"{photo.name} {e.message}") from None
     except SafetyLabError:
         raise
     except (RecursionError, MemoryError, ValueError, IndexError, KeyError, TypeError,
@@ -88,11 +97,12 @@ def thumbnail_differs(photo: PhotoFile, thumb: Thumbnail, threshold: float = 0.1
     upright (at any reduced size), so a caller that needs it anyway decodes once.
     """
     small = thumb.image()
+    thumb.readable = small is not None
     if small is None:
         return None
     if main is None:
         try:
-            main = load(photo, max_side=128)
+            main = load(photo, max_side=THUMBNAIL_SIDE)
         except SafetyLabError:
             return None
     from PIL import ImageOps
@@ -104,22 +114,40 @@ def thumbnail_differs(photo: PhotoFile, thumb: Thumbnail, threshold: float = 0.1
     ta = small.width / small.height
     if abs(ta - ma) / ma > 0.15:
         return True
-    import numpy as np
-
     size = (32, 32)
-    a = np.asarray(ImageOps.grayscale(small).resize(size), dtype=np.float64)
-    b = np.asarray(ImageOps.grayscale(main).resize(size), dtype=np.float64)
-    a = (a - a.mean()) / (a.std() + 1e-6)
-    b = (b - b.mean()) / (b.std() + 1e-6)
-    return bool(np.abs(a - b).mean() / 2.0 > threshold * 2.5)
+    a = _normalised(ImageOps.grayscale(small).resize(size).tobytes())
+    b = _normalised(ImageOps.grayscale(main).resize(size).tobytes())
+    return sum(abs(x - y) for x, y in zip(a, b)) / len(a) / 2.0 > threshold * 2.5
+
+
+def _normalised(pixels: bytes) -> list[float]:
+    """Grey levels shifted to mean 0 and scaled to standard deviation 1 (brightness left out)."""
+    n = len(pixels)
+    mean = sum(pixels) / n
+    sd = math.sqrt(sum((p - mean) ** 2 for p in pixels) / n)
+    return [(p - mean) / (sd + 1e-6) for p in pixels]
+
+
+def _busy(lines: list[bytes]) -> list[int]:
+    """Indexes of the lines of grey levels that are not one flat shade (some pixel > 12 from their mean)."""
+    out = []
+    for i, line in enumerate(lines):
+        mean = sum(line) / len(line)
+        if max(line) - mean > 12 or mean - min(line) > 12:
+            out.append(i)
+    return out
 
 
 def _trim_bars(im: "PILImage.Image") -> "PILImage.Image":
-    import numpy as np
+    """``im`` without uniform bars (letterboxing) along its edges."""
+    from PIL import Image
 
-    arr = np.asarray(im.convert("L"), dtype=np.int16)
-    rows = np.where(np.abs(arr - arr.mean(axis=1, keepdims=True)).max(axis=1) > 12)[0]
-    cols = np.where(np.abs(arr - arr.mean(axis=0, keepdims=True)).max(axis=0) > 12)[0]
+    grey = im.convert("L")
+    w, h = grey.size
+    data = grey.tobytes()
+    cols_data = grey.transpose(Image.Transpose.TRANSPOSE).tobytes()
+    rows = _busy([data[y * w:(y + 1) * w] for y in range(h)])
+    cols = _busy([cols_data[x * h:(x + 1) * h] for x in range(w)])
     if len(rows) < 4 or len(cols) < 4:
         return im
-    return im.crop((int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1))
+    return im.crop((cols[0], rows[0], cols[-1] + 1, rows[-1] + 1))

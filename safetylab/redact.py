@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from ._files import write_new
+from ._files import short_name, write_new
 from .errors import OutputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -366,7 +366,13 @@ def redact_file(path: str | os.PathLike, out: str | os.PathLike, *,
     fmt = _FORMATS.get(target.suffix.lower())
     if fmt is None:
         raise OutputError(f"{target.name}: save the redacted copy as .png or .jpg.")
-    if target.resolve() == src.resolve() or (target.exists() and src.exists() and os.path.samefile(src, target)):
+    try:
+        same = target.resolve() == src.resolve() or (target.exists() and src.exists()
+                                                      and os.path.samefile(src, target))
+    except OSError as e:  # e.g. a name longer than the system allows
+        raise OutputError(f"The new file's name {short_name(target.name)} cannot be used "
+                          f"({e.strerror or type(e).__name__}); choose a shorter one.") from None
+    if same:
         raise OutputError(f"{target.name} is the photo itself; the original is never overwritten, "
                           "so choose a new name.")
     photo = read_file(src)

@@ -90,10 +90,14 @@ def risks_for(md: Metadata, place: str | None = None,
         out.append(Risk("thumbnail_differs", "high",
                         "The small preview stored inside the file shows something different "
                         "from the picture, such as the part you cropped out."))
-    elif md.thumbnail is not None or md.hidden_images:
+    elif md.thumbnail is not None or (md.hidden_images and "MPF" not in md.blocks):
         out.append(Risk("thumbnail", "medium",
                         "The file carries a second, smaller copy of the picture. "
                         "Edits you make to the picture may not reach it."))
+    if md.hidden_images and "MPF" in md.blocks:
+        out.append(Risk("more_pictures", "medium",
+                        "The file holds more pictures after the one you see (a multi-picture file: "
+                        "another angle, a depth map or an unedited copy). Whoever gets the file gets them too."))
     if md.owners:
         out.append(Risk("owner", "high",
                         f"The file names a person: {md.owner}. A name is the shortest path "
@@ -204,15 +208,15 @@ def check(path: str | os.PathLike, *, place: bool = True, faces: bool = True,
     """
     from .faces import DEFAULT_MAX_SIDE
     from .images import load, read_file
-    from .metadata import read_photo, thumbnail_differs
+    from .metadata import THUMBNAIL_SIDE, read_photo, thumbnail_differs
 
     photo = read_file(path)
     md = read_photo(photo, compare_thumbnail=False)
     has_thumb = md.thumbnail is not None and bool(md.thumbnail.data)
     shown = None
     if faces or texts or has_thumb:
-        try:
-            shown = load(photo, max_side=DEFAULT_MAX_SIDE)
+        try:  # the thumbnail comparison alone needs a small picture (a JPEG decodes at 1/8 then)
+            shown = load(photo, max_side=DEFAULT_MAX_SIDE if (faces or texts) else THUMBNAIL_SIDE)
         except SafetyLabError as e:
             md.problems.append(f"the picture could not be decoded: {e}")
     if shown is not None and has_thumb:
@@ -227,7 +231,8 @@ def check(path: str | os.PathLike, *, place: bool = True, faces: bool = True,
     th = None
     if md.thumbnail is not None:
         th = {"present": True, "width": md.thumbnail.width, "height": md.thumbnail.height,
-              "differs": md.thumbnail.differs, "source": md.thumbnail.source}
+              "differs": md.thumbnail.differs, "source": md.thumbnail.source,
+              "readable": md.thumbnail.readable}
     cam = md.camera
     camera = None
     if cam.any():
@@ -273,8 +278,13 @@ def rows(rep: Report) -> list[tuple[str, str]]:
     thumb = "none"
     if th:
         thumb = f"{th['width']} x {th['height']}" if th.get("width") else "present"
+        if th.get("readable") is False:
+            thumb = ("present" if thumb == "present" else f"present ({thumb})") + ", but it could not be read"
         if th.get("differs"):
             thumb += " — shows something DIFFERENT from the picture"
+    more = rep.details.get("hidden_images") or 0
+    if more and "MPF" in rep.blocks:
+        thumb += f"; {more} more picture{'s' if more > 1 else ''} stored after the picture"
     return [
         ("File", f"{rep.file} ({rep.format}, {rep.width} x {rep.height} pixels)"),
         ("Where it was taken", gps),

@@ -72,6 +72,8 @@ __all__ = [
     "play",
     "summary",
     "paths",
+    "check_text",
+    "save",
 ]
 
 #: The three kinds of reply, in the order they are counted.
@@ -466,6 +468,104 @@ def load_all(extra_dir: str | os.PathLike[str] | None = None) -> list[Scenario]:
             raise ScenarioError("is not a folder", file=str(folder))
         found += [_load_file(p) for p in sorted(folder.glob("*.json")) if not p.name.endswith(".schema.json")]
     return _unique(found)
+
+
+# --------------------------------------------------------------------------- writing your own
+
+
+def check_text(text: str, source: str = "scenario.json") -> tuple[Scenario | None, list[str]]:
+    """Check the text of a scenario file as it is being written: the scenario, or every problem.
+
+    This is what a scenario editor shows as the trainer types: broken JSON is one
+    line naming the line and column; otherwise every schema problem at once, then
+    (once the schema is met) the conversation rules.
+
+    Parameters
+    ----------
+    text : str
+        The file's text (JSON).
+    source : str
+        The file's name, at the start of each line.
+
+    Returns
+    -------
+    (scenario, problems) : tuple
+        ``scenario`` is None unless ``problems`` is empty.
+
+    Examples
+    --------
+    >>> sc, found = check_text('{"id": "x"', "mine.json")
+    >>> sc, found[0]
+    (None, "mine.json: line 1, column 11: not valid JSON (Expecting ',' delimiter)")
+    """
+    data, errors = _text_errors(text, source)
+    if errors:
+        return None, [str(e) for e in errors]
+    return _build(data, source), []
+
+
+def _text_errors(text: str, source: str) -> tuple[Any, list[ScenarioError]]:
+    try:
+        data = _datafile.loads(text, source, ScenarioError)
+    except ScenarioError as err:
+        return None, [err]
+    return data, _errors(data, source)
+
+
+def save(text: str, folder: str | os.PathLike[str], *, replace: bool = False) -> tuple[Path, Path | None]:
+    """Write a scenario's text as ``ID.json`` in ``folder`` (a course pack's ``scenarios/``).
+
+    The text is checked first (:func:`check_text`), and its id must not be a
+    shipped scenario's, nor that of another file in the folder.
+
+    Parameters
+    ----------
+    text : str
+        The scenario file's text, written as it is (a final newline is added).
+    folder : path-like
+        Where to write it (made if missing).
+    replace : bool
+        When ``ID.json`` is already there: False (the default) refuses and
+        changes nothing; True replaces it, keeping the old one as ``ID.json.bak``.
+
+    Returns
+    -------
+    (written, kept) : tuple
+        The scenario file, and the backup of the one it replaced (or None).
+
+    Raises
+    ------
+    ScenarioError
+        At the first problem with the scenario.
+    AlreadyThereError
+        When ``ID.json`` is there and ``replace`` is False.
+    """
+    from ._files import replace_keeping, write_exact
+
+    data, errors = _text_errors(text, "scenario")
+    if errors:
+        raise errors[0]
+    sc = _build(data, "scenario")
+    target = Path(folder) / f"{sc.id}.json"
+    if sc.id in shipped_ids():
+        raise ScenarioError(f"'{sc.id}' is the id of a scenario that comes with safetylab; choose another",
+                            file=target.name, place="id")
+    folder = Path(folder)
+    if folder.is_dir():
+        for other in sorted(folder.glob("*.json")):
+            if other.name == target.name or other.name.endswith(".schema.json"):
+                continue
+            try:
+                other_id = _load_file(other).id
+            except ScenarioError:
+                continue  # a broken file is reported when the folder is loaded
+            if other_id == sc.id:
+                raise ScenarioError(f"'{sc.id}' is already the id of {other.name}; choose another",
+                                    file=target.name, place="id")
+    data = (text.rstrip() + "\n").encode("utf-8")
+    if replace:
+        return replace_keeping(target, data)
+    return write_exact(target, data), None
 
 
 # --------------------------------------------------------------------------- engine

@@ -34,7 +34,7 @@ from PIL import Image, ImageDraw
 
 from . import draw
 
-__all__ = ["Scene", "SCENES", "LEVELS", "WIDTH", "HEIGHT", "FORMAT", "render", "annotation",
+__all__ = ["Scene", "SCENES", "EXAMPLES", "LEVELS", "WIDTH", "HEIGHT", "FORMAT", "render", "annotation",
            "scene_names"]
 
 #: Size of every scene, in pixels.
@@ -169,6 +169,16 @@ def _window(ctx: _Ctx, box: Box, view: Image.Image, frame=(244, 242, 236), mulli
         p.rect((box[0] + box[2]) / 2 - t / 3, box[1], (box[0] + box[2]) / 2 + t / 3, box[3], fill=frame)
 
 
+def _street(ctx: _Ctx, ground: float, road, **buildings) -> tuple[Image.Image, _Ctx]:
+    """A street outside (sky, buildings to ``ground``, the road below) for :func:`_window`;
+    returns the view and a context to draw signs on it."""
+    view = _view(ctx)
+    vp = draw.Pen(view)
+    _buildings(vp, ctx.rng, ground, **buildings)
+    vp.rect(0, ground, 1, 1, fill=road)
+    return view, _Ctx(view, ctx.rng)
+
+
 def _buildings(pen: draw.Pen, rng: np.random.Generator, ground: float, x0=0.0, x1=1.0, tall=(0.05, 0.15),
                colours=((150, 146, 140), (170, 160, 150), (128, 132, 140))) -> None:
     x = x0
@@ -210,11 +220,7 @@ def _person(ctx: _Ctx, cx: float, top: float, size: float, shirt=(60, 70, 96),
 
 def _street_sign_window(ctx: _Ctx) -> None:
     _room(ctx)
-    view = _view(ctx)
-    vp = draw.Pen(view)
-    _buildings(vp, ctx.rng, 0.62, tall=(0.1, 0.3), colours=((196, 170, 140), (180, 150, 120)))
-    vp.rect(0, 0.62, 1, 1, fill=(120, 120, 124))
-    tmp = _Ctx(view, ctx.rng)
+    view, tmp = _street(ctx, 0.62, (120, 120, 124), tall=(0.1, 0.3), colours=((196, 170, 140), (180, 150, 120)))
     _pole(tmp, 0.40, 0.30, 0.62)
     _sign(tmp, (0.16, 0.22, 0.58, 0.34), "Rue des Lilas", bg=(24, 62, 128), border=(255, 255, 255), radius=0.01)
     _window(ctx, (0.12, 0.12, 0.70, 0.66), view, mullion=False)
@@ -406,6 +412,25 @@ def _kitchen_fridge(ctx: _Ctx) -> None:
              text="Oakfield\nPrimary")
 
 
+def _club_noticeboard(ctx: _Ctx) -> None:
+    _room(ctx, wall=(226, 230, 214))
+    view, tmp = _street(ctx, 0.66, (124, 124, 128), tall=(0.08, 0.26), colours=((160, 120, 100), (150, 140, 130)))
+    _pole(tmp, 0.80, 0.30, 0.66)
+    _sign(tmp, (0.64, 0.20, 0.95, 0.31), "Canal Street", fg=(255, 255, 255), bg=(30, 30, 34),
+          border=(255, 255, 255))
+    _window(ctx, (0.60, 0.10, 0.97, 0.62), view, mullion=False)
+    ctx.pen.rect(0.04, 0.10, 0.52, 0.60, fill=(176, 132, 88), outline=(120, 86, 56), width=0.006)  # cork board
+    _sign(ctx, (0.08, 0.15, 0.48, 0.33), "Riverside Youth Club\nTuesdays 6pm", fg=(255, 255, 255),
+          bg=(40, 90, 160))
+    ctx.pen.rect(0.10, 0.38, 0.26, 0.54, fill=(250, 240, 140))  # a sticky note, nothing on it
+    ctx.pen.rect(0.30, 0.38, 0.46, 0.54, fill=(240, 190, 200))
+    ctx.clue("club_poster", "poster", (0.08, 0.15, 0.48, 0.33), "a place and an evening you will be there",
+             "A club poster says where a group meets and when; a stranger knows where to wait.",
+             text="Riverside Youth Club\nTuesdays 6pm")
+    ctx.clue("street_sign", "street_sign", (0.64, 0.20, 0.95, 0.31), "the street outside the window",
+             "A street name plus a map finds the building.", text="Canal Street")
+
+
 _SPECS: tuple[tuple[str, str, int, str, Callable[[_Ctx], None]], ...] = (
     ("street_sign_window", "A street sign through the window", 1,
      "A living room; through the window a blue street sign reads Rue des Lilas.", _street_sign_window),
@@ -444,6 +469,23 @@ SCENES: Mapping[str, Scene] = {
 }
 
 
+#: Drawn scenes that are not in the lesson: the example photo of a new course pack
+#: (``safetylab pack new``), which a trainer replaces with their own.
+EXAMPLES: Mapping[str, Scene] = {
+    "club_noticeboard": Scene("club_noticeboard", "Example: the club noticeboard", 1,
+                              "A noticeboard with a youth club poster; a street sign through the window.",
+                              _club_noticeboard, seed=4900),
+}
+
+
+def _scene(name: str) -> Scene:
+    if name in SCENES:
+        return SCENES[name]
+    if name in EXAMPLES:
+        return EXAMPLES[name]
+    raise KeyError(f"no scene called {name!r}; choose one of {', '.join(SCENES)}")
+
+
 def scene_names(level: int | None = None) -> list[str]:
     """Names of the scenes, optionally only those of one difficulty ``level``."""
     return [n for n, s in SCENES.items() if level is None or s.level == level]
@@ -451,7 +493,7 @@ def scene_names(level: int | None = None) -> list[str]:
 
 @functools.lru_cache(maxsize=32)
 def _draw(name: str) -> tuple[Image.Image, tuple]:
-    scene = SCENES[name]
+    scene = _scene(name)
     holder: dict[str, _Ctx] = {}
 
     def paint(w: int, h: int, rng: np.random.Generator) -> Image.Image:
@@ -472,9 +514,9 @@ def _px_box(box: Box) -> list[int]:
 
 
 def render(name: str) -> Image.Image:
-    """The scene ``name`` as a new RGB image of :data:`WIDTH` x :data:`HEIGHT` pixels."""
-    if name not in SCENES:
-        raise KeyError(f"no scene called {name!r}; choose one of {', '.join(SCENES)}")
+    """The scene ``name`` (of :data:`SCENES` or :data:`EXAMPLES`) as a new RGB image of
+    :data:`WIDTH` x :data:`HEIGHT` pixels."""
+    _scene(name)
     return _draw(name)[0].copy()
 
 
@@ -484,7 +526,7 @@ def annotation(name: str, image: str | None = None) -> dict[str, Any]:
     Parameters
     ----------
     name : str
-        A key of :data:`SCENES`.
+        A key of :data:`SCENES` (or :data:`EXAMPLES`).
     image : str, optional
         File name recorded in the annotation; ``<name>.png`` by default.
 
@@ -493,9 +535,7 @@ def annotation(name: str, image: str | None = None) -> dict[str, Any]:
     dict
         JSON-ready, valid against ``safetylab/data/clues.schema.json``.
     """
-    if name not in SCENES:
-        raise KeyError(f"no scene called {name!r}")
-    scene = SCENES[name]
+    scene = _scene(name)
     clues, person = _draw(name)[1]
     return {
         "format": FORMAT,

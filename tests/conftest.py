@@ -81,6 +81,28 @@ def network_guard(tmp_path_factory) -> NetGuard:
     return NetGuard(tmp_path_factory.mktemp("netguard"))
 
 
+@pytest.fixture(scope="session")
+def example_pack(tmp_path_factory) -> Path:
+    """A course pack made by ``safetylab.pack.new`` (read-only: tests change a copy, ``my_pack``)."""
+    from safetylab import pack
+
+    folder = tmp_path_factory.mktemp("packs") / "example"
+    pack.new(folder)
+    return folder
+
+
+@pytest.fixture
+def my_pack(example_pack, tmp_path, monkeypatch) -> Path:
+    """A fresh copy of the example pack to change or break; no pack is named for the lessons
+    (``SAFETYLAB_PACK`` unset) unless the test sets it."""
+    from safetylab._datafile import PACK_ENV
+
+    monkeypatch.delenv(PACK_ENV, raising=False)
+    folder = tmp_path / "my-course"
+    shutil.copytree(example_pack, folder)
+    return folder
+
+
 def corpus_files(root: Path, *, include_malformed: bool = False) -> list[Path]:
     out = []
     for p in sorted(root.rglob("*")):

@@ -21,7 +21,7 @@ def test_check_json_one_photo_is_an_object(safetylab_cmd, tmp_path):
     assert rep["taken_at"] == "2024-06-01T14:03:22+02:00"
     assert rep["camera"]["serial"] == "PW12-000042" and rep["owner"] == "Alex Example"
     assert rep["thumbnail"] == {"present": True, "width": 160, "height": 120, "differs": False,
-                                "source": "EXIF IFD1"}
+                                "source": "EXIF IFD1", "readable": True}
     assert rep["faces"] == [] and rep["texts"] == [] and rep["error"] is None
     assert rep["risks"][0]["id"] == "gps" and rep["risks"][0]["level"] == "high"
 

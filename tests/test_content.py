@@ -23,7 +23,7 @@ from safetylab.errors import SafetyLabError
 DATA = Path(resources.files("safetylab").joinpath("data"))
 SCHEMAS = sorted(DATA.glob("*.schema.json"))
 #: The teaching-content files a trainer may adapt, read through safetylab.content.
-TEACHING = ("steps", "filters", "questions", "patterns", "places", "phone_steps")
+TEACHING = ("steps", "filters", "questions", "patterns", "places", "phone_steps", "learning_check", "handouts")
 
 
 def shipped(name: str) -> dict:
@@ -225,7 +225,10 @@ def test_a_broken_trainers_file_is_one_line_naming_the_file_and_the_field(tmp_pa
 #: Fields whose values are sentences a learner reads (not ids, urls, dates or values).
 _PROSE = {"title", "why", "under_18", "ask", "limit", "summary", "text", "reason", "name", "sounds_like",
           "what_is_going_on", "you_can_say", "note", "caveat", "does_not", "second_option", "card_limits",
-          "label"}
+          "label", "feedback", "topic", "before_intro", "after_intro", "ticket_intro",
+          "filters_title", "filters_intro", "filters_saying_no", "filters_limits", "steps_title", "steps_limits",
+          "help_title", "letter_title", "letter_greeting", "letter_intro", "letter_covered", "letter_steps",
+          "letter_first", "letter_respond", "letter_closing", "letter_contact"}
 _SHORTEST = 25  # shorter strings ("I'm not sure", "Clear") may rightly appear anywhere
 
 

@@ -102,9 +102,11 @@ def test_malformed_files_get_one_plain_line(testdata, safetylab_cmd, tmp_path, c
         before = _sha(p)
         args = ["check", str(p)] if command == "check" else ["scrub", str(p), "-o", str(tmp_path)]
         try:
-            proc = subprocess.run(safetylab_cmd + args, capture_output=True, text=True, timeout=10)
+            # A hang, not a speed goal (that is make bench's): a whole process that loads the face
+            # and text models takes 2-3 s of CPU, over 10 s of wall time on a busy 2-core machine.
+            proc = subprocess.run(safetylab_cmd + args, capture_output=True, text=True, timeout=60)
         except subprocess.TimeoutExpired:
-            pytest.fail(f"{command} {p.name} took more than 10 s")
+            pytest.fail(f"{command} {p.name} did not end within 60 s (a hang)")
         assert _sha(p) == before, f"{command} changed {p.name}"
         assert "Traceback" not in proc.stderr + proc.stdout, p.name
         if proc.returncode != 0:

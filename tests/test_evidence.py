@@ -794,7 +794,8 @@ def _swap_after_listing(monkeypatch, swap):
     monkeypatch.setattr(ev, "_collect", collect_then_swap)
 
 
-@pytest.mark.parametrize("how", ["link", "other-file", "folder-link"])
+@pytest.mark.timeout(60)  # a pipe swapped in must not hang
+@pytest.mark.parametrize("how", ["link", "other-file", "folder-link", "pipe"])
 def test_a_file_swapped_between_check_and_copy_is_not_copied(shots, tmp_path, monkeypatch, how):
     secret = tmp_path / "elsewhere" / "sub" / "chat_1_friendly.png"
     secret.parent.mkdir(parents=True)
@@ -809,6 +810,9 @@ def test_a_file_swapped_between_check_and_copy_is_not_copied(shots, tmp_path, mo
             target.symlink_to(secret)
         elif how == "other-file":  # another file is moved into its place
             os.replace(secret, target)
+        elif how == "pipe":  # a named pipe nobody writes to (reading it would wait for ever)
+            target.unlink()
+            os.mkfifo(target)
         else:  # its folder becomes a link to another folder with a file of the same name
             shutil.rmtree(shots / "sub")
             (shots / "sub").symlink_to(secret.parent, target_is_directory=True)

@@ -17,7 +17,6 @@ pytestmark = pytest.mark.notebook
 NOTEBOOKS = LESSONS
 
 
-
 @pytest.fixture
 def run_offline(network_guard):
     """Run a notebook with the network guard as its first cell; fail on any attempt."""
@@ -109,3 +108,44 @@ def test_a_learners_photo_is_not_saved_in_the_notebook(tmp_path, run_offline):
     for shift in range(3):  # base64 of the chunk, at each alignment
         b64 = base64.b64encode(chunk[shift:shift + 45])
         assert b64 not in saved
+
+
+def test_a_learners_answers_are_not_saved_in_the_notebook(tmp_path, run_offline):
+    """The check of learning keeps nothing in the kernel: what a saved notebook holds is the bare questions.
+
+    Answers are given in the browser and never reach the kernel (see
+    tests/browser/test_learning_check.py, which answers in JupyterLab, saves, and reads the
+    file). Here: the cells the lessons use leave outputs that are exactly the library's
+    questions, and no widget at all, so no widget state can carry an answer.
+    """
+    from safetylab.widgets.learning_check import check_html, ticket_html
+
+    work = tmp_path / "check.ipynb"
+    cells = ['from safetylab.widgets.learning_check import show_check, show_ticket\nshow_check("before")',
+             "show_ticket(3)", 'show_check("after")',
+             "import ipywidgets as _w\nassert not _w.Widget.widgets, 'the check made a widget'"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src in cells])
+    nb = run_offline(nb, tmp_path, store_widget_state=True)
+    nbformat.write(nb, work)
+    saved = nbformat.read(work, as_version=4)
+    shown = [o["data"]["text/html"] for c in saved.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+    assert shown == [check_html("before"), ticket_html(3), check_html("after")]
+    assert not saved.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state")
+
+
+def test_the_authoring_notebook_runs_with_a_course_pack(tmp_path, run_offline, monkeypatch):
+    """Trainer mode's authoring notebook (not a lesson: learner mode does not list it) runs top to
+    bottom on the pack named for the lessons, and writes nothing into it by itself."""
+    from safetylab import pack
+
+    folder = tmp_path / "my-course"
+    pack.new(folder)
+    before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
+    monkeypatch.setenv("SAFETYLAB_PACK", str(folder))  # what `safetylab lab --pack` sets for the kernels
+    work = tmp_path / "90_make_your_own.ipynb"
+    shutil.copy(LESSONS_DIR / "authoring" / "90_make_your_own.ipynb", work)
+    nb = run_offline(nbformat.read(work, as_version=4), tmp_path)
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert f"Your course pack: {folder}" in text and "ready to use" in text
+    assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before

@@ -161,7 +161,11 @@ def test_the_wheel_carries_the_models_data_and_licences(safetylab_wheel):
                  "safetylab/data/models/ch_PP-OCRv4_rec_infer.onnx", "safetylab/data/models/README.md",
                  "safetylab/data/places/cities1000.csv", "safetylab/data/places/README.md",
                  "safetylab/data/licenses/CenterFace-MIT.txt", "safetylab/data/licenses/PDQ-LICENSE.txt",
-                 "safetylab/data/licenses/PaddleOCR-Apache-2.0.txt"):
+                 "safetylab/data/licenses/PaddleOCR-Apache-2.0.txt",
+                 # learner mode's page template runs the check of learning's script from here
+                 "safetylab/data/app/voila/index.html.j2", "safetylab/data/app/voila/learning_check.js",
+                 "safetylab/data/learning_check.json", "safetylab/data/learning_check.schema.json",
+                 "safetylab/data/handouts.json", "safetylab/data/handouts.schema.json"):
         assert path in names, f"{path} is not in {safetylab_wheel.name}"
 
 
@@ -308,6 +312,16 @@ def test_fresh_install_samples_check_passes(fresh_install):
     assert "match the code" in out.stdout
 
 
+def test_fresh_install_makes_and_checks_a_course_pack(fresh_install):
+    """The example pack and the authoring notebook travel in the wheel."""
+    folder = fresh_install.work / "my-course"
+    made = fresh_install.safetylab("pack", "new", str(folder))
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert (folder / "photos" / "example_noticeboard.png").is_file() and (folder / "README.md").is_file()
+    checked = fresh_install.safetylab("pack", "check", str(folder))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
 def test_fresh_install_app_serves_lesson_01_to_its_last_section(fresh_install):
     """``safetylab app`` from the installed wheel: the lessons are copied into the trainer's
     working folder (~/safetylab-lessons by default) and lesson 01 runs to its end."""
@@ -349,6 +363,7 @@ def test_fresh_install_app_serves_lesson_01_to_its_last_section(fresh_install):
                 time.sleep(0.5)
         working = fresh_install.home / "safetylab-lessons"
         assert (working / lesson).is_file() and (working / "facilitator" / "README.md").is_file()
+        assert (working / "authoring" / "90_make_your_own.ipynb").is_file()
         assert "Copied the lessons into" in log.read_text(errors="replace")
         assert f"voila/render/{lesson}" in index
         with opener.open(f"http://127.0.0.1:{port}/voila/render/{lesson}?token={token}", timeout=600) as r:

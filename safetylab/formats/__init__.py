@@ -32,19 +32,36 @@ Examples
 
 from __future__ import annotations
 
-from types import MappingProxyType
-from typing import Mapping
+import importlib
+from typing import Iterator, Mapping
 
 from ..errors import UnsupportedFormatError
-from . import heif, jpeg, png, tiff, webp
 from .handler import Handler
 
 __all__ = ["Handler", "HANDLERS", "handler_for"]
 
+#: The module of each format's handler: a handler's module is imported when its
+#: format is first met, so reading a JPEG never loads the HEIF or TIFF code.
+_MODULES = {"JPEG": "jpeg", "PNG": "png", "WEBP": "webp", "TIFF": "tiff", "CR2": "tiff", "RW2": "tiff",
+            "ORF": "tiff", "HEIC": "heif", "HEIF": "heif", "AVIF": "heif"}
+
+
+class _Handlers(Mapping):
+    """Read-only ``{format: handler}``, each handler's module imported on first use."""
+
+    def __getitem__(self, fmt: str) -> Handler:
+        module = _MODULES[fmt]  # KeyError for an unknown format
+        return importlib.import_module(f".{module}", __name__).HANDLER
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_MODULES)
+
+    def __len__(self) -> int:
+        return len(_MODULES)
+
+
 #: The handler of every format :func:`safetylab.images.sniff` can return.
-HANDLERS: Mapping[str, Handler] = MappingProxyType({
-    fmt: module.HANDLER for module in (jpeg, png, webp, tiff, heif) for fmt in module.HANDLER.formats
-})
+HANDLERS: Mapping[str, Handler] = _Handlers()
 
 
 def handler_for(fmt: str) -> Handler:

@@ -2,7 +2,10 @@
 
 Only what a privacy report needs: the Exif and XMP items, and how many
 thumbnail items the file carries. Box sizes are checked against their parent,
-nesting is shallow and counts are capped, so a hostile file ends the walk.
+nesting is shallow and counts are capped, so a hostile file ends the walk; every
+box, item and extent, and every byte an item's extents gather, counts against the
+file's totals (:mod:`safetylab.formats.limits`), so extents that each cover the
+whole file stop there.
 This is the one place where safetylab reads the boxes of a HEIF-family file;
 the handler in :mod:`safetylab.formats.heif` works on what it returns.
 
@@ -16,6 +19,7 @@ import struct
 from dataclasses import dataclass, field
 
 from ..images import heif_brand
+from . import limits
 
 __all__ = ["HeifMeta", "parse"]
 
@@ -34,7 +38,9 @@ class HeifMeta:
 
 def _boxes(buf: bytes, start: int, end: int):
     pos = start
+    budget = limits.current()
     while pos + 8 <= end:
+        budget.spend(items=1)
         size, typ = struct.unpack(">I4s", buf[pos:pos + 8])
         hdr = 8
         if size == 1:
@@ -115,6 +121,7 @@ def _parse_iloc(buf, start, end):
         p += base_size
         n_ext = _uint(buf, p, 2)
         p += 2
+        limits.current().spend(items=1 + min(n_ext, 256))
         extents = []
         for _ in range(min(n_ext, 256)):
             p += idx_size
@@ -147,29 +154,30 @@ def parse(buf: bytes) -> HeifMeta:
                 elif ctyp == b"idat":
                     idat = (cs, ce)
                 elif ctyp == b"iref":
-                    version = buf[cs]
-                    id_size = 2 if version == 0 else 4
-                    for rtyp, rs, re_ in _boxes(buf, cs + 4, ce):
+                    for rtyp, _rs, _re in _boxes(buf, cs + 4, ce):
                         if rtyp == b"thmb":
                             meta.thumbnails += 1
             except (IndexError, struct.error):
                 meta.problems.append(f"damaged {ctyp.decode('latin-1', 'replace')} box")
         break
     for item_id, (itype, ctype) in items.items():
-        wanted = itype == b"Exif" or (itype == b"mime" and b"xmp" in ctype.lower())
+        # XMP is a "mime" item of type application/rdf+xml (some writers say ...xmp...)
+        wanted = itype == b"Exif" or (itype == b"mime" and (b"rdf+xml" in ctype.lower() or b"xmp" in ctype.lower()))
         if not wanted or item_id not in locs:
             continue
         method, extents = locs[item_id]
         base = idat[0] if (method == 1 and idat) else 0
-        data = b""
+        parts: list[bytes] = []
         for off, ln in extents:
             a = base + off
             b = a + ln if ln else (idat[1] if method == 1 and idat else len(buf))
             if a < 0 or b > len(buf) or b - a > 64 * 1024 * 1024:
                 meta.problems.append("metadata item out of range")
-                data = b""
+                parts = []
                 break
-            data += buf[a:b]
+            limits.current().spend(nbytes=b - a)
+            parts.append(buf[a:b])
+        data = b"".join(parts)
         if not data:
             continue
         if itype == b"Exif":

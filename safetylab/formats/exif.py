@@ -97,8 +97,8 @@ def apply(md: Metadata, blob: bytes, *, is_file: bool = False) -> tiff_ifds.Tiff
     # comments and descriptions a sender may not remember typing
     for ifd, tag in (("Exif", 0x9286), ("IFD0", 0x9C9C), ("IFD0", 0x010E)):
         v = t.text(ifd, tag)
-        if v and v.strip() and v not in md.comments and not set(v) <= {" ", "\x00"}:
-            md.comments.append(v)
+        if v and v.strip() and not set(v) <= {" ", "\x00"}:
+            md.add_comment(v)
     if t.get("Exif", 0x927C) is not None:
         md.makernote = True
         md.add_block("MakerNote")
@@ -109,6 +109,8 @@ def apply(md: Metadata, blob: bytes, *, is_file: bool = False) -> tiff_ifds.Tiff
                 cam.serial = value
             elif key == "lens" and not cam.lens_serial:
                 cam.lens_serial = value
+            elif key == "owner" and "Maker notes OwnerName" not in md.owners:
+                md.owners["Maker notes OwnerName"] = value
     _apply_gps(md, t)
     # IFD1 thumbnail (JPEG), or a preview in IFD0 / SubIFDs of TIFF-based files
     for ifd_name in ("IFD1", "IFD0", *sorted(n for n in t.ifds if n.startswith("SubIFD"))):
@@ -125,7 +127,7 @@ def apply(md: Metadata, blob: bytes, *, is_file: bool = False) -> tiff_ifds.Tiff
             previews.offer_jpeg(md, data, f"EXIF {ifd_name}")
         elif ifd_name == "IFD1":
             md.problems.append("EXIF thumbnail is not a readable image")
-            md.add_block("Thumbnail")
+            previews.unreadable(md, "EXIF IFD1")
     if md.thumbnail is None and "IFD1" in t.ifds and t.ifds["IFD1"].get(0x0111) is not None:
         _offer_uncompressed_thumbnail(md, t)
     # previews hidden in maker notes and elsewhere in the block

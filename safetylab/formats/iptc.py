@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import struct
 
-from . import previews, xmp
+from . import limits, previews, xmp
+from .limits import MAX_VALUES
 from .record import Metadata, iso_date
 
 __all__ = ["FIELDS", "parse_iim", "parse_8bim", "PS_IPTC", "PS_THUMBNAIL", "PS_THUMBNAIL_OLD",
@@ -49,10 +50,15 @@ def parse_iim(buf: bytes) -> dict[str, list[str]]:
     """
     out: dict[str, list[str]] = {}
     pos, n = 0, len(buf)
+    budget = limits.current()
     while pos + 5 <= n:
         if buf[pos] != 0x1C:
-            pos += 1
+            nxt = buf.find(b"\x1c", pos + 1)
+            if nxt < 0:
+                break
+            pos = nxt
             continue
+        budget.spend(items=1)
         rec, ds, length = buf[pos + 1], buf[pos + 2], struct.unpack(">H", buf[pos + 3:pos + 5])[0]
         pos += 5
         if length & 0x8000:  # extended dataset: the length of the length follows
@@ -78,7 +84,9 @@ def parse_8bim(buf: bytes) -> dict[int, bytes]:
         buf = buf[14:]
     out: dict[int, bytes] = {}
     pos, n = 0, len(buf)
+    budget = limits.current()
     while pos + 12 <= n:
+        budget.spend(items=1)
         if buf[pos:pos + 4] not in (b"8BIM", b"PHUT", b"DCSR", b"AgHg"):
             break
         (rid,) = struct.unpack(">H", buf[pos + 4:pos + 6])
@@ -129,7 +137,7 @@ def apply(md: Metadata, data: bytes) -> None:
     fields = parse_iim(data)
     md.add_block("IPTC")
     for k, v in fields.items():
-        md.iptc.setdefault(k, []).extend(v)
+        md.add_values(md.iptc, k, v)
     md.add_named(fields, _OWNER, _PLACE)
     if not md.taken_at and fields.get("DateCreated"):
         d = fields["DateCreated"][0]
@@ -142,10 +150,8 @@ def apply(md: Metadata, data: bytes) -> None:
         iso = iso_date(text, offset)
         if iso:
             md.taken_at, md.taken_at_source = iso, "IPTC DateCreated"
-    if fields.get("Caption-Abstract"):
-        for v in fields["Caption-Abstract"]:
-            if v not in md.comments:
-                md.comments.append(v)
+    for v in fields.get("Caption-Abstract", [])[:MAX_VALUES]:
+        md.add_comment(v)
 
 
 def apply_photoshop(md: Metadata, data: bytes) -> None:

@@ -1,9 +1,11 @@
 """JPEG: read every block a JPEG carries, and clean it losslessly.
 
 Reading walks the segments (:mod:`safetylab.formats.jpeg_segments`): EXIF and
-XMP in APP1 (extended XMP joined), Photoshop/IPTC in APP13, ICC, MPF and FlashPix
-in APP2, JFIF and JFXX thumbnails in APP0, comments, other APPn blocks, and
-anything hidden after the end of the picture.
+XMP in APP1 (extended XMP joined), a FLIR camera's record in APP1, Photoshop/IPTC
+in APP13 (joined when it runs over several segments), ICC, MPF and FlashPix in
+APP2, JFIF and JFXX thumbnails in APP0, comments, other APPn blocks, and anything
+hidden after the end of the picture: further pictures (an MPO's second image, a
+preview), an AFCP trailer's IPTC records and text, an XMP packet.
 
 Cleaning copies the compressed picture data byte for byte, so the pixels are
 identical; only the segments in :attr:`JpegHandler.keep` (tables, frame, scans)
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 from ..errors import CorruptFileError
 from ..images import PhotoFile
-from . import exif, iptc, jpeg_segments, previews, xmp
+from . import exif, iptc, jpeg_segments, makernotes, previews, xmp
 from .handler import INCOMPLETE, Handler
 from .jpeg_segments import COM, EOI, SOI, SOS, Segment
 from .record import Metadata
@@ -54,6 +56,8 @@ class JpegHandler(Handler):
         if size:
             md.width, md.height = size
         ext_xmp: list[bytes] = []
+        flir: list[bytes] = []
+        photoshop: list[bytes] = []
         for seg in jf.segments:
             m, d = seg.marker, seg.data
             if m == 0xE1 and d.startswith(b"Exif\x00"):
@@ -63,8 +67,12 @@ class JpegHandler(Handler):
             elif m == 0xE1 and d.startswith(_XMP_EXTENSION):
                 ext_xmp.append(d[35 + 32 + 8:])
                 md.add_block("XMP")
+            elif m == 0xE1 and d.startswith(b"FLIR\x00") and len(d) > 8:
+                flir.append(d[8:])  # a thermal camera's FFF record, in parts
+                md.add_block("FLIR")
             elif m == 0xED:
-                iptc.apply_photoshop(md, d)
+                # Photoshop resources may run on over several APP13 segments: joined below
+                photoshop.append(d.removeprefix(b"Photoshop 3.0\x00") if photoshop else d)
             elif m == 0xE2 and d.startswith(b"ICC_PROFILE\x00"):
                 md.add_block("ICC")
             elif m == 0xE2 and d.startswith(b"MPF\x00"):
@@ -85,19 +93,32 @@ class JpegHandler(Handler):
             elif m == COM:
                 text = d.rstrip(b"\x00").decode("utf-8", "replace").strip()
                 md.add_block("Comment")
-                if text and text not in md.comments:
-                    md.comments.append(text)
+                md.add_comment(text)
             elif 0xE3 <= m <= 0xEF and m != 0xEE and len(d) > 0:
                 tag = d[:12].split(b"\x00")[0].decode("latin-1", "replace").strip() or f"APP{m - 0xE0}"
                 md.add_block(f"APP{m - 0xE0} {tag}".strip()[:40])
         if ext_xmp:
             xmp.apply(md, b"".join(ext_xmp))
+        if photoshop:
+            iptc.apply_photoshop(md, b"".join(photoshop))
+        if flir and not md.camera.serial:
+            md.camera.serial = makernotes.flir_serial(b"".join(flir))
         trailer = jf.trailer.strip(b"\x00")
         if trailer:
             md.add_block("Trailer")
+            found = jpeg_segments.afcp(photo.data) if jf.trailer[-12:-8] in (b"AXS!", b"AXS*") else {}
+            if found:
+                md.add_block("AFCP")
+            if found.get("IPTC"):
+                iptc.apply(md, found["IPTC"])
+            if found.get("TEXT"):
+                md.add_comment(found["TEXT"].decode("utf-8", "replace").strip("\x00 ").strip())
+            if b"<x:xmpmeta" in trailer:  # an XMP packet appended after the picture
+                xmp.apply(md, trailer[trailer.index(b"<x:xmpmeta"):])
             if b"\xff\xd8\xff" in trailer:
                 md.hidden_images += trailer.count(b"\xff\xd8\xff")
-                if md.thumbnail is None:
+                # an MPO's further pictures (MPF) are whole pictures, not thumbnails
+                if md.thumbnail is None and "MPF" not in md.blocks:
                     previews.scan_embedded_jpegs(md, trailer, "after the end of the picture")
 
     def clean(self, photo: PhotoFile, md: Metadata, *, keep_icc: bool = True) -> tuple[bytes, list[str]]:

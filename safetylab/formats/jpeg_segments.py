@@ -5,7 +5,8 @@ handler in :mod:`safetylab.formats.jpeg` works on the segments it returns.
 
 Nothing here decodes pixels. Splitting is bounded by the data itself (every step
 moves forward), so a malformed file ends the walk instead of looping, and a
-truncated one is reported as such rather than raising from deep inside.
+truncated one is reported as such rather than raising from deep inside. Every
+segment counts against the file's totals (:mod:`safetylab.formats.limits`).
 
 What this does not protect against: nothing here judges what a segment holds;
 that is the handler's and the block readers' work.
@@ -18,9 +19,10 @@ import struct
 from dataclasses import dataclass, field
 
 from ..errors import CorruptFileError, NotAPhotoError
+from . import limits
 
 __all__ = ["Segment", "JpegFile", "parse", "build", "app_segment", "marker_name",
-           "insert_after_app", "SOI", "EOI", "SOS", "COM", "SOF"]
+           "insert_after_app", "afcp", "SOI", "EOI", "SOS", "COM", "SOF"]
 
 SOI, EOI, SOS, COM = 0xD8, 0xD9, 0xDA, 0xFE
 _STANDALONE = {0x01, SOI, EOI, *range(0xD0, 0xD8)}
@@ -123,7 +125,9 @@ def parse(buf: bytes) -> JpegFile:
         raise NotAPhotoError("This file is not a JPEG photo.")
     jf = JpegFile(segments=[Segment(SOI, b"")])
     pos, n = 2, len(buf)
+    budget = limits.current()
     while pos < n:
+        budget.spend(items=1)
         if buf[pos] != 0xFF:
             # Stray bytes between segments: skip to the next marker.
             nxt = buf.find(b"\xff", pos)
@@ -200,3 +204,42 @@ def insert_after_app(jpeg: bytes, segment: Segment) -> bytes:
             at = i + 1
     segments.insert(at, segment)
     return build(segments, jf.trailer)
+
+
+def afcp(buf: bytes) -> dict[str, bytes]:
+    """The entries of an AFCP trailer (AXS File Concatenation Protocol) at the end of ``buf``.
+
+    Some tools append IPTC records, a thumbnail or a preview after the end of the
+    picture this way: the last 12 bytes are ``AXS!`` (big-endian) or ``AXS*``
+    (little-endian) and the offset of a directory of ``(tag, size, offset)`` entries.
+    Returns ``{tag: data}`` (``"IPTC"``, ``"Nail"``, ``"PrVw"``, ``"TEXT"``), empty if none.
+
+    Examples
+    --------
+    >>> body = b"\\x1c\\x02\\x5a\\x00\\x05Paris"
+    >>> head = b"AXS!" + b"\\x00\\x01" + b"\\x00\\x01" + bytes(4)
+    >>> entry = b"IPTC" + struct.pack(">II", len(body), 100 + 24)
+    >>> data = bytes(100) + head + entry + body + b"AXS!" + struct.pack(">I", 100) + bytes(4)
+    >>> afcp(data)["IPTC"] == body
+    True
+    """
+    tail = buf[-12:]
+    if len(buf) < 24 or tail[:4] not in (b"AXS!", b"AXS*"):
+        return {}
+    bo = ">" if tail[3:4] == b"!" else "<"
+    (start,) = struct.unpack(bo + "I", tail[4:8])
+    if start + 12 > len(buf) or buf[start:start + 4] != tail[:4]:
+        return {}
+    (count,) = struct.unpack(bo + "H", buf[start + 6:start + 8])
+    budget = limits.current()
+    out: dict[str, bytes] = {}
+    for i in range(min(count, 64)):
+        at = start + 12 + 12 * i
+        if at + 12 > len(buf):
+            break
+        budget.spend(items=1)
+        tag = buf[at:at + 4].decode("latin-1")
+        size, offset = struct.unpack(bo + "II", buf[at + 4:at + 12])
+        if offset + size <= len(buf):
+            out.setdefault(tag, buf[offset:offset + size])
+    return out

@@ -22,6 +22,7 @@ from ..errors import CorruptFileError
 from ..images import PhotoFile
 from . import exif, iptc, png_chunks, xmp
 from .handler import INCOMPLETE, Handler
+from .limits import MAX_VALUES
 from .record import Metadata, iso_date
 
 __all__ = ["PngHandler", "HANDLER"]
@@ -75,11 +76,12 @@ def _apply_text(md: Metadata, chunk: png_chunks.Chunk) -> None:
         _apply_raw_profile(md, low.rsplit(" ", 1)[-1], text)
     else:
         md.add_block("PNG text")
-        md.png_text[key] = text[:2000]
+        if key in md.png_text or len(md.png_text) < MAX_VALUES:
+            md.png_text[key] = text[:2000]
         if low in ("author", "artist", "copyright", "creator") and text.strip():
             md.owners.setdefault(f"PNG {key}", text.strip()[:200])
-        if low in ("comment", "description") and text.strip() and text not in md.comments:
-            md.comments.append(text.strip()[:2000])
+        if low in ("comment", "description") and text.strip():
+            md.add_comment(text.strip()[:2000])
         if low in ("creation time", "date:create") and not md.taken_at:
             iso = iso_date(text)
             if iso:

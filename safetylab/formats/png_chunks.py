@@ -1,5 +1,9 @@
 """PNG at the level of its chunks: list them, read text chunks safely, rebuild.
 
+Every chunk, and every byte of compressed text unpacked, counts against the
+file's totals (:mod:`safetylab.formats.limits`): one text chunk unpacks to at most
+:data:`MAX_TEXT` bytes, and all of them together to at most the file's budget.
+
 What this does not protect against: nothing here judges what a chunk holds;
 that is :mod:`safetylab.formats.png`'s work.
 """
@@ -11,6 +15,7 @@ import zlib
 from dataclasses import dataclass
 
 from ..errors import NotAPhotoError
+from . import limits
 
 __all__ = ["Chunk", "PngFile", "parse", "build", "chunk", "text_of", "MAX_TEXT"]
 
@@ -55,7 +60,9 @@ def parse(buf: bytes) -> PngFile:
         raise NotAPhotoError("This file is not a PNG image.")
     out = PngFile(chunks=[])
     pos, n = len(SIGNATURE), len(buf)
+    budget = limits.current()
     while pos < n:
+        budget.spend(items=1)
         if pos + 8 > n:
             out.truncated = True
             break
@@ -84,8 +91,10 @@ def chunk(ctype: bytes, data: bytes) -> Chunk:
 
 
 def _inflate(data: bytes) -> bytes:
+    budget = limits.current()
     d = zlib.decompressobj()
     out = d.decompress(data, MAX_TEXT)
+    budget.spend(nbytes=len(out))
     if d.unconsumed_tail:
         raise ValueError("compressed text too large")
     return out
@@ -95,7 +104,8 @@ def text_of(c: Chunk) -> tuple[str, str] | None:
     """``(keyword, text)`` of a tEXt, zTXt or iTXt chunk; None if unreadable.
 
     Decompression is capped at :data:`MAX_TEXT`, so a text bomb raises
-    ``ValueError`` instead of filling memory.
+    ``ValueError`` instead of filling memory; many chunks together stop at the
+    file's budget (:class:`~safetylab.formats.limits.Exceeded`).
     """
     data = c.data
     key, sep, rest = data.partition(b"\x00")
@@ -110,7 +120,7 @@ def text_of(c: Chunk) -> tuple[str, str] | None:
         if c.type == b"iTXt":
             if len(rest) < 2:
                 return None
-            compressed, _method, rest = rest[0], rest[1], rest[2:]
+            compressed, rest = rest[0], rest[2:]  # rest[1]: the method (always zlib)
             _lang, _, rest = rest.partition(b"\x00")
             _tkey, _, text = rest.partition(b"\x00")
             if compressed:

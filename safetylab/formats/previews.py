@@ -19,7 +19,7 @@ from ..errors import SafetyLabError
 from . import jpeg_segments
 from .record import Metadata, Thumbnail, decode_small
 
-__all__ = ["jpeg_size", "offer_jpeg", "offer_rgb", "scan_embedded_jpegs"]
+__all__ = ["jpeg_size", "offer_jpeg", "offer_rgb", "scan_embedded_jpegs", "unreadable"]
 
 
 def jpeg_size(data: bytes) -> tuple[int, int] | None:
@@ -37,15 +37,26 @@ def jpeg_size(data: bytes) -> tuple[int, int] | None:
 
 
 def offer_jpeg(md: Metadata, data: bytes, source: str) -> None:
-    """Offer an embedded JPEG as the thumbnail; the larger one wins, except over EXIF IFD1."""
+    """Offer an embedded JPEG as the thumbnail; the larger one wins, except over EXIF IFD1.
+
+    Only its structure is read here (decoding waits until it is compared with the
+    picture); one that is not a JPEG at all is recorded as there but unreadable.
+    """
     md.add_block("Thumbnail")
     size = jpeg_size(data)
     if size is None:
+        unreadable(md, source)
         return
-    if md.thumbnail is None or (md.thumbnail.width or 0) < size[0] and "IFD1" not in md.thumbnail.source:
-        if decode_small(data) is None:
-            return
+    cur = md.thumbnail
+    if cur is None or cur.readable is False or (cur.width or 0) < size[0] and "IFD1" not in cur.source:
         md.thumbnail = Thumbnail(True, size[0], size[1], source, data=data)
+
+
+def unreadable(md: Metadata, source: str) -> None:
+    """Record that a preview is there (its block is named) though it cannot be read."""
+    md.add_block("Thumbnail")
+    if md.thumbnail is None:
+        md.thumbnail = Thumbnail(True, None, None, source, readable=False)
 
 
 def offer_rgb(md: Metadata, raw: bytes, width: int, height: int, source: str) -> None:

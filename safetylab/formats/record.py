@@ -20,6 +20,8 @@ from datetime import datetime
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from .limits import MAX_VALUES
+
 if TYPE_CHECKING:  # pragma: no cover
     from PIL import Image as PILImage
 
@@ -59,7 +61,12 @@ class Camera:
 
 @dataclass
 class Thumbnail:
-    """A small preview image stored inside the file."""
+    """A small preview image stored inside the file.
+
+    ``readable`` is None until the preview is decoded (to compare it with the
+    picture), then True or False; False also for a preview known to be there
+    (its block is named) that is not an image safetylab can read.
+    """
 
     present: bool = True
     width: int | None = None
@@ -67,6 +74,7 @@ class Thumbnail:
     source: str = ""
     differs: bool | None = None
     data: bytes = field(default=b"", repr=False)
+    readable: bool | None = None
 
     def image(self) -> "PILImage.Image | None":
         """The thumbnail decoded (a new image), or None if it does not decode."""
@@ -111,8 +119,33 @@ class Metadata:
     problems: list[str] = field(default_factory=list)
 
     def add_block(self, name: str) -> None:
-        if name not in self.blocks:
+        """Name a block the file holds (once; at most :data:`~safetylab.formats.limits.MAX_VALUES` names)."""
+        if len(self.blocks) < MAX_VALUES and name not in self.blocks:
             self.blocks.append(name)
+
+    def add_comment(self, text: str | None) -> None:
+        """Record a comment or description once (at most :data:`~safetylab.formats.limits.MAX_VALUES`)."""
+        if text and len(self.comments) < MAX_VALUES and text not in self.comments:
+            self.comments.append(text)
+
+    @staticmethod
+    def add_values(table: dict[str, list[str]], key: str, values) -> None:
+        """Add ``values`` to ``table[key]``, each once and at most
+        :data:`~safetylab.formats.limits.MAX_VALUES` in all (time linear in ``values``).
+
+        Examples
+        --------
+        >>> t = {"k": ["a"]}; Metadata.add_values(t, "k", ["a", "b", "b"]); t
+        {'k': ['a', 'b']}
+        """
+        have = table.setdefault(key, [])
+        seen = set(have)
+        for v in values:
+            if len(have) >= MAX_VALUES:
+                break
+            if v not in seen:
+                seen.add(v)
+                have.append(v)
 
     def add_named(self, fields: dict[str, list[str]], owners, places) -> None:
         """Owners and place names a block's ``fields`` hold; the first block to name one wins.
@@ -122,7 +155,8 @@ class Metadata:
         """
         for key, label in owners:
             if fields.get(key) and label not in self.owners:
-                self.owners[label] = "; ".join(fields[key])
+                names = fields[key]
+                self.owners[label] = "; ".join(names[:20]) + (f"; and {len(names) - 20} more" if len(names) > 20 else "")
         for key, label in places:
             if fields.get(key) and label not in self.place_text:
                 self.place_text[label] = fields[key][0]

@@ -1,5 +1,7 @@
 """WebP (RIFF) at the level of its chunks: list them and rebuild.
 
+Every chunk counts against the file's totals (:mod:`safetylab.formats.limits`).
+
 What this does not protect against: nothing here judges what a chunk holds;
 that is :mod:`safetylab.formats.webp`'s work.
 """
@@ -10,6 +12,7 @@ import struct
 from dataclasses import dataclass
 
 from ..errors import NotAPhotoError
+from . import limits
 
 __all__ = ["Chunk", "WebpFile", "parse", "build"]
 
@@ -72,7 +75,9 @@ def parse(buf: bytes) -> WebpFile:
     if 8 + riff_size > len(buf):
         out.truncated = True
     pos = 12
+    budget = limits.current()
     while pos + 8 <= n:
+        budget.spend(items=1)
         fourcc = buf[pos:pos + 4]
         (size,) = struct.unpack("<I", buf[pos + 4:pos + 8])
         if pos + 8 + size > n:

@@ -5,8 +5,10 @@ This is the one place where safetylab reads the directories of a TIFF structure;
 
 It walks image file directories (IFDs) and keeps each entry's raw bytes; values
 are decoded on demand. Every offset is checked against the buffer, every
-directory is visited at most once (IFD cycles end the walk), and the number of
-directories and entries is capped, so hostile files cannot make it loop, recurse
+directory is visited at most once (IFD cycles end the walk), the number of
+directories and entries is capped, and every entry and every value copied counts
+against the file's totals (:mod:`safetylab.formats.limits`); entries that point at
+the same bytes share one copy. So hostile files cannot make it loop, recurse
 without end or allocate without bound.
 
 What this does not protect against: tags are kept as raw bytes and only the
@@ -19,7 +21,9 @@ import struct
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-__all__ = ["Entry", "Ifd", "Tiff", "parse", "TAGS", "value_bytes", "ifd_bytes"]
+from . import limits
+
+__all__ = ["Entry", "Ifd", "Tiff", "parse", "parse_from", "TAGS", "value_bytes", "ifd_bytes"]
 
 # type id -> (struct code, size in bytes)
 _TYPES = {
@@ -27,6 +31,10 @@ _TYPES = {
     7: ("s", 1), 8: ("h", 2), 9: ("i", 4), 10: ("ii", 8), 11: ("f", 4), 12: ("d", 8),
     13: ("I", 4), 16: ("Q", 8), 17: ("q", 8), 18: ("Q", 8),
 }
+_SIZES = {k: size for k, (_code, size) in _TYPES.items()}
+#: One directory entry (tag, type, count, value field), by byte order: TIFF and BigTIFF.
+_ENTRY = {bo: struct.Struct(bo + "HHI4s") for bo in "<>"}
+_BIG_ENTRY = {bo: struct.Struct(bo + "HHQ8s") for bo in "<>"}
 MAX_IFDS = 64
 MAX_ENTRIES = 1000
 MAX_VALUE_BYTES = 16 * 1024 * 1024
@@ -51,16 +59,20 @@ TAGS = {
 }
 
 
-@dataclass(frozen=True)
 class Entry:
-    """One directory entry; ``raw`` holds its value bytes (possibly empty if out of range)."""
+    """One directory entry; ``raw`` holds its value bytes (possibly empty if out of range).
 
-    tag: int
-    type: int
-    count: int
-    raw: bytes
-    offset: int  # where the value bytes start in the buffer (-1 when inline)
-    byteorder: str
+    ``offset`` is where the value bytes start in the buffer (-1 when inline). A plain
+    class with slots: a directory walk makes one per entry, so it is kept cheap.
+    """
+
+    __slots__ = ("tag", "type", "count", "raw", "offset", "byteorder")
+
+    def __init__(self, tag: int, type: int, count: int, raw: bytes, offset: int, byteorder: str):  # noqa: A002
+        self.tag, self.type, self.count, self.raw, self.offset, self.byteorder = tag, type, count, raw, offset, byteorder
+
+    def __repr__(self) -> str:
+        return f"Entry(tag=0x{self.tag:04X}, type={self.type}, count={self.count}, offset={self.offset})"
 
     @property
     def name(self) -> str:
@@ -184,6 +196,25 @@ def parse(buf: bytes) -> Tiff:
     'ACME'
     """
     bo, big, first = _header(buf)
+    return _walk(buf, bo, big, first)
+
+
+def parse_from(buf: bytes, byteorder: str, first: int) -> Tiff:
+    """Walk directories that start at offset ``first`` of ``buf``, in byte order ``byteorder``
+    (``"<"`` or ``">"``), where no TIFF header says so (maker notes); no copy of ``buf`` is made.
+
+    Examples
+    --------
+    >>> note = b"FUJI" + bytes.fromhex("0100 1000 0200 03000000") + b"AB" + bytes(2)
+    >>> parse_from(note, "<", 4).text("IFD0", 0x10)
+    'AB'
+    """
+    return _walk(buf, byteorder, False, first)
+
+
+def _walk(buf: bytes, bo: str, big: bool, first: int) -> Tiff:
+    budget = limits.current()
+    values: dict[tuple[int, int], bytes] = {}  # entries pointing at the same bytes share one copy
     tiff = Tiff(byteorder=bo, buf=buf)
     seen: set[int] = set()
     queue: list[tuple[str, int]] = [("IFD0", first)]
@@ -212,18 +243,17 @@ def parse(buf: bytes) -> Tiff:
         ifd = Ifd(name, offset)
         tiff.ifds[name] = ifd
         pos = offset + count_size
-        for _ in range(count):
-            if pos + entry_size > n:
-                tiff.problems.append(f"{name}: truncated")
-                break
-            if big:
-                tag, typ, cnt = struct.unpack(bo + "HHQ", buf[pos:pos + 12])
-                vfield = buf[pos + 12:pos + 20]
-            else:
-                tag, typ, cnt = struct.unpack(bo + "HHI", buf[pos:pos + 8])
-                vfield = buf[pos + 8:pos + 12]
-            pos += entry_size
-            size = _TYPES.get(typ, (None, 0))[1]
+        budget.spend(items=count)
+        whole = min(count, (n - pos) // entry_size)
+        if whole < count:
+            tiff.problems.append(f"{name}: truncated")
+        table = buf[pos:pos + whole * entry_size]
+        pos += whole * entry_size
+        entries = ifd.entries
+        for tag, typ, cnt, vfield in (_BIG_ENTRY if big else _ENTRY)[bo].iter_unpack(table):
+            if tag in entries:  # the first of a repeated tag counts
+                continue
+            size = _SIZES.get(typ, 0)
             if size == 0:
                 continue
             nbytes = size * cnt
@@ -235,9 +265,12 @@ def parse(buf: bytes) -> Tiff:
                     raw, where = b"", voff
                     tiff.problems.append(f"{name}: value of tag 0x{tag:04X} out of range")
                 else:
-                    raw, where = buf[voff:voff + nbytes], voff
-            entry = Entry(tag, typ, cnt, raw, where, bo)
-            ifd.entries.setdefault(tag, entry)
+                    raw = values.get((voff, nbytes))
+                    if raw is None:
+                        budget.spend(nbytes=nbytes)
+                        raw = values[(voff, nbytes)] = buf[voff:voff + nbytes]
+                    where = voff
+            entry = entries[tag] = Entry(tag, typ, cnt, raw, where, bo)
             child = _POINTERS.get(tag)
             if child and typ in (3, 4, 9, 13, 16, 17, 18) and raw:
                 queue.append((child, int(entry.first())))

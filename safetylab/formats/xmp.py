@@ -2,8 +2,12 @@
 
 XMP is RDF/XML: the same property may be an attribute, an element, or a list
 (rdf:Seq/Bag/Alt). :func:`parse` flattens all three into ``{"prefix:Name": [values]}``
-using the standard prefixes whatever prefix the file itself used. Parsing goes
-through defusedxml, so entity-expansion bombs are refused. :func:`apply` adds
+using the standard prefixes whatever prefix the file itself used. A packet with a
+document type (where entities are declared) or in a 16/32-bit encoding goes
+through defusedxml, so entity-expansion bombs are refused; a packet of plain
+elements, which cannot declare anything, goes through Python's C parser (faster).
+Every element counts against the file's totals (:mod:`safetylab.formats.limits`),
+and the walk keeps a stack of its own, so any depth of nesting is read. :func:`apply` adds
 the owner, places, people, camera, date and GPS the packet names to a
 :class:`~safetylab.formats.record.Metadata` record. Every container (JPEG APP1,
 PNG iTXt, WebP XMP chunk, TIFF tag, HEIF item, Photoshop resource) hands its
@@ -19,6 +23,8 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
+from . import limits
+from .limits import MAX_VALUES
 from .record import Gps, Metadata, iso_date, number
 
 __all__ = ["parse", "NS", "person_names", "XmpError", "coordinate", "apply"]
@@ -89,12 +95,22 @@ def parse(data: bytes) -> dict[str, list[str]]:
     >>> parse(x)["dc:creator"]
     ['Ana']
     """
-    from defusedxml import ElementTree as ET
-    from defusedxml.common import DefusedXmlException
-
+    packet = _packet(data)
     try:
-        root = ET.fromstring(_packet(data))
-    except (ET.ParseError, DefusedXmlException, ValueError) as e:
+        if b"\x00" in packet or b"<!" in packet.replace(b"<![CDATA[", b""):
+            # a DTD (entities), a comment, or a 16/32-bit encoding: the careful, slower parser
+            from defusedxml import ElementTree as ET
+            from defusedxml.common import DefusedXmlException
+
+            try:
+                root = ET.fromstring(packet)
+            except DefusedXmlException as e:
+                raise XmpError(str(e)) from None
+        else:  # plain elements only (no declaration can expand anything): the C parser
+            from xml.etree.ElementTree import fromstring
+
+            root = fromstring(packet)
+    except (SyntaxError, ValueError) as e:  # ParseError is a SyntaxError
         raise XmpError(str(e)) from None
     out: dict[str, list[str]] = {}
 
@@ -102,7 +118,12 @@ def parse(data: bytes) -> dict[str, list[str]]:
         if value is not None and value.strip():
             out.setdefault(key, []).append(value.strip())
 
-    def walk(el, prop: str | None) -> None:
+    budget = limits.current()
+    # Depth first, in document order, with a stack of its own: any nesting depth is read.
+    stack: list[tuple[object, str | None]] = [(root, None)]
+    while stack:
+        el, prop = stack.pop()
+        budget.spend(items=1)
         for k, v in el.attrib.items():
             if not k.startswith(f"{{{_RDF}}}") and not k.startswith("{http://www.w3.org/XML"):
                 add(_qname(k), v)
@@ -114,23 +135,18 @@ def parse(data: bytes) -> dict[str, list[str]]:
         if not children:
             if el.tag not in _CONTAINERS and key:
                 add(key, el.text)
-            return
-        for child in children:
-            walk(child, key)
-
-    walk(root, None)
+            continue
+        stack.extend((child, key) for child in reversed(children))
     return out
 
 
 def person_names(props: dict[str, list[str]]) -> list[str]:
     """Names of people tagged in face/person regions (MWG, Microsoft, IPTC)."""
-    names: list[str] = []
+    names: dict[str, None] = {}
     for key in ("mwg-rs:Name", "MPReg:PersonDisplayName", "Iptc4xmpExt:PersonInImage",
                 "MP:PersonDisplayName"):
-        for v in props.get(key, []):
-            if v not in names:
-                names.append(v)
-    return names
+        names.update(dict.fromkeys(props.get(key, [])))
+    return list(names)
 
 
 _DMS = re.compile(r"^\s*(\d+(?:\.\d+)?)(?:,(\d+(?:\.\d+)?))?(?:,(\d+(?:\.\d+)?))?\s*([NSEW])\s*$")
@@ -167,15 +183,13 @@ def apply(md: Metadata, data: bytes) -> None:
     md.add_block("XMP")
     try:
         props = parse(data)
-    except XmpError:
+    except (XmpError, RecursionError):
         md.problems.append("XMP block is not well-formed and could not be read fully")
         return
     for k, v in props.items():
-        md.xmp.setdefault(k, []).extend(x for x in v if x not in md.xmp.get(k, []))
+        md.add_values(md.xmp, k, v)
     md.add_named(props, _OWNER, _PLACE)
-    for p in person_names(props):
-        if p not in md.people:
-            md.people.append(p)
+    md.add_values({"people": md.people}, "people", person_names(props))
     cam = md.camera
     first = lambda *keys: next((props[k][0] for k in keys if props.get(k)), None)  # noqa: E731
     cam.make = cam.make or first("tiff:Make")
@@ -191,9 +205,8 @@ def apply(md: Metadata, data: bytes) -> None:
                 md.taken_at, md.taken_at_source = iso, f"XMP {k}"
                 break
     for k in ("dc:description", "exif:UserComment"):
-        for v in props.get(k, []):
-            if v not in md.comments:
-                md.comments.append(v)
+        for v in props.get(k, [])[:MAX_VALUES]:
+            md.add_comment(v)
     lat_s, lon_s = first("exif:GPSLatitude"), first("exif:GPSLongitude")
     if lat_s or lon_s:
         md.add_block("GPS")

@@ -8,6 +8,10 @@
 - :mod:`safetylab.widgets.chat` — chat practice scenarios (lessons 5 and 6)
 - :mod:`safetylab.widgets.evidence` — the evidence kit and the five steps (lesson 6)
 - :mod:`safetylab.widgets.phone_steps` — "what you can do" on iPhone and Android (every lesson)
+- :mod:`safetylab.widgets.learning_check` — the check of learning and each lesson's exit ticket,
+  answered in the browser only (lessons 0 to 6)
+- :mod:`safetylab.widgets.authoring` — for trainers: the clue annotator, the scenario editor
+  and the gallery builder of a course pack (the authoring notebook)
 
 What this does not protect against: the widgets only lay out what the library
 finds; each lesson says what its step does not protect against.
@@ -17,7 +21,8 @@ from __future__ import annotations
 
 from .._html import escape
 
-__all__ = ["face_key", "clues", "file_says", "permanence", "policy", "chat", "evidence", "phone_steps"]
+__all__ = ["face_key", "clues", "file_says", "permanence", "policy", "chat", "evidence", "phone_steps",
+           "learning_check", "authoring"]
 
 
 def __getattr__(name: str):

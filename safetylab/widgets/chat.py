@@ -23,10 +23,10 @@ debrief's advice is the part to keep.
 from __future__ import annotations
 
 
-from .. import content
+from .. import content, pack
 from ..errors import SafetyLabError
 from .._html import escape as _e
-from ..scenarios import Choice, Scenario, State, choose, load, load_all, start, summary
+from ..scenarios import Choice, Scenario, State, choose, load, load_all, shipped_ids, start, summary
 
 __all__ = ["intro_html", "transcript_html", "feedback_html", "debrief_html", "overview_html",
            "QUALITY_LABELS", "ChatPractice", "ScenarioPicker"]
@@ -254,6 +254,10 @@ class ScenarioPicker:
         A folder of a trainer's own scenario files to list as well. If one of
         them breaks a rule, the shipped scenarios are still offered and the
         problem is shown in one line.
+    packs : bool
+        Also list the scenarios of the trainer's course pack (``SAFETYLAB_PACK``,
+        see :mod:`safetylab.pack`). Every scenario that does not come with
+        safetylab is marked as the trainer's in the list.
 
     Attributes
     ----------
@@ -266,18 +270,33 @@ class ScenarioPicker:
         A table of all scenarios, and any problem loading the trainer's folder.
     """
 
-    def __init__(self, extra_dir=None):
+    def __init__(self, extra_dir=None, *, packs: bool = True):
         import ipywidgets as w
 
         self.status = w.HTML()
+        problems: list[str] = []
         try:
             self.scenarios = load_all(extra_dir)
         except SafetyLabError as err:
             self.scenarios = load_all()
+            problems.append(str(err))
+        if packs:
+            found, broken = pack.from_environment()
+            problems += broken
+            taken = {s.id for s in self.scenarios}
+            for sc in pack.scenarios(found):
+                if sc.id in taken:
+                    problems.append(f"{sc.source}: id: '{sc.id}' is already used by another scenario")
+                    continue
+                taken.add(sc.id)
+                self.scenarios.append(sc)
+        if problems:
             self.status.value = (f'<p role="alert"><strong>Your scenarios could not all be used:</strong> '
-                                 f"{_e(err)}</p>")
+                                 f"{_e(problems[0])}</p>")
+        shipped = set(shipped_ids())
         self.overview = w.HTML(overview_html(self.scenarios))
-        options = [(s.title + (" (content note)" if s.content_note else ""), s.id) for s in self.scenarios]
+        options = [(s.title + ("" if s.id in shipped else f" ({pack.TRAINER_MARK})")
+                    + (" (content note)" if s.content_note else ""), s.id) for s in self.scenarios]
         self.dropdown = w.Dropdown(options=options, value=options[0][1], description="Scenario:",
                                    style={"description_width": "initial"}, layout=w.Layout(width="auto"))
         self.practice = ChatPractice(self.scenarios[0])

@@ -19,11 +19,12 @@ from ._style import text_colour
 from .. import clues as _clues
 from .. import scenes as _scenes
 from .._html import escape as _e
+from ..pack import TRAINER_MARK
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["result_html", "hints_html", "plot_scene", "plot_hints", "plot_blur", "ClueGame"]
+__all__ = ["result_html", "hints_html", "plot_scene", "plot_annotation", "plot_hints", "plot_blur", "ClueGame"]
 
 # Okabe-Ito, always with a text label too.
 _FOUND, _MISSED, _MARK, _HINT = "#009E73", "#D55E00", "#0072B2", "#CC79A7"
@@ -71,13 +72,27 @@ def _box(ax, box, colour, label, style="-"):
             bbox=dict(facecolor=colour, edgecolor="none", pad=1.5))
 
 
+def _imshow(ax, image, annotation: Mapping[str, Any] | None) -> None:
+    """Show ``image`` in the annotation's pixels (a photo shown smaller keeps its boxes in place)."""
+    size = tuple(annotation["size"]) if annotation and annotation.get("size") else None
+    shown = getattr(image, "size", None) or (image.shape[1], image.shape[0])
+    if size and tuple(shown) != size:
+        ax.imshow(image, extent=(0, size[0], size[1], 0))
+    else:
+        ax.imshow(image)
+
+
 def plot_scene(image, annotation: Mapping[str, Any] | None = None, result: _clues.SceneResult | None = None,
                marks: Sequence[_clues.Mark] = (), fig: "Figure | None" = None) -> "Figure":
-    """Show a picture, the learner's marks and, after a check, every clue boxed FOUND or MISSED."""
+    """Show a picture, the learner's marks and, after a check, every clue boxed FOUND or MISSED.
+
+    Boxes and marks are in the annotation's pixels (the photo as displayed at full
+    size), also when ``image`` is a smaller copy of it.
+    """
     fig = fig or _figure()
     fig.clear()
     ax = fig.add_axes([0, 0, 1, 1])
-    ax.imshow(image)
+    _imshow(ax, image, annotation)
     ax.set_axis_off()
     for m in marks:
         if m.is_click:
@@ -90,6 +105,27 @@ def plot_scene(image, annotation: Mapping[str, Any] | None = None, result: _clue
                  "-" if c.found else ":")
     found = f"; {result.found} of {result.total} clues found" if result else ""
     fig.text_alternative = (f"{(annotation or {}).get('title', 'A picture')}: {len(marks)} marks{found}.")
+    return fig
+
+
+def plot_annotation(image, annotation: Mapping[str, Any], pending: Sequence[int] | None = None,
+                    fig: "Figure | None" = None) -> "Figure":
+    """A trainer's view of an annotation: every clue boxed with its id and type, and the box
+    being drawn (``pending``, ``[x, y, w, h]``) dashed. Returns the figure; its first axes
+    are in the annotation's pixels (a box drawn on them is a box of the annotation)."""
+    fig = fig or _figure()
+    fig.clear()
+    ax = fig.add_axes([0, 0, 1, 1])
+    _imshow(ax, image, annotation)
+    ax.set_axis_off()
+    for c in annotation.get("clues", ()):
+        _box(ax, c["box"], _HINT, f'{c["id"]} ({c["type"].replace("_", " ")})')
+    if pending:
+        _box(ax, pending, _MARK, "new clue", "--")
+    n = len(annotation.get("clues", ()))
+    fig.text_alternative = (f"{annotation.get('title') or annotation.get('image', 'A picture')}: "
+                            f"{n} clue{'s' if n != 1 else ''} marked"
+                            + ("; a new box is drawn." if pending else "."))
     return fig
 
 
@@ -127,20 +163,32 @@ class ClueGame:
     Parameters
     ----------
     names : sequence of str, optional
-        Scene names (see :data:`safetylab.scenes.SCENES`); all by default.
+        Scene names (see :data:`safetylab.scenes.SCENES`); all by default, followed
+        by the scenes of the trainer's course pack (``SAFETYLAB_PACK``, see
+        :mod:`safetylab.pack`), each marked as theirs, with its credit.
     annotations, images : sequences, optional
         Your own pictures and annotations instead of the drawn scenes
         (e.g. from :func:`safetylab.clues.load`).
+    packs : bool
+        Add the course pack's scenes when ``names`` and ``annotations`` are not given.
     """
 
-    def __init__(self, names: Sequence[str] | None = None, *, annotations=None, images=None):
+    def __init__(self, names: Sequence[str] | None = None, *, annotations=None, images=None,
+                 packs: bool = True):
         import ipywidgets as w
 
+        self.credits: list[str | None] = []
+        self.status = w.HTML()
         if annotations is None:
+            with_pack = packs and names is None
             names = list(names or _scenes.SCENES)
             annotations = [_scenes.annotation(n) for n in names]
             images = [_scenes.render(n) for n in names]
+            self.credits = [None] * len(names)
+            if with_pack:
+                self._add_pack_scenes(annotations, images)
         self.images = list(images)
+        self.credits += [None] * (len(self.images) - len(self.credits))
         self.game = _clues.Game(annotations)
         self.result: _clues.SceneResult | None = None
         self.fig = plot_scene(self.images[0], self.game.annotation)
@@ -160,7 +208,7 @@ class ClueGame:
         self.next_button.on_click(lambda _: self.next())
         canvas = self.fig.canvas if isinstance(self.fig.canvas, w.DOMWidget) else w.HTML(
             "<p>Run <code>%matplotlib widget</code> to click on the picture; the boxes below work too.</p>")
-        self.view = w.VBox([self.title, canvas, w.HBox([self.x, self.y, self.mark_button, self.undo_button]),
+        self.view = w.VBox([self.status, self.title, canvas, w.HBox([self.x, self.y, self.mark_button, self.undo_button]),
                             w.HBox([self.check_button, self.next_button]), self.feedback, self.score])
         self._refresh()
 
@@ -169,6 +217,25 @@ class ClueGame:
 
         display(self.view)
 
+    def _add_pack_scenes(self, annotations: list, images: list) -> None:
+        """The trainer's scenes (their course pack), after the course's; a problem is one line."""
+        from .. import pack
+        from ..errors import SafetyLabError
+
+        found, problems = pack.from_environment()
+        for scene in pack.scenes(found):
+            try:
+                picture = scene.picture()
+            except SafetyLabError as e:
+                problems.append(str(e))
+                continue
+            annotations.append(scene.annotation)
+            images.append(picture)
+            self.credits.append(scene.credit)
+        if problems:
+            self.status.value = ("<p role=\"note\">Some of your trainer's pictures could not be used here: "
+                                 f"{_e(problems[0])}</p>")
+
     def _on_press(self, event) -> None:  # pragma: no cover - needs a front end
         if event.inaxes is not None and event.xdata is not None:
             self.click(event.xdata, event.ydata)
@@ -176,9 +243,12 @@ class ClueGame:
     def _refresh(self) -> None:
         a = self.game.annotation
         level = _scenes.LEVELS.get(a.get("level"), "")
+        credit = self.credits[self.game.index]
+        mine = "" if credit is None else f" ({TRAINER_MARK})"
         self.title.value = (f'<h3>Scene {self.game.index + 1} of {len(self.game.annotations)}: '
-                            f'{_e(a.get("title", a["image"]))}{" (" + level + ")" if level else ""}</h3>'
-                            f'<p>Mark every place that could tell a stranger where this is. '
+                            f'{_e(a.get("title", a["image"]))}{" (" + level + ")" if level else ""}{mine}</h3>'
+                            + (f"<p><small>Photo: {_e(credit)}</small></p>" if credit else "")
+                            + f'<p>Mark every place that could tell a stranger where this is. '
                             f'{len(self.game.marks)} mark(s) so far.</p>')
         plot_scene(self.images[self.game.index], a, self.result, self.game.marks, fig=self.fig)
         self.fig.canvas.draw_idle()

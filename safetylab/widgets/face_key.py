@@ -165,19 +165,27 @@ def _plural(word: str, n: int) -> str:
 
 def plot_gallery(gallery: "ProfileGallery", n: int = 24, *, cols: int = 8,
                  fig: "Figure | None" = None) -> "Figure":
-    """A contact sheet of the first ``n`` profile pictures with their handles."""
+    """A contact sheet of ``n`` profile pictures with their handles.
+
+    A trainer's own profiles (a course pack's, kind ``"trainer"``) come first,
+    marked as theirs; then the first of the others.
+    """
     from collections import Counter
 
     from matplotlib.figure import Figure
 
-    shown = gallery.profiles[:n]
+    from ..linking import TRAINER_KIND
+    from ..pack import TRAINER_MARK
+
+    theirs = [p for p in gallery.profiles if p.kind == TRAINER_KIND]
+    shown = (theirs + [p for p in gallery.profiles if p.kind != TRAINER_KIND])[:n]
     rows = -(-len(shown) // cols)
     fig = fig or Figure(figsize=(1.7 * cols, 1.95 * rows), layout="constrained")
     fig.clear()
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
     for ax, p in zip(axes, shown):
         ax.imshow(p.picture)
-        ax.set_title(p.handle, fontsize=7)
+        ax.set_title(p.handle + (f"\n({TRAINER_MARK})" if p.kind == TRAINER_KIND else ""), fontsize=7)
     for ax in axes:
         _clean_axes(ax)
         if not ax.images:
@@ -186,7 +194,8 @@ def plot_gallery(gallery: "ProfileGallery", n: int = 24, *, cols: int = 8,
     fig.text_alternative = (
         f"A grid of {len(shown)} of the {len(gallery)} profile pictures in the made-up gallery, each with "
         f"its account name. The whole gallery holds: "
-        + ", ".join(f"{v} {_plural(k, v)}" for k, v in kinds.most_common()) + ".")
+        + ", ".join(f"{v} {_plural(k, v) if k != TRAINER_KIND else 'from your trainer'}"
+                    for k, v in kinds.most_common()) + ".")
     return fig
 
 

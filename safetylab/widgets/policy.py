@@ -125,19 +125,25 @@ def steps_html() -> str:
 def _sample_figure(key: str) -> str:
     """A small preview of a course sample with its description and credit (samples only)."""
     from .. import samples
-    from ..images import load
 
     s = samples.SAMPLES[key]
-    caption = f"{_e(s.description)} <small>{_e(s.credit)}</small>"
+    return _photo_figure(samples.sample_path(key), f"Sample photo {s.name}: {s.description}",
+                         f"{_e(s.description)} <small>{_e(s.credit)}</small>")
+
+
+def _photo_figure(path: Path, alt: str, caption: str) -> str:
+    """A small preview of a course photo (a sample, or a trainer's) with its caption (HTML)."""
+    from ..images import load
+
     try:
-        im = load(samples.sample_path(key), max_side=320)
+        im = load(path, max_side=320)
     except SafetyLabError:
         return f"<p>{caption}</p>"
     buf = io.BytesIO()
     im.save(buf, format="PNG")
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return (f'<figure style="margin:.5em 0"><img src="data:image/png;base64,{data}" '
-            f'alt="Sample photo {_e(s.name)}: {_e(s.description)}" style="max-width:320px">'
+            f'alt="{_e(alt)}" style="max-width:320px">'
             f"<figcaption>{caption}</figcaption></figure>")
 
 
@@ -149,14 +155,17 @@ class ReportCardWidget:
     sample_keys : sequence of str, optional
         Which course samples the picker offers (``"lesson/name"`` keys); by
         default the samples of lessons 1 to 5 whose files exist (lesson 6's
-        samples are screenshots of a chat, not photos someone would send).
+        samples are screenshots of a chat, not photos someone would send),
+        then the photos of the trainer's course pack (``SAFETYLAB_PACK``,
+        see :mod:`safetylab.pack`), marked as theirs.
     """
 
     def __init__(self, sample_keys: Sequence[str] | None = None):
         import ipywidgets as w
 
-        from .. import samples
+        from .. import pack, samples
 
+        self._trainers = dict(pack.photos()) if sample_keys is None else {}
         if sample_keys is None:  # photos someone might send: lesson 6's are evidence screenshots
             sample_keys = [k for k, s in samples.SAMPLES.items()
                            if s.lesson[:2] < _LAST_LESSON and samples.sample_path(k).is_file()]
@@ -165,6 +174,7 @@ class ReportCardWidget:
         self.card: _policy.ReportCard | None = None
         options = [("Choose a photo…", None)]
         options += [(f"Sample: {samples.SAMPLES[k].name}", k) for k in sample_keys]
+        options += [(f"Sample ({pack.TRAINER_MARK}): {p.name}", p) for p in self._trainers]
         options += [("My own photo (choose it with the button)", _OWN)]
         self.picker = w.Dropdown(options=options, value=None, description="Photo",
                                  style={"description_width": "initial"},
@@ -222,6 +232,8 @@ class ReportCardWidget:
         key = self.picker.value
         if key == _OWN:
             return self._own
+        if isinstance(key, Path):  # a photo of the trainer's course pack
+            return key
         return None if key is None else samples.sample_path(key)
 
     def _show_photo(self) -> None:
@@ -233,6 +245,10 @@ class ReportCardWidget:
                 f"<p>Your photo: <strong>{_e(self._own.name)}</strong>. It is not shown here and "
                 "not saved into this notebook.</p>" if self._own else
                 "<p>Choose one of your own photos with the button. It stays on this computer.</p>")
+        elif isinstance(key, Path):
+            credit = self._trainers.get(key, "")
+            self.photo_view.value = _photo_figure(key, f"Your trainer's photo {key.name}",
+                                                  f"Your trainer's photo. <small>{_e(credit)}</small>")
         else:
             self.photo_view.value = _sample_figure(key)
 

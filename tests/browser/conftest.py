@@ -231,9 +231,10 @@ def _is_local_url(url: str) -> bool:
         url.startswith(("data:", "blob:", "about:"))
 
 
-@pytest.fixture
-def page(browser, server, request):
-    """A page in a fresh context; requests that would leave this computer are aborted and recorded."""
+def offline_page(browser, srv: "Server"):
+    """``(context, page)``: a fresh context whose requests to another host are aborted and recorded
+    (see :func:`offline_report`), its page on the server's printed address (the browser keeps the
+    token's cookie, as a learner's does)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=False,
                                   service_workers="block")
     outside: list[str] = []
@@ -249,9 +250,16 @@ def page(browser, server, request):
     context.route("**/*", guard)
     pg = context.new_page()
     pg.set_default_timeout(60_000)
-    pg.goto(server.address)  # as a learner opens the printed address: the browser keeps the cookie
+    pg.goto(srv.address)  # as a learner opens the printed address: the browser keeps the cookie
     pg.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
     pg.safetylab_outside, pg.safetylab_csp = outside, csp  # read by offline_report()
+    return context, pg
+
+
+@pytest.fixture
+def page(browser, server, request):
+    """A page in a fresh context; requests that would leave this computer are aborted and recorded."""
+    context, pg = offline_page(browser, server)
     request.node.safetylab_page = pg  # for the screenshot of a failure
     try:
         yield pg

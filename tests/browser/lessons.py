@@ -479,5 +479,77 @@ def use_if_happening(ctx: Context) -> None:
         _reply_and_feedback(page, practice, scenario_id)
 
 
-USE = {"00": use_start_here, "01": use_face_key, "02": use_background, "03": use_file_says,
-       "04": use_permanence, "05": use_policy, "06": use_if_happening}
+# --------------------------------------------------------------------------- #
+# The check of learning (lesson 0 and 6) and each lesson's exit ticket
+# --------------------------------------------------------------------------- #
+
+def check_section(page: Page, stage: str):
+    """The check of learning's section for ``stage``: "before", "after" or "ticket"."""
+    return page.locator(f'section.safetylab-check[data-stage="{stage}"]')
+
+
+def answer(page: Page, fieldset, answer_text: str, keyboard: bool = False):
+    """Choose an answer (by its label) and press "Check my answer"; returns the feedback region."""
+    from safetylab.widgets.learning_check import _WORDS
+
+    radio = fieldset.get_by_role("radio", name=answer_text, exact=True)
+    radio.scroll_into_view_if_needed()
+    button = fieldset.get_by_role("button", name=_WORDS["check"])
+    if keyboard:
+        radio.focus()
+        page.keyboard.press("Space")
+        expect(radio).to_be_checked()
+        press(page, button)
+    else:
+        radio.check()
+        click(button)
+    return fieldset.get_by_role("status")
+
+
+def expect_feedback(feedback, question, answer_id: str) -> None:
+    """The feedback on the page is the data's feedback for that answer, labelled in words."""
+    from safetylab import learning_check as lc
+    from safetylab.widgets.learning_check import _WORDS
+
+    fb = lc.feedback(question, answer_id)
+    expect(feedback).to_contain_text(_WORDS["right"] if fb.right else _WORDS["think"])
+    expect(feedback).to_contain_text(fb.text)
+    for text in fb.course_answers:
+        expect(feedback).to_contain_text(text)
+
+
+def use_learning_check(ctx: Context, lesson: str) -> None:
+    """Answer the lesson's questions as a learner: feedback on a wrong and on a right answer."""
+    from safetylab import learning_check as lc
+
+    page = ctx.page
+    if lesson == "00":
+        section, questions = check_section(page, "before"), [i.before for i in lc.ideas()]
+    else:
+        section, questions = check_section(page, "ticket"), list(lc.ticket(lesson).questions)
+    expect(section).to_have_count(1)
+    sets = section.locator("fieldset")
+    expect(sets).to_have_count(len(questions))
+    for n, q in enumerate(questions[:2]):
+        # the first question with a wrong answer, by mouse; the second with the course's, by keyboard
+        a = next(x for x in q.answers if not x.right) if n == 0 else q.right_answers[0]
+        expect(sets.nth(n).locator("legend")).to_contain_text(q.text)
+        expect_feedback(answer(page, sets.nth(n), a.text, keyboard=n == 1), q, a.id)
+    if lesson == "06":  # the end of the course: in a fresh browser tab there is nothing to compare with
+        from safetylab.widgets.learning_check import _WORDS
+
+        after = check_section(page, "after")
+        click(after.get_by_role("button", name=_WORDS["compare"]))
+        expect(after.locator(".sl-result")).to_contain_text(_WORDS["no_start"][:60])
+
+
+def _and_check(use, lesson: str):
+    def both(ctx: Context) -> None:
+        use(ctx)
+        use_learning_check(ctx, lesson)
+    return both
+
+
+USE = {k: _and_check(v, k) for k, v in {
+    "00": use_start_here, "01": use_face_key, "02": use_background, "03": use_file_says,
+    "04": use_permanence, "05": use_policy, "06": use_if_happening}.items()}

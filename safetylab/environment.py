@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 
 from ._html import escape
 
-__all__ = ["Check", "EnvironmentReport", "environment_check", "network_off", "learner_mode"]
+__all__ = ["Check", "EnvironmentReport", "LessonStatus", "environment_check", "lesson_status", "network_off",
+           "learner_mode"]
 
 #: What the lessons need: (name, words a learner reads, import name, distribution for its version).
 _PARTS = (
@@ -121,6 +122,84 @@ class EnvironmentReport:
             out += (f"<details><summary>For trainers: versions and details</summary>"
                     f"<p>{versions}</p><ul>{rows}</ul></details>")
         return out + "</div>"
+
+
+@dataclass(frozen=True, repr=False)
+class LessonStatus:
+    """Whether one lesson has what it needs (:func:`lesson_status`); shows itself in a lesson.
+
+    A learner sees nothing when all is well, and one plain line when a part is
+    missing. A trainer (JupyterLab) also sees the version and what to do.
+    """
+
+    missing: tuple[Check, ...]
+    version: str
+
+    @property
+    def ready(self) -> bool:
+        return not self.missing
+
+    def summary(self, trainer: bool = False) -> str:
+        if self.ready:
+            return (f"safetylab {self.version} is ready for this lesson. It works offline: nothing is uploaded."
+                    if trainer else "")
+        what = ", ".join(c.label.lower() for c in self.missing)
+        if trainer:
+            return (f"Not ready: {what} ({'; '.join(c.detail for c in self.missing)}). Run 'make lab' once "
+                    "while online, then restart the kernel.")
+        return (f"Part of this lesson cannot work on this computer yet ({what}). Ask your trainer: the course "
+                "needs to be set up once while the computer is online.")
+
+    def __repr__(self) -> str:
+        return f"<LessonStatus: {self.summary(trainer=True)}>"
+
+    def _repr_html_(self, trainer: bool | None = None) -> str | None:
+        trainer = not learner_mode() if trainer is None else trainer
+        text = self.summary(trainer)
+        if not text:
+            return None
+        role = "status" if self.ready else "alert"
+        return f'<p role="{role}" class="sl-lesson-status">{escape(text)}</p>'
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - needs IPython
+        from IPython.display import HTML, display
+
+        html = self._repr_html_()
+        if html:  # a ready lesson shows a learner nothing at all
+            display(HTML(html))
+
+
+def lesson_status(*needs: str) -> LessonStatus:
+    """Whether this computer has what one lesson needs; display it at the top of the lesson.
+
+    Parameters
+    ----------
+    *needs : str
+        Names of the parts the lesson uses (those of :func:`environment_check`:
+        ``"faces"``, ``"text"``, ...), and ``"face_models"`` for the face models'
+        files. Nothing heavy is imported.
+
+    Examples
+    --------
+    >>> lesson_status("pictures").ready
+    True
+    >>> lesson_status("pictures").summary()  # a learner: nothing to say when all is well
+    ''
+    """
+    from . import __version__
+
+    missing = []
+    for name, label, module, dist in _PARTS:
+        if name in needs and importlib.util.find_spec(module) is None:
+            missing.append(Check(name, label, False, f"missing: the Python package {dist or 'opencv-python-headless'}"))
+    if "face_models" in needs:
+        from .faces import model_files
+
+        absent = [k for k, v in model_files().items() if v is None]
+        if absent:
+            missing.append(Check("face_models", "Faces can be found and compared", False,
+                                 "face model files missing: " + ", ".join(absent)))
+    return LessonStatus(tuple(missing), __version__)
 
 
 def learner_mode() -> bool:

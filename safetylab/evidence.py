@@ -331,16 +331,18 @@ def _parse_time(value: str) -> datetime | None:
 
 
 def _pretty(value: str | None) -> str:
-    """``2024-09-15T19:33:00+01:00`` -> ``2024-09-15 19:33:00 (UTC+01:00)``."""
+    """``2024-09-15T19:33:00+01:00`` -> ``15 September 2024, 7:33:00 pm (UTC+01:00)``: words, to the second."""
+    from . import plain
+
     if not value:
         return ""
     dt = _parse_time(value)
     if dt is None:
         return value
     if "T" not in value and len(value) <= 10:
-        return value
+        return plain.date(value)
     has_zone = value.endswith("Z") or "+" in value[10:] or "-" in value[10:]
-    base = dt.strftime("%Y-%m-%d %H:%M:%S")
+    base = plain.date_time(dt.replace(tzinfo=None), seconds=True)
     if not has_zone:
         return f"{base} (time zone not recorded)"
     off = dt.utcoffset()
@@ -1154,7 +1156,7 @@ def verify_kit(bundle: str | os.PathLike) -> list[str]:
         changed = (want_sum is not None and got[0] != want_sum) or (
             entry is not None and (got[0] != entry.get("sha256") or got[1] != entry.get("size")))
         if changed:
-            problems.append(f"{name} has changed since the kit was made: its SHA-256 no longer matches.")
+            problems.append(f"{name} has changed since the kit was made: its fingerprint (SHA-256) no longer matches.")
         elif entry is not None and want_sum is None and has_sums:
             problems.append(f"{name} is in {MANIFEST} but not in {SUMS}.")
         elif entry is None and name.startswith(FILES_DIR + "/") and has_manifest:

@@ -808,10 +808,10 @@ def plot_robustness(results: Sequence[tuple], *, threshold: int | None = None,
             held.append(label)
     for ax in axes[len(names):]:
         ax.set_visible(False)
-    fig.suptitle(f"How far the {kind.upper()} hash moves (dashed line: still a match at {threshold} or less)",
-                 fontsize=12)
-    alt = (f"Small charts of {kind.upper()} hash distance against the strength of each change, with a "
-           f"dashed match line at {threshold} bits. ")
+    fig.suptitle(f"How many of the fingerprint's bits change (dashed line: still the same picture at "
+                 f"{threshold} or fewer)", fontsize=12)
+    alt = (f"Small charts of how many of the fingerprint's bits change at each strength of each change, "
+           f"with a dashed match line at {threshold} bits. ")
     alt += (f"Still a match at every strength tried: {'; '.join(held)}. " if held else "")
     alt += (f"No longer a match when strong: {'; '.join(broke)}." if broke else "")
     fig.text_alternative = alt.strip()

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
-from . import _datafile
+from . import _datafile, plain
 from ._datafile import DataFileError
 from .errors import SafetyLabError
 from ._html import escape as _e
@@ -297,11 +297,14 @@ def crisis_lines(region: str | None = None,
 
 
 def crisis_html(region: str | None = None,
-                extra: str | os.PathLike | Iterable[str | os.PathLike] | None = None) -> str:
+                extra: str | os.PathLike | Iterable[str | os.PathLike] | None = None,
+                *, with_caveat: bool = True) -> str:
     """The crisis sentence and every region's crisis lines, as a short accessible block.
 
     Shown at the start of lesson 00, at the opening of lesson 06 and in the
     threat scenario. Numbers are plain text: nothing is dialled or fetched.
+    ``with_caveat=False`` leaves out the caveat ("Check before relying on it…"),
+    for a page that shows :func:`help_html` (which starts with it) just after.
     """
     items = "".join(
         f"<li><strong>{_e(reg)}:</strong> "
@@ -311,19 +314,24 @@ def crisis_html(region: str | None = None,
             'style="border-left:6px solid #0072B2;padding:.3em .9em;margin:.6em 0;color:#111;background:#EEF6FC">'
             f"<p style=\"margin:.3em 0\"><strong>{_e(crisis_line(extra))}</strong></p>"
             f'<ul style="margin:.2em 0 .4em">{items}</ul>'
-            f"<p style=\"margin:.2em 0\"><small>{_e(caveat(extra))}</small></p></div>")
+            + (f"<p style=\"margin:.2em 0\"><small>{_e(caveat(extra))}</small></p>" if with_caveat else "")
+            + "</div>")
 
 
-def _table(region: str, rows: list[Resource]) -> str:
+_ADDRESS = '<span style="overflow-wrap:anywhere">{}</span>'  # plain text that wraps on a phone
+
+
+def _table(region: str, rows: list[Resource], trainer: bool) -> str:
     body = "".join(
         f'<tr><th scope="row" style="text-align:left">{_e(r.name)}</th>'
         f'<td style="text-align:left">{_e(r.does)}</td><td style="text-align:left">{_e(r.who)}</td>'
         f'<td style="text-align:left">'
-        + "<br>".join(x for x in (f"Web: <code>{_e(r.url)}</code>" if r.url else "",
+        + "<br>".join(x for x in (f"Web: {_ADDRESS.format(_e(r.url))}" if r.url else "",
                                   f"Phone: <strong>{_e(r.phone)}</strong>" if r.phone else "",
                                   f"Open: {_e(r.hours)}" if r.hours else "") if x)
-        + f'</td><td style="text-align:left">{_e(r.last_checked)}<br><small>Source: <code>{_e(r.source)}</code>'
-        f"</small></td></tr>" for r in rows)
+        + f'</td><td style="text-align:left">{_e(plain.date(r.last_checked))}'
+        + (f"<br><small>Source: {_ADDRESS.format(_e(r.source))}</small>" if trainer else "")
+        + "</td></tr>" for r in rows)
     return (f'<table style="border-collapse:collapse;margin-bottom:1em"><caption style="text-align:left;'
             f'font-weight:bold;font-size:1.1em">{_e(region)}</caption><thead><tr>'
             '<th scope="col" style="text-align:left">Service</th>'
@@ -335,12 +343,18 @@ def _table(region: str, rows: list[Resource]) -> str:
 
 
 def help_html(region: str | None = None,
-              extra: str | os.PathLike | Iterable[str | os.PathLike] | None = None) -> str:
+              extra: str | os.PathLike | Iterable[str | os.PathLike] | None = None,
+              *, trainer: bool | None = None) -> str:
     """The help list as accessible HTML: the caveat, then one captioned table per region.
 
     With a ``region``, shows that region and the international services.
-    Addresses and numbers are plain text: nothing is fetched.
+    Addresses and numbers are plain text: nothing is fetched. The page each entry
+    was checked against (its source) is shown to trainers only: by default in
+    JupyterLab, not in learner mode (:func:`safetylab.environment.learner_mode`).
     """
+    from .environment import learner_mode
+
+    trainer = not learner_mode() if trainer is None else trainer
     rows = _all(extra)
     known = list(dict.fromkeys(r.region for r in rows))
     if region is None:
@@ -348,7 +362,7 @@ def help_html(region: str | None = None,
     else:
         wanted = _match_region(region, known)
         shown = [wanted] + ([INTERNATIONAL] if wanted != INTERNATIONAL and INTERNATIONAL in known else [])
-    tables = "".join(_table(reg, [r for r in rows if r.region == reg]) for reg in shown)
+    tables = "".join(_table(reg, [r for r in rows if r.region == reg], trainer) for reg in shown)
     return (f'<div class="safetylab-help"><p role="note"><strong>{_e(caveat(extra))}</strong></p>'
             "<p>You do not have to handle this alone. A service like these, or a person you trust, "
             "can help you with the next step. Reaching out is not getting into trouble.</p>"

@@ -79,7 +79,7 @@ DEFAULT_COUNT = 240
 DEFAULT_SEED = 2024
 
 #: Credit for every picture drawn by code.
-GENERATED_CREDIT = "Drawn by safetylab's own code, CC0. No real person is shown or named."
+GENERATED_CREDIT = "Drawn by safetylab's own code, free for anyone to use (CC0). No real person is shown or named."
 
 #: The ``kind`` of a profile made from a trainer's own picture (a course pack's gallery).
 TRAINER_KIND = "trainer"
@@ -114,6 +114,8 @@ class Portrait:
     load: Callable[[], "PILImage.Image"] = field(repr=False)
     head: tuple[int, int, int, int]
     avatar: tuple[int, int, int, int] | None = None
+    #: where the file comes from, for a trainer (``credit`` is what a learner reads)
+    source: str = ""
 
 
 def _grace_hopper() -> "PILImage.Image":
@@ -149,15 +151,15 @@ def portraits() -> dict[str, Portrait]:
     """The portraits available here: Grace Hopper always, Eileen Collins with scikit-image."""
     out = {"grace_hopper": Portrait(
         "grace_hopper", "Grace Hopper",
-        "Portrait of Rear Admiral Grace M. Hopper, U.S. Navy photograph, public domain; "
-        "shipped with Matplotlib (grace_hopper.jpg). Cropped by safetylab.",
-        _grace_hopper, head=(116, 84, 416, 384), avatar=(40, 24, 472, 456))}
+        "Portrait of Rear Admiral Grace M. Hopper, U.S. Navy photograph, public domain.",
+        _grace_hopper, head=(116, 84, 416, 384), avatar=(40, 24, 472, 456),
+        source="grace_hopper.jpg, shipped with Matplotlib; cropped by safetylab.")}
     if _has_skimage():
         out["eileen_collins"] = Portrait(
             "eileen_collins", "Eileen Collins",
-            "Portrait of astronaut Eileen Collins, NASA, public domain; shipped with "
-            "scikit-image (astronaut.png). Cropped by safetylab.",
-            _skimage("astronaut"), head=(125, 18, 325, 218))
+            "Portrait of astronaut Eileen Collins, NASA, public domain.",
+            _skimage("astronaut"), head=(125, 18, 325, 218),
+            source="astronaut.png, shipped with scikit-image; cropped by safetylab.")
     return out
 
 

@@ -554,6 +554,8 @@ def _overlap(a, b) -> bool:
 
 
 def _describe(view: _View) -> str:
+    from . import plain
+
     count = len(view.near_x)
     nearest = view.nearest
     if count:
@@ -571,11 +573,11 @@ def _describe(view: _View) -> str:
         )
     box = " and a blue box shows the close-up area" if view.show_box else ""
     return (
-        f"Two maps of the point {view.coords}, near {view.label}, drawn offline "
+        f"Two maps of the point {view.coords}, near {plain.place(view.label)}, drawn offline "
         "from the GeoNames list of towns with no map service. "
         "Left: a world map in which each grey dot is a town, so the dots trace the "
         f"continents; an orange circle marks the point{box}. {closeup} "
-        f"The nearest listed town is {nearest.label}, {_format_km(nearest.distance_km)} away. "
+        f"The nearest listed town is {plain.place(nearest.label)}, {_format_km(nearest.distance_km)} away. "
         "The coordinates themselves are far more precise than the town name."
     )
 

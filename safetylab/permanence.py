@@ -495,11 +495,11 @@ def copies_summary(copies: Copies) -> str:
     labels = delete_actions()
     left = [p for p in all_places if p.id in copies.present]
     names = lambda ps: ", ".join(p.label.replace("\n", " ").lower() for p in ps)  # noqa: E731
-    pressed = (" and ".join(f'"{labels[a].label}"' for a in dict.fromkeys(copies.pressed))
-               if copies.pressed else "no delete button")
+    when = ("After " + " and ".join(f'"{labels[a].label}"' for a in dict.fromkeys(copies.pressed))
+            if copies.pressed else "Before any delete button is pressed")
     if not left:  # not reachable with the shipped places, but a trainer's list might allow it
-        return f"After {pressed}, no copy is left in this model."
-    text = f"After {pressed}, {len(left)} of {len(all_places)} places still hold the photo: {names(left)}."
+        return f"{when}, no copy is left in this model."
+    text = f"{when}, {len(left)} of {len(all_places)} places {'still ' if copies.pressed else ''}hold the photo: {names(left)}."
     beyond = out_of_reach(copies)
     if beyond:
         text += f" No button reaches {names(beyond)}."

@@ -107,7 +107,7 @@ class Finding:
     level: str
     message: str
     todo: str
-    cleanable: bool = False  # a clean copy of the file (safetylab scrub) removes it
+    cleanable: bool = False  # a clean copy of the file (lesson 3, or the scrub command) removes it
 
     @property
     def verdict(self) -> str:
@@ -130,7 +130,7 @@ def _phone_step(step_id: str) -> str:
 def _clean_todo() -> str:
     """Phone first, then a clean copy: what to do about details hidden in the file."""
     return (f"On your phone, share it without its location (see {_phone_step('share_without_location')} "
-            "in the phone steps); on a computer, make a clean copy (safetylab scrub) and check the copy.")
+            "in the phone steps); on a computer, make a clean copy (lesson 3) and check the copy.")
 
 
 #: What to do beyond cleaning, per metadata risk id (see :func:`safetylab.report.risks_for`).
@@ -145,6 +145,17 @@ _EXTRA = {
     "taken_at": "Give the copy a neutral file name: a name like IMG_20240601_1403 gives the "
                 "date away on its own.",
 }
+
+
+#: Risks of the report that are in the picture, not the file: a clean copy does not remove them,
+#: and the card words them once, as findings of their own.
+_IN_THE_PICTURE = ("faces", "texts")
+
+
+def _todo(qid: str, value: str) -> str:
+    """What to do about something in the picture: the same words as the card's question about it
+    (``questions.json``), so the card never says one thing twice in two ways."""
+    return content.question(qid).option(value).todo
 
 
 def findings_for(rep: Report) -> list[Finding]:
@@ -164,7 +175,7 @@ def findings_for(rep: Report) -> list[Finding]:
     """
     out = [Finding("identity", r.id, r.level, r.message,
                    " ".join(t for t in (_clean_todo(), _EXTRA.get(r.id)) if t), cleanable=True)
-           for r in rep.risks]
+           for r in rep.risks if r.id not in _IN_THE_PICTURE]  # faces and writing: below, once each
     if rep.faces:
         n = len(rep.faces)
         what = "a face" if n == 1 else f"{n} faces"
@@ -172,8 +183,7 @@ def findings_for(rep: Report) -> list[Finding]:
             "identity", "faces", "medium",
             f"The picture shows {what}. A clear face can be matched with other photos online, "
             "linking this chat to a real name.",
-            "Keep photos that show your face for people who have earned real trust; otherwise "
-            "send one without your face, or crop or cover it."))
+            _todo("face", "yes")))
     if rep.texts:
         words = [str(t.get("text", "")).strip() for t in rep.texts if isinstance(t, Mapping)]
         words = [w for w in dict.fromkeys(words) if w]
@@ -182,7 +192,7 @@ def findings_for(rep: Report) -> list[Finding]:
             "identity", "background_text", "high",
             f"There is readable writing in the picture{shown}. Signs, names and logos can tell "
             "a stranger where you live, study or work.",
-            "Crop it out or cover it, or take the photo against a plain background."))
+            _todo("background", "writing")))
     levels = ("high", "medium", "low")
     out.sort(key=lambda f: levels.index(f.level) if f.level in levels else len(levels))
     return out
@@ -206,7 +216,7 @@ def checked_for(rep: Report) -> list[str]:
     """
     if rep.error:
         return []
-    risks = len(rep.risks)
+    risks = sum(r.id not in _IN_THE_PICTURE for r in rep.risks)  # faces and writing are counted below
     out = ["Details hidden in the file (location, times, camera, names, a hidden preview): checked; "
            + (f"{_count(risks, 'thing', 'things')} to look at." if risks else "nothing of concern found.")]
     if rep.faces is not None:
@@ -493,8 +503,7 @@ PLACEHOLDERS: Mapping[str, str] = MappingProxyType({
                            "uniform, badge or logo.\nMirrors, letters, parcels and screens.",
     "before_sending": "Run the three filters: trust, identity and place, permanence.\nLook at the "
                       "whole picture, not just me.\nShare without the location (on my phone: Share, "
-                      "then Options), or check and clean the file first (safetylab check, then "
-                      "safetylab scrub).",
+                      "then Options), or make a clean copy first (lesson 3).",
     "saying_no": "I don't send photos.",
     "if_pushed": "If someone pushes after a no, I leave the chat.\nIf someone threatens me, I follow "
                  "the five steps and I tell someone.",

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import plain
 from .errors import SafetyLabError
 from .metadata import Metadata
 
-__all__ = ["Report", "Risk", "check", "risks_for", "error_report", "rows", "NOT_CHECKED", "NOTHING_FOUND"]
+__all__ = ["Report", "Risk", "check", "risks_for", "error_report", "rows", "raw_values", "NOT_CHECKED",
+           "NOTHING_FOUND"]
 
 #: What the report does not look for, said wherever a report is shown.
 NOT_CHECKED = ("Not checked here: skylines, landmarks, uniforms and reflections; writing too "
@@ -78,7 +80,7 @@ def risks_for(md: Metadata, place: str | None = None,
     out: list[Risk] = []
     g = md.gps
     if g is not None and g.usable:
-        where = f" (near {place})" if place else ""
+        where = f" (near {plain.place(place)})" if place else ""
         out.append(Risk("gps", "high",
                         f"The file holds the exact spot where it was taken{where}. "
                         "Anyone who gets the file can put it on a map."))
@@ -115,7 +117,7 @@ def risks_for(md: Metadata, place: str | None = None,
                         "from that device can be linked to you."))
     if md.taken_at:
         out.append(Risk("taken_at", "medium",
-                        f"The file records when it was taken ({md.taken_at}); with other clues, "
+                        f"The file records when it was taken ({plain.date_time(md.taken_at)}); with other clues, "
                         "a time narrows down where you were and your routine."))
     if cam.make or cam.model:
         out.append(Risk("camera", "low",
@@ -252,57 +254,88 @@ def check(path: str | os.PathLike, *, place: bool = True, faces: bool = True,
                   details=details, metadata=md)
 
 
-def rows(rep: Report) -> list[tuple[str, str]]:
+def _where(g: dict[str, Any] | None, exact: bool) -> str:
+    if g and g.get("usable"):
+        near = plain.place(g.get("place"))
+        if exact:
+            return f"{g['lat']:.5f}, {g['lon']:.5f}" + (f" (near {near})" if near else "")
+        return (f"near {near}: the exact spot, close enough to find on a map" if near else
+                "the exact spot, close enough to find on a map")
+    if g:
+        return "a GPS section, but no position in it"
+    return "none"
+
+
+def rows(rep: Report, *, exact: bool = False) -> list[tuple[str, str]]:
     """The report as ``(what, what the file says)`` rows: one wording for the command and the lessons.
+
+    Every value is in words (:mod:`safetylab.plain`): dates as "1 June 2024,
+    2:03 pm", names with where they come from, places with their country.
+    ``exact=True`` (the command line) adds the GPS coordinates and the names of
+    the file's metadata blocks; every other row reads the same.
 
     Examples
     --------
     >>> rep = Report(file="a.jpg", format="JPEG", width=4, height=3, taken_at="2024-06-01T14:03:22",
-    ...              gps={"lat": 48.8583701, "lon": 2.2944813, "usable": True, "place": "Paris"})
-    >>> dict(rows(rep))["Where it was taken"], dict(rows(rep))["Faces in the picture"]
-    ('48.85837, 2.29448 (near Paris)', 'not checked')
+    ...              gps={"lat": 48.8583701, "lon": 2.2944813, "usable": True, "place": "Paris, FR"})
+    >>> r = dict(rows(rep))
+    >>> r["Where it was taken"], r["When it was taken"], r["Faces in the picture"]
+    ('near Paris, France: the exact spot, close enough to find on a map', '1 June 2024, 2:03 pm', 'not checked')
+    >>> dict(rows(rep, exact=True))["Where it was taken"]
+    '48.85837, 2.29448 (near Paris, France)'
     """
-    g, cam, th = rep.gps, rep.camera or {}, rep.thumbnail
-    if g and g.get("usable"):
-        where = f"{g['lat']:.5f}, {g['lon']:.5f}"
-        if g.get("place"):
-            where += f" (near {g['place']})"
-        gps = where
-    elif g:
-        gps = "a GPS section, but no position in it"
-    else:
-        gps = "none"
-    serials = "; ".join(f"{k.replace('_', ' ')}: {cam[k]}" for k in ("serial", "lens_serial", "internal_serial")
-                        if cam.get(k)) or "none"
-    owners = rep.details.get("owners") or {}
+    cam, th = rep.camera or {}, rep.thumbnail
     thumb = "none"
     if th:
-        thumb = f"{th['width']} x {th['height']}" if th.get("width") else "present"
+        thumb = f"yes, {th['width']} by {th['height']} pixels" if th.get("width") else "yes"
         if th.get("readable") is False:
-            thumb = ("present" if thumb == "present" else f"present ({thumb})") + ", but it could not be read"
+            thumb += ", but it could not be read"
         if th.get("differs"):
-            thumb += " — shows something DIFFERENT from the picture"
+            thumb += ", and it shows something DIFFERENT from the picture"
     more = rep.details.get("hidden_images") or 0
     if more and "MPF" in rep.blocks:
-        thumb += f"; {more} more picture{'s' if more > 1 else ''} stored after the picture"
+        thumb += f"; {plain.count(more, 'more picture')} stored after the picture"
+    kinds = (", ".join(rep.blocks) if exact else plain.blocks(rep.blocks)) or "none"
+    size = f", {rep.width} by {rep.height} pixels" if rep.width and rep.height else ""
     return [
-        ("File", f"{rep.file} ({rep.format}, {rep.width} x {rep.height} pixels)"),
-        ("Where it was taken", gps),
-        ("When it was taken", rep.taken_at or "not recorded"),
+        ("File", f"{rep.file} ({rep.format or 'unknown format'}{size})"),
+        ("Where it was taken", _where(rep.gps, exact)),
+        ("When it was taken", plain.date_time(rep.taken_at) if rep.taken_at else "not recorded"),
         ("Camera or phone", " ".join(v for v in (cam.get("make"), cam.get("model")) if v) or "not recorded"),
         ("Software", cam.get("software") or "not recorded"),
-        ("Serial numbers", serials),
-        ("Names of people", "; ".join(f"{v} ({k})" for k, v in owners.items())
-         or ", ".join(rep.details.get("people") or []) or "none"),
+        ("Serial numbers", plain.serials(cam) or "none"),
+        ("Names of people", "; ".join(x for x in (plain.owners(rep.details.get("owners") or {}),
+                                                  ", ".join(rep.details.get("people") or [])) if x) or "none"),
         ("Place names written in the file", ", ".join(dict.fromkeys((rep.details.get("place_text") or {}).values()))
          or "none"),
         ("Faces in the picture", "not checked" if rep.faces is None else (
-            f"{len(rep.faces)} found" if rep.faces else "none found")),
+            f"{plain.count(len(rep.faces), 'face')} found" if rep.faces else "none found")),
         ("Writing in the picture", "not checked" if rep.texts is None else (
             "; ".join(t["text"] for t in rep.texts[:6]) or "none found")),
-        ("Embedded thumbnail", thumb),
-        ("Metadata blocks", ", ".join(rep.blocks) or "none"),
+        ("Hidden preview picture", thumb),
+        ("Kinds of hidden details", kinds),
     ]
+
+
+def raw_values(rep: Report) -> list[tuple[str, str]]:
+    """What the file stores, as it stores it: for trainers (folded away in trainer mode) and developers.
+
+    Examples
+    --------
+    >>> dict(raw_values(Report(file="a.jpg", taken_at="2024-06-01T14:03:22")))["When it was taken"]
+    '2024-06-01T14:03:22'
+    """
+    g = rep.gps or {}
+    out = [("Where it was taken", f"{g['lat']:.6f}, {g['lon']:.6f}" if g.get("usable") else "none"),
+           ("When it was taken", rep.taken_at or "none")]
+    out += [(f"Name field {k}", v) for k, v in (rep.details.get("owners") or {}).items()]
+    out += [(f"Place field {k}", v) for k, v in (rep.details.get("place_text") or {}).items()]
+    out.append(("Metadata blocks", ", ".join(rep.blocks) or "none"))
+    out += [(f"Face {i}: box [x, y, w, h]", f"{f['box']} (score {f['score']})")
+            for i, f in enumerate(rep.faces or [], 1)]
+    out += [(f"Writing {i}: box [x, y, w, h]", f"{t['box']} “{t['text']}”")
+            for i, t in enumerate(rep.texts or [], 1)]
+    return out
 
 
 def error_report(path: str | os.PathLike, err: SafetyLabError) -> Report:

@@ -70,7 +70,7 @@ RECOMPRESSED_VALUES = ("yes", "no", "varies")
 TABLE_COLUMNS = (
     "Way of sending",
     "GPS location",
-    "Other metadata",
+    "Other details in the file",
     "Picture shrunk and re-saved",
     "Notes",
 )

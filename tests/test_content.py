@@ -93,7 +93,10 @@ def test_phone_steps_come_first_for_every_lesson_and_say_what_they_do_not_protec
     by_id = {s.id: s for s in content.phone_steps()}
     ios = " ".join(by_id["share_without_location"].ios)
     assert "Share" in ios and "Options" in ios and "Location off" in ios
-    assert "safetylab scrub" in by_id["share_without_location"].second_option  # the second option
+    assert "clean copy" in by_id["share_without_location"].second_option  # the second option
+    assert "safetylab scrub" in by_id["share_without_location"].command  # and, for trainers, the command
+    for s in content.phone_steps():  # a learner's words: the commands are for trainers only
+        assert "safetylab " not in (s.second_option or ""), s.id
     assert "Location Services" in " ".join(by_id["camera_location_off"].ios)
     assert "Never" in " ".join(by_id["camera_location_off"].ios)
     assert "Location tags" in " ".join(by_id["camera_location_off"].android)
@@ -327,4 +330,17 @@ def test_every_lesson_shows_its_phone_steps_phone_first():
             assert html.escape(step.title) in out and html.escape(step.does_not) in out
             assert all(html.escape(line) in out for line in step.ios + step.android)
             if step.second_option:  # the computer comes second
-                assert out.index(html.escape(step.ios[0])) < out.index(html.escape(step.second_option))
+                where, _, rest = step.second_option.partition(": ")  # "On a computer" is its heading
+                rest = rest.replace(f"lesson {lesson}", "this lesson")  # as read in that lesson
+                second = f"<strong>{html.escape(where)}:</strong> {html.escape(rest)}"
+                assert "Another way" not in out and out.index(html.escape(step.ios[0])) < out.index(second)
+
+
+def test_phone_step_commands_show_in_trainer_mode_only():
+    from safetylab.widgets.phone_steps import phone_steps_html
+
+    commands = [s.command for s in content.phone_steps(3) if s.command]
+    assert commands
+    learner, trainer = phone_steps_html(3, trainer=False), phone_steps_html(3, trainer=True)
+    assert all(html.escape(c) in trainer for c in commands)
+    assert not any(html.escape(c) in learner for c in commands) and "safetylab" not in learner

@@ -589,7 +589,7 @@ def test_report_has_timeline_notes_and_hashes(shots, tmp_path):
     for value in ("Sky_22, @sky_22_music", "a chat app", "200 in gift cards, or more photos",
                   "Sunday 15 September 19:33", "They said they would send it to my followers."):
         assert value in text
-    assert "2024-09-15 20:30:00 UTC" in text  # the kit's time, from the parameter
+    assert "15 September 2024, 8:30:00 pm UTC" in text  # the kit's time, from the parameter, in words
     for heading in ("Summary", "Timeline", "Files and fingerprints", "How this kit was made",
                     "What this kit does not do"):
         assert heading in page.text
@@ -664,6 +664,10 @@ def test_plan_lists_every_file_with_its_type_and_copies_nothing(shots, tmp_path)
     text = plan.summary()
     assert text.startswith(ev.LEAVE_OUT) and "Leave the image itself out" in text
     assert all(f"{f.path} ({f.kind}" in text for f in plan.files)
+    from safetylab.widgets.evidence import plan_html  # the page names the folder, or says it in words
+
+    assert f"files from {shots.name}</caption>" in plan_html(plan)
+    assert "files from the lesson&#x27;s sample screenshots</caption>" in plan_html(plan, "the lesson's sample screenshots")
 
 
 def test_plan_flags_a_camera_photo_and_a_video(shots):

@@ -106,10 +106,12 @@ def test_link_explorer_finds_your_profile_and_keeps_no_picture(gallery):
     profile_bytes = jpeg_bytes(mine)
     chat_bytes = jpeg_bytes(linking.reused_photo(mine), 60)
     upload_file(ex.profile_upload, "me.jpg", profile_bytes)
-    assert ex.profile_upload.value == ()  # the bytes do not stay in the widget
+    # the name and bytes do not stay in the widget; it counts one photo, so the button reads "(1)"
+    assert [(f["name"], len(f["content"])) for f in ex.profile_upload.value] == [("", 0)]
     assert ex.search_button.disabled  # still needs the photo to send
     upload_file(ex.chat_upload, "to_send.jpg", chat_bytes)
-    assert ex.chat_upload.value == () and not ex.search_button.disabled
+    assert [(f["name"], len(f["content"])) for f in ex.chat_upload.value] == [("", 0)]
+    assert not ex.search_button.disabled
     ex.search_button.click()
     res = ex.results
     assert res is not None
@@ -128,6 +130,7 @@ def test_link_explorer_finds_your_profile_and_keeps_no_picture(gallery):
 def test_link_explorer_with_a_solid_fill_no_longer_leads_to_you(gallery):
     require_face_models()
     ex = face_key.LinkExplorer(gallery)
+    assert ex.hide._options_labels == ("Not hidden", "Light blur", "Coarse pixels", "Solid fill")  # as buttons read
     mine = linking.original_photo()  # a close head shot: the face is most of the picture
     ex.load_profile_bytes("me.jpg", jpeg_bytes(mine))
     ex.load_chat_bytes("same.jpg", jpeg_bytes(mine))

@@ -286,3 +286,25 @@ def test_help_html_is_plain_accessible_text(tmp_path):
     assert not {"a", "img", "script", "iframe", "link"} & set(tags)  # nothing to fetch or follow
     assert all(a.get("scope") in ("col", "row") for t, a in page.tags if t == "th")
     assert ("p", {"role": "note"}) in page.tags
+
+
+def test_crisis_block_can_leave_the_caveat_to_the_help_list_that_follows():
+    # lessons 00 and 06 show the crisis block just above the help list, which starts with
+    # the caveat: the page says it once, not twice in a row
+    caveat = html.escape(hp.caveat())
+    assert caveat in hp.crisis_html() and caveat in hp.help_html()
+    short = hp.crisis_html(with_caveat=False)
+    assert caveat not in short
+    assert html.escape(hp.crisis_line()) in short and "Childline" in short
+
+
+def test_sources_are_for_trainers_and_addresses_are_plain_text(monkeypatch):
+    resource = hp.resources()[0]
+    learner = hp.help_html(trainer=False)
+    trainer = hp.help_html(trainer=True)
+    assert html.escape(resource.url) in learner and "<code>" not in learner  # an address, not code
+    assert "Source:" not in learner and html.escape(resource.source) in trainer.split("Source:", 1)[1]
+    monkeypatch.setenv("SAFETYLAB_MODE", "learner")  # what learner mode gets by default
+    assert hp.help_html() == learner
+    monkeypatch.setenv("SAFETYLAB_MODE", "trainer")
+    assert hp.help_html() == trainer

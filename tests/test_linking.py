@@ -288,3 +288,13 @@ def test_plus_reuses_the_face_index_it_grew_from(gallery, monkeypatch):
     assert calls == [(224, 224)]  # only the added picture was looked at
     assert len(index.owners) == len(base.owners) + 1 and index.owners[-1] == len(gallery)
     assert gallery.face_index() is base
+
+
+def test_portrait_credits_are_in_words_and_their_sources_are_for_trainers():
+    from safetylab.plain import looks_like_code
+
+    for p in linking.portraits().values():
+        assert "public domain" in p.credit and not looks_like_code(p.credit)
+        assert not any(word in p.credit for word in (".jpg", ".png", "Matplotlib", "scikit-image"))
+        assert p.source.startswith(("grace_hopper.jpg", "astronaut.png"))  # the trainer cell shows it
+    assert "free for anyone to use (CC0)" in linking.GENERATED_CREDIT

@@ -46,13 +46,38 @@ def test_committed_without_outputs(path):
             assert cell.outputs == [] and cell.execution_count is None, f"{path.name} has outputs"
 
 
+#: What only a trainer sees when a lesson runs as in JupyterLab (trainer mode), by lesson.
+TRAINER_OUTPUT = {
+    "00": ["For trainers: versions and details"],
+    "01": ["is ready for this lesson", "For trainers, the same in a terminal"],
+    "02": ["is ready for this lesson"],
+    "03": ["is ready for this lesson", "For trainers: the values as the file stores them",
+           "For trainers, the same in a terminal"],
+    "04": ["is ready for this lesson", "For trainers: every sample photo"],
+    "05": ["is ready for this lesson", "For trainers, the same in a terminal"],
+    "06": ["is ready for this lesson", "For trainers, the same in a terminal"],
+}
+
+
+def _output_text(nb) -> str:
+    return "\n".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/html", ""))
+                     + str(o.get("data", {}).get("text/plain", ""))
+                     for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_runs_top_to_bottom_offline(path, tmp_path, run_offline):
+    """Run as JupyterLab runs it (trainer mode: every cell, the trainer's words shown)."""
     work = tmp_path / path.name
     shutil.copy(path, work)
-    nb = run_offline(nbformat.read(work, as_version=4), tmp_path)
+    nb = nbformat.read(work, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell("import os\nos.environ['SAFETYLAB_MODE'] = 'trainer'"))
+    nb = run_offline(nb, tmp_path)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
+    shown = _output_text(nb)
+    missing = [words for words in TRAINER_OUTPUT.get(path.name[:2], []) if words not in shown]
+    assert not missing, f"{path.name}: the trainer view does not show {missing}"
     # a figure must show as a picture, not as the text "<Figure size 900x400 with 2 Axes>"
     bare = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
             if str(o.get("data", {}).get("text/plain", "")).startswith("<Figure size")

@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from conftest import jpeg_bytes, make_photo, noise_picture, run, scene_picture
-from safetylab import _datafile, clues, pack, scenarios, scenes
+from safetylab import _datafile, clues, pack, samples, scenarios, scenes
 from safetylab.course import lessons_dir
 
 EXAMPLE = Path(pack.EXAMPLE_PHOTO)
@@ -287,7 +287,7 @@ def test_lessons_add_the_packs_items_marked_as_the_trainers(my_pack, monkeypatch
 
     card = ReportCardWidget()
     mine_photo = my_pack.resolve() / "photos" / pack.EXAMPLE_PHOTO
-    assert (f"Sample ({pack.TRAINER_MARK}): {pack.EXAMPLE_PHOTO}", mine_photo) in card.picker.options
+    assert (f"Sample ({pack.TRAINER_MARK}): {samples.words_of(pack.EXAMPLE_PHOTO)}", mine_photo) in card.picker.options
     card.picker.value = mine_photo
     assert "Your trainer&#x27;s photo" in card.photo_view.value and "Drawn by safetylab" in card.photo_view.value
     assert card.photo == mine_photo and card.make_card().file == pack.EXAMPLE_PHOTO

@@ -155,7 +155,21 @@ def test_gps_sample_is_flagged_on_the_identity_filter():
     # one "share it without its location / make a clean copy", however many metadata findings there are
     assert sum("clean copy" in t for t in identity.todos) == 1
     todo = next(t for t in identity.todos if "clean copy" in t)
-    assert todo.index("phone") < todo.index("safetylab scrub")  # the phone comes first
+    assert todo.index("phone") < todo.index("clean copy")  # the phone comes first
+    assert "safetylab" not in todo  # a learner's words: no command
+
+
+def test_the_card_says_writing_and_faces_once_and_each_todo_once():
+    """The report's own "writing in the picture" risk and the card's finding are one reason, not two;
+    the card's "crop it out" and the question's are one todo, not two."""
+    answers = dict(policy.reassuring_answers(), background=["window"])
+    card = policy.report_card(samples.sample_path("landmark_gps.jpg"), answers)
+    identity = card.result("identity")
+    writing = [r for r in identity.reasons if "Champ deMars" in r]
+    assert len(writing) == 1, identity.reasons
+    crops = [t for t in identity.todos if t.lower().startswith("crop it out")]
+    assert len(crops) == 1, identity.todos
+    assert not any(f.cleanable for f in card.findings if f.id in ("faces", "background_text"))
     assert verdicts(card)["trust"] == CLEAR and verdicts(card)["permanence"] == CLEAR
     assert card.verdict == DONT_SEND
 

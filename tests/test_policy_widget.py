@@ -137,6 +137,7 @@ def test_default_picker_offers_only_photos_that_exist():
     assert CLEAN in keys and GPS in keys
     for k in keys:
         assert samples.sample_path(k).is_file() and not samples.SAMPLES[k].lesson.startswith("06")
+        assert not k.endswith(".json"), f"{k}: the picker offers an annotation file, not a photo"
     only = wp.ReportCardWidget(sample_keys=[CLEAN])
     assert [v for _l, v in only.picker.options] == [None, CLEAN, "__own_photo__"]
 
@@ -145,7 +146,8 @@ def test_own_photo_stays_private_and_is_forgotten(tmp_path):
     data = make_photo(tmp_path / "IMG_20240601_140322.jpg").read_bytes()
     w = wp.ReportCardWidget()
     upload_file(w.upload, "IMG_20240601_140322.jpg", data)
-    assert w.upload.value == ()  # the bytes do not stay in the widget
+    # the bytes and the name do not stay in the widget; it only counts "one chosen" (not "(0)")
+    assert [(f["name"], len(f["content"])) for f in w.upload.value] == [("", 0)]
     assert w.picker.value == "__own_photo__" and w.photo is not None and w.photo.read_bytes() == data
     assert "data:image" not in w.photo_view.value and "not saved" in w.photo_view.value
     _click_reassuring(w)
@@ -156,6 +158,7 @@ def test_own_photo_stays_private_and_is_forgotten(tmp_path):
     w.forget_button.click()
     assert not tmp_copy.exists() and w.photo is None
     assert w.card is None and w.card_view.value == "" and w.forget_button.disabled
+    assert w.upload.value == ()  # the button no longer counts a photo
     # forgetting while a sample is shown keeps the sample's card
     upload_file(w.upload, "again.jpg", data)
     w.picker.value = CLEAN

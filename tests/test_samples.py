@@ -499,3 +499,21 @@ def test_the_registry_is_read_only_and_built_without_side_effects():
     before = dict(samples.SAMPLES)
     importlib.reload(samples.file_says)  # importing a lesson module registers nothing
     assert dict(samples.SAMPLES) == before and set(samples.all_samples()) == set(before)
+
+
+def test_every_picture_a_learner_picks_or_reads_has_a_label_in_words():
+    # lesson 4's chart and lesson 5's photo list name the samples: no file names, types or
+    # tag names ("xmp_iptc.jpg", "webp with exif")
+    from safetylab.plain import looks_like_code
+
+    pictures = [s for s in samples.SAMPLES.values() if s.name.endswith((".jpg", ".png", ".heic", ".webp"))]
+    for s in pictures:
+        label = s.label
+        assert label and "_" not in label and "." not in label, (s.name, label)
+        assert not looks_like_code(label), (s.name, label)
+        assert not {"exif", "xmp", "iptc", "gps", "webp", "heic"} & set(label.lower().replace(",", " ").split())
+        assert samples.label(s.name) == label == samples.label(s.key)
+    assert samples.label("xmp_iptc.jpg") == "coffee on a cafe table"
+    assert len({s.label for s in pictures if s.lesson != samples.LESSON_IF_HAPPENING}) == \
+        len([s for s in pictures if s.lesson != samples.LESSON_IF_HAPPENING])  # no two alike
+    assert samples.label("03_my_holiday-snap.jpg") == "my holiday snap"  # not a sample: its name in words

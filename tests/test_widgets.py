@@ -13,25 +13,45 @@ from safetylab.widgets import file_says  # noqa: E402
 
 def test_report_html_escapes_and_labels(tmp_path):
     p = make_photo(tmp_path / "<b>x.jpg")
-    out = file_says.report_html(report.check(p))
+    out = file_says.report_html(report.check(p), trainer=False)
     assert "&lt;b&gt;x.jpg" in out and "<b>x" not in out
-    assert "HIGH" in out and "<caption" in out and 'scope="row"' in out
+    assert "Important:" in out and "<caption" in out and 'scope="row"' in out
 
 
 def test_the_command_and_the_lesson_show_the_same_rows(tmp_path):
-    """One wording (report.rows): the terminal report and lesson 03's table agree, value for value."""
+    """One wording (report.rows): the terminal report and lesson 03's table agree, value for value;
+    the command adds the exact GPS coordinates and the blocks' own names."""
     import html
 
     from safetylab.cli import format_report
 
     rep = report.check(make_photo(tmp_path / "p.jpg", crop=True), faces=False, texts=False)
-    text, page = format_report(rep), file_says.report_html(rep)
-    rows = report.rows(rep)
-    assert dict(rows)["Where it was taken"].startswith("48.85837, 2.29448")
+    text, page = format_report(rep), file_says.report_html(rep, trainer=False)
+    rows, exact = report.rows(rep), dict(report.rows(rep, exact=True))
+    assert exact["Where it was taken"].startswith("48.85837, 2.29448")
+    assert "48.85" not in dict(rows)["Where it was taken"] and "France" in dict(rows)["Where it was taken"]
     for label, value in rows:
-        assert f"{label}" in text and value in text
         assert html.escape(label) in page and html.escape(value) in page
+        assert f"{label}" in text and exact[label] in text
+        if label not in ("Where it was taken", "Kinds of hidden details"):
+            assert exact[label] == value
     assert report.NOT_CHECKED in text and html.escape(report.NOT_CHECKED) in page
+
+
+def test_a_learner_reads_the_report_in_words_and_a_trainer_can_unfold_the_raw_values(tmp_path):
+    """Dates, names, places and blocks in words; the ISO time and tag names only in trainer mode."""
+    from safetylab.plain import looks_like_code
+
+    rep = report.check(make_photo(tmp_path / "p.jpg", crop=True), faces=False, texts=False)
+    learner = file_says.report_html(rep, trainer=False)
+    assert rep.taken_at and rep.taken_at not in learner
+    assert looks_like_code(learner) == []
+    assert "2:03 pm" in learner  # the time as a clock shows it (make_photo writes 14:03:22)
+    for tag in rep.details["owners"]:  # CameraOwnerName, Artist, ...: never a tag name
+        assert tag not in learner
+    trainer = file_says.report_html(rep, trainer=True)
+    assert "<details>" in trainer and rep.taken_at in trainer
+    assert all(tag in trainer for tag in rep.details["owners"])
 
 
 def test_inspector_upload_check_clean_forget(tmp_path, monkeypatch):
@@ -39,7 +59,9 @@ def test_inspector_upload_check_clean_forget(tmp_path, monkeypatch):
     data = make_photo(tmp_path / "IMG_20240601_140322.jpg", crop=True).read_bytes()
     insp = file_says.FileInspector(out_dir=tmp_path / "copies")
     upload_file(insp.upload, "IMG_20240601_140322.jpg", data)
-    assert insp.upload.value == ()  # the bytes do not stay in the widget
+    # the bytes and the name do not stay in the widget: only "one file chosen", so the button
+    # reads "Choose a photo (1)", not "(0)", after an upload
+    assert [(f["name"], len(f["content"])) for f in insp.upload.value] == [("", 0)]
     assert insp.report is not None and insp.report.gps["usable"]
     assert "DIFFERENT" in insp.report_view.value
     assert not insp.clean_button.disabled
@@ -49,9 +71,24 @@ def test_inspector_upload_check_clean_forget(tmp_path, monkeypatch):
     assert res is not None and res.clean
     assert "2024" not in res.output.rsplit("/", 1)[-1]  # neutral name by default
     assert "Clean:" in insp.clean_view.value and "download" in insp.clean_view.value
+    assert "True" not in insp.clean_view.value
     insp.forget_button.click()
     assert not tmp_copy.exists() and insp.report_view.value == ""
+    assert insp.upload.value == ()  # the button counts no photo any more
+    assert "Report ready" not in insp.status.value and "forgotten" in insp.status.value
     assert (tmp_path / "copies").exists()
+
+
+def test_inspector_never_says_report_ready_beside_an_error(tmp_path):
+    """Forget my photo, then a file that is not a photo: the error stands alone, the count goes back."""
+    insp = file_says.FileInspector(out_dir=tmp_path / "copies")
+    upload_file(insp.upload, "good.jpg", make_photo(tmp_path / "good.jpg").read_bytes())
+    assert "Report ready" in insp.status.value
+    insp.forget_button.click()
+    upload_file(insp.upload, "notes.jpg", b"hello, not a photo")
+    assert insp.report.error and 'role="alert"' in insp.report_view.value
+    assert "Report ready" not in insp.status.value and "could not be looked at" in insp.status.value
+    assert insp.upload.value == () and insp.forget_button.disabled and insp.clean_button.disabled
 
 
 def test_inspector_bad_file_is_one_line(tmp_path):

@@ -46,7 +46,16 @@ from .if_happening import (SAMPLE_CHAT_USERNAME, make_chat_1_friendly, make_chat
                            make_chat_3_threat, make_chat_4_deadline, make_payment_request,
                            make_sky22_profile)
 from .registry import (CREDIT, DEFAULT_DEST, FACT_KEYS, LANDMARKS, LICENCE, Landmark, Sample, collect,
-                       expected_facts)
+                       expected_facts, words_of)
+
+def label(name: str) -> str:
+    """What a learner reads for a sample, given its file name or its key
+    (``"xmp_iptc.jpg"`` -> ``"coffee on a cafe table"``); any other file name in words."""
+    for sample in SAMPLES.values():
+        if name in (sample.name, sample.key):
+            return sample.label
+    return words_of(name.rsplit("/", 1)[-1])
+
 
 #: The lesson folders, by lesson.
 LESSON_FACE_KEY = face_key.LESSON
@@ -58,7 +67,7 @@ __all__ = [
     "CREDIT", "DEFAULT_DEST", "FACT_KEYS", "LANDMARKS", "LESSONS", "LESSON_BACKGROUND",
     "LESSON_FACE_KEY", "LESSON_FILE_SAYS", "LESSON_IF_HAPPENING", "LICENCE", "Landmark",
     "SAMPLES", "SAMPLE_CHAT_USERNAME", "Sample", "all_samples", "check", "collect",
-    "expected_facts", "generate", "sample_path",
+    "expected_facts", "generate", "label", "sample_path", "words_of",
     "make_face_profile_picture", "make_face_sent_same_photo", "make_face_sent_another_photo",
     "make_landmark_gps", "make_cropped_thumbnail", "make_xmp_iptc", "make_screenshot_text",
     "make_phone_photo", "make_rotated", "make_webp_with_exif", "make_clean",

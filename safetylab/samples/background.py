@@ -71,7 +71,7 @@ def samples() -> list[Sample]:
         out.append(Sample(
             f"{stem}.png", LESSON,
             f"{scene.description} Level: {scenes.LEVELS[scene.level]}. Clues listed in {stem}.clues.json.",
-            _PNGMaker(name),
+            _PNGMaker(name), title=scene.title[:1].lower() + scene.title[1:],
             expected=dict(format="PNG", width=scenes.WIDTH, height=scenes.HEIGHT, blocks=[], people=[],
                           scene=name, level=scene.level, annotation=f"{stem}.clues.json"),
         ))

@@ -61,9 +61,9 @@ def samples() -> list[Sample]:
     L = LESSON
 
     def face_sample(name: str, description: str, make: Callable[[Path], None], width: int,
-                    height: int, links_by: list[str]) -> None:
+                    height: int, links_by: list[str], title: str) -> None:
         out.append(Sample(
-            name, L, description, make, credit=_FACE_KEY_CREDIT,
+            name, L, description, make, title=title, credit=_FACE_KEY_CREDIT,
             licence="LicenseRef-public-domain", owner=None, landmark=None,
             expected=dict(format="JPEG", width=width, height=height, blocks=[], people=[],
                           thumbnail_present=False, faces=1, links_to="public_profile_picture.jpg",
@@ -72,13 +72,15 @@ def samples() -> list[Sample]:
 
     face_sample("public_profile_picture.jpg",
                 "A public profile picture: a close head shot, as most profile pictures are.",
-                make_face_profile_picture, 300, 300, ["same picture", "same face"])
+                make_face_profile_picture, 300, 300, ["same picture", "same face"], "public profile picture")
     face_sample("sent_in_chat_same_photo.jpg",
                 "The same picture sent in a chat as a screenshot, cropped a little and "
                 "recompressed: a same-picture search still finds the profile.",
-                make_face_sent_same_photo, 216, 308, ["same picture", "same face"])
+                make_face_sent_same_photo, 216, 308, ["same picture", "same face"],
+                "photo sent in a chat, same picture")
     face_sample("sent_in_chat_another_photo.jpg",
                 "A different picture of the same face (other framing, light and colour): "
                 "only a face search links it to the profile.",
-                make_face_sent_another_photo, 320, 360, ["same face"])
+                make_face_sent_another_photo, 320, 360, ["same face"],
+                "photo sent in a chat, another photo")
     return out

@@ -480,7 +480,7 @@ def samples() -> list[Sample]:
         "landmark_gps.jpg", L,
         "A holiday snap of a famous tower. The file also says exactly where and when it was "
         "taken, which camera took it (with its serial number) and who owns that camera.",
-        make_landmark_gps, owner="Alex Example", landmark=eiffel.name,
+        make_landmark_gps, title="holiday photo of a tower", owner="Alex Example", landmark=eiffel.name,
         expected=dict(**gps(eiffel), taken_at=_LANDMARK_WHEN.isoformat(), make=_PW["make"],
                       model=_PW["model"], serial=_PW["serial"], lens_serial=_PW["lens_serial"],
                       software=_PW["software"], owner="Alex Example", thumbnail_present=True,
@@ -492,7 +492,7 @@ def samples() -> list[Sample]:
         "Only a flower pot... but the small preview picture hidden inside the file was never "
         "updated after cropping. It still shows the whole doorway: the house number and the "
         "street name.",
-        make_cropped_thumbnail, owner="Sam Placeholder", landmark=liberty.name,
+        make_cropped_thumbnail, title="flower pot, cropped", owner="Sam Placeholder", landmark=liberty.name,
         expected=dict(**gps(liberty), taken_at=_CROPPED_WHEN.isoformat(), make=_PW["make"],
                       model=_PW["model"], serial=_PW["serial"], lens_serial=_PW["lens_serial"],
                       software="QuickCrop Photo Editor 2.4", owner="Sam Placeholder",
@@ -505,7 +505,7 @@ def samples() -> list[Sample]:
         "A coffee on a cafe table. There is no EXIF at all, yet the file names the person "
         "across the table, the photographer, the city and the exact position, in XMP and "
         "IPTC blocks and a comment.",
-        make_xmp_iptc, owner="Sam Placeholder", landmark=eiffel.name,
+        make_xmp_iptc, title="coffee on a cafe table", owner="Sam Placeholder", landmark=eiffel.name,
         expected=dict(lat=eiffel.lat, lon=eiffel.lon, alt=eiffel.alt, taken_at=_CAFE_WHEN.isoformat(),
                       software="Pixelwave Photo Editor 3.1", owner="Sam Placeholder",
                       thumbnail_present=False, format="JPEG", width=1600, height=1200,
@@ -516,7 +516,7 @@ def samples() -> list[Sample]:
         "screenshot_text.png", L,
         "A screenshot of a photo's info screen. The screen shows the place, and the PNG file "
         "adds its own text notes, a timestamp and a GPS position.",
-        make_screenshot_text, owner="Alex Example", landmark=opera.name,
+        make_screenshot_text, title="screenshot of a photo's details", owner="Alex Example", landmark=opera.name,
         expected=dict(**gps(opera), taken_at=_SCREENSHOT_WHEN.isoformat(), software="PW-OS 5.2.1",
                       owner="Alex Example", thumbnail_present=False, format="PNG",
                       width=750, height=1334, blocks=["EXIF", "GPS", "Text"], people=[]),
@@ -525,7 +525,7 @@ def samples() -> list[Sample]:
         "phone_photo.heic", L,
         "A park bench, saved in the HEIC format many phones use. It carries GPS and the "
         "time just like a JPEG does.",
-        make_phone_photo, owner=None, landmark=redeemer.name,
+        make_phone_photo, title="park bench, phone photo", owner=None, landmark=redeemer.name,
         expected=dict(**gps(redeemer), taken_at=_HEIC_WHEN.isoformat(), make=_PW["make"],
                       model=_PW["model"], software=_PW["software"], thumbnail_present=False,
                       orientation=1, format="HEIF", width=1280, height=960,
@@ -535,7 +535,7 @@ def samples() -> list[Sample]:
         "rotated.jpg", L,
         "A harbour view held upright, stored sideways: the Orientation tag tells viewers to "
         "turn it. Tools that ignore it show it on its side.",
-        make_rotated, owner=None, landmark=opera.name,
+        make_rotated, title="harbour view, stored sideways", owner=None, landmark=opera.name,
         expected=dict(**gps(opera), taken_at=_ROTATED_WHEN.isoformat(), make=_PW["make"],
                       model=_PW["model"], serial=_PW["serial"], lens_serial=_PW["lens_serial"],
                       software=_PW["software"], thumbnail_present=False, orientation=6,
@@ -544,7 +544,7 @@ def samples() -> list[Sample]:
     out.append(Sample(
         "webp_with_exif.webp", L,
         "A statue at sunset as a WebP image: newer formats carry EXIF and XMP too.",
-        make_webp_with_exif, owner="Casey Testcase", landmark=liberty.name,
+        make_webp_with_exif, title="statue at sunset", owner="Casey Testcase", landmark=liberty.name,
         expected=dict(**gps(liberty), taken_at=_WEBP_WHEN.isoformat(), make=_PW["make"],
                       model=_PW["model"], software="Pixelwave Share 1.0", owner="Casey Testcase",
                       thumbnail_present=False, orientation=1, format="WEBP", width=1600,
@@ -553,7 +553,7 @@ def samples() -> list[Sample]:
     out.append(Sample(
         "clean.jpg", L,
         "Rolling hills with no metadata at all: compare it with the others.",
-        make_clean, owner=None, landmark=None,
+        make_clean, title="rolling hills, clean file", owner=None, landmark=None,
         expected=dict(thumbnail_present=False, format="JPEG", width=1600, height=1200,
                       blocks=[], people=[]),
     ))

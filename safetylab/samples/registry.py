@@ -105,6 +105,13 @@ def _is_plain_name(part: str) -> bool:
             and "\\" not in part and not part.startswith(".") and "\0" not in part)
 
 
+def words_of(file_name: str) -> str:
+    """A file name in words, without its type and numbering: ``01_street_sign_window.png`` ->
+    ``street sign window``."""
+    stem = file_name.rsplit(".", 1)[0]
+    return " ".join(part for part in stem.replace("-", "_").split("_") if part and not part.isdigit()) or stem
+
+
 @dataclass(frozen=True)
 class Sample:
     """One generated sample file and everything known about it.
@@ -130,6 +137,9 @@ class Sample:
         Key into :data:`LANDMARKS` of the place the file claims, if any.
     expected : mapping
         Ground truth, see :data:`FACT_KEYS` and :func:`expected_facts`.
+    title : str or None
+        A few plain words a learner reads for it in a list or a chart
+        ("coffee on a cafe table"); without one, :attr:`label` is the file name in words.
     """
 
     name: str
@@ -141,6 +151,7 @@ class Sample:
     owner: str | None = None
     landmark: str | None = None
     expected: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    title: str | None = None
 
     def __post_init__(self) -> None:
         if not _is_plain_name(self.name) or not _is_plain_name(self.lesson):
@@ -153,6 +164,15 @@ class Sample:
     def key(self) -> str:
         """``"lesson/name"``, the key in :data:`SAMPLES`."""
         return f"{self.lesson}/{self.name}"
+
+    @property
+    def label(self) -> str:
+        """What a learner reads for this sample: its :attr:`title`, or its file name in words.
+
+        >>> Sample("01_street_sign_window.png", "02_x", "a test", print).label
+        'street sign window'
+        """
+        return self.title or words_of(self.name)
 
     @property
     def made_by(self) -> str:

@@ -33,25 +33,54 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-def figure_html(fig, *, dpi: int = 100) -> str:
-    """A matplotlib figure as an ``<img>`` with its text alternative as ``alt``.
+def figure_html(fig, *, dpi: int = 100, caption: str | None = None) -> str:
+    """A matplotlib figure as an ``<img>`` with its text alternative as ``alt``, and an optional caption.
 
-    Lessons show figures this way rather than as bare outputs, so that screen
-    readers (and learner mode in the browser) get the figure's description.
+    The text alternative (``fig.text_alternative``) describes the picture for
+    screen readers; it is never printed above the picture. ``caption`` is a
+    short visible line in plain words under it.
     """
     import base64
     import io
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    alt = getattr(fig, "text_alternative", None) or "A figure; its description is in the text above."
+    alt = getattr(fig, "text_alternative", None) or "A chart or picture; the text around it says what it shows."
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return (f'<img alt="{escape(alt)}" src="data:image/png;base64,{data}" '
-            'style="max-width:100%;height:auto">')
+    img = (f'<img alt="{escape(alt)}" src="data:image/png;base64,{data}" '
+           'style="max-width:100%;height:auto">')
+    if not caption:
+        return img
+    return (f'<figure style="margin:.5em 0">{img}'
+            f'<figcaption style="font-size:.95em;margin-top:.2em">{escape(caption)}</figcaption></figure>')
 
 
-def show_figure(fig) -> None:
-    """Display a figure in a notebook with its text alternative (see :func:`figure_html`)."""
+def say_html(*paragraphs: str, bullets: bool = False) -> str:
+    """Plain text as HTML paragraphs (or one bulleted list), escaped.
+
+    Examples
+    --------
+    >>> say_html("One.", "Two & three."), say_html("a", "b", bullets=True)
+    ('<p>One.</p><p>Two &amp; three.</p>', '<ul><li>a</li><li>b</li></ul>')
+    """
+    if bullets:
+        return "<ul>" + "".join(f"<li>{escape(p)}</li>" for p in paragraphs if p) + "</ul>"
+    return "".join(f"<p>{escape(p)}</p>" for p in paragraphs if p)
+
+
+def say(*paragraphs: str, bullets: bool = False) -> None:
+    """Show plain text in a lesson as the page's own words (paragraphs, or a bulleted list).
+
+    ``print`` in a lesson shows a grey block in a typewriter font, the way a program's
+    output looks; learner mode shows a lesson's words as the page's own text instead.
+    """
     from IPython.display import HTML, display
 
-    display(HTML(figure_html(fig)))
+    display(HTML(say_html(*paragraphs, bullets=bullets)))
+
+
+def show_figure(fig, caption: str | None = None) -> None:
+    """Display a figure in a lesson with its text alternative as ``alt`` (see :func:`figure_html`)."""
+    from IPython.display import HTML, display
+
+    display(HTML(figure_html(fig, caption=caption)))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .._html import escape
 
-__all__ = ["text_colour", "TEXT_SHADES"]
+__all__ = ["text_colour", "TEXT_SHADES", "verdict_html", "table_html", "risk_list_html"]
 
 #: Okabe–Ito colour -> a darker shade of the same hue with at least 5.5 : 1 contrast on white.
 TEXT_SHADES = {
@@ -61,3 +61,28 @@ def table_html(caption: str, head, rows) -> str:
     return (f'<table style="font-size:1.05em;border-collapse:collapse"><caption style="text-align:left;'
             f'font-weight:bold;padding-bottom:0.3em">{escape(caption)}</caption><tr>{cols}</tr>'
             f"{body}</table>")
+
+
+#: Okabe-Ito colour of each risk level; the word (:data:`safetylab.plain.RISK_LABELS`) carries the meaning.
+_LEVEL_COLOURS = {"high": "#D55E00", "medium": "#E69F00", "low": "#0072B2"}
+
+
+def risk_list_html(risks, empty: str = "") -> str:
+    """Findings (anything with ``.level`` and ``.message``) as a list, each led by its level in words.
+
+    ``empty`` is said when there are none. Used for a file's risks (lesson 3) and the
+    report card's automatic checks (lesson 5) alike.
+
+    Examples
+    --------
+    >>> from safetylab.report import Risk
+    >>> out = risk_list_html([Risk("gps", "high", "The file holds the exact spot.")])
+    >>> "Important:" in out and "[high]" not in out
+    True
+    """
+    from ..plain import risk_label
+
+    items = "".join(
+        f'<li><span style="color:{text_colour(_LEVEL_COLOURS.get(r.level, "#111111"))};font-weight:bold">'
+        f"{escape(risk_label(r.level))}:</span> {escape(r.message)}</li>" for r in risks)
+    return f"<ul>{items}</ul>" if items else (f"<p>{escape(empty)}</p>" if empty else "")

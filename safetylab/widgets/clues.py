@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
+from ._media import AltImage
 from ._style import text_colour
 from .. import clues as _clues
+from .. import plain
 from .. import scenes as _scenes
 from .._html import escape as _e
 from ..pack import TRAINER_MARK
@@ -24,7 +26,8 @@ from ..pack import TRAINER_MARK
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["result_html", "hints_html", "plot_scene", "plot_annotation", "plot_hints", "plot_blur", "ClueGame"]
+__all__ = ["result_html", "hints_html", "still_visible_html", "plot_scene", "plot_annotation", "plot_hints",
+           "plot_blur", "ClueGame"]
 
 # Okabe-Ito, always with a text label too.
 _FOUND, _MISSED, _MARK, _HINT = "#009E73", "#D55E00", "#0072B2", "#CC79A7"
@@ -47,11 +50,13 @@ def hints_html(found: Sequence[_clues.Hint]) -> str:
     if not found:
         return ('<p role="status">The text reader found no readable writing. That does not mean the '
                 'picture is safe: shapes, views and landmarks need a human eye.</p>')
-    rows = "".join(f'<tr><td>{i}</td><td><strong>{_e(h.text)}</strong></td><td>{_e(h.kind)}</td>'
-                   f'<td>{_e(h.explanation)}</td></tr>' for i, h in enumerate(found, 1))
+    cell = '<td style="text-align:left">'
+    rows = "".join(f'<tr>{cell}{i}</td>{cell}<strong>{_e(h.text)}</strong></td>{cell}{_e(plain.clue_kind(h.kind))}</td>'
+                   f'{cell}{_e(h.explanation)}</td></tr>' for i, h in enumerate(found, 1))
     return ('<table><caption style="text-align:left"><strong>What software read by itself</strong> '
             '(numbers match the boxes on the picture)</caption><tr><th scope="col">#</th>'
-            '<th scope="col">Read</th><th scope="col">Looks like</th><th scope="col">Why it matters</th>'
+            '<th scope="col" style="text-align:left">Read</th><th scope="col" style="text-align:left">Looks like</th>'
+            '<th scope="col" style="text-align:left">Why it matters</th>'
             f'</tr>{rows}</table>')
 
 
@@ -101,11 +106,38 @@ def plot_scene(image, annotation: Mapping[str, Any] | None = None, result: _clue
             _box(ax, (m.x, m.y, m.w, m.h), _MARK, "your box", "--")
     if result is not None:
         for c in result.clues:
-            _box(ax, c.box, _FOUND if c.found else _MISSED, ("FOUND " if c.found else "MISSED ") + c.id,
+            _box(ax, c.box, _FOUND if c.found else _MISSED,
+                 ("FOUND: " if c.found else "MISSED: ") + plain.clue_kind(_kind(annotation, c.id)),
                  "-" if c.found else ":")
     found = f"; {result.found} of {result.total} clues found" if result else ""
-    fig.text_alternative = (f"{(annotation or {}).get('title', 'A picture')}: {len(marks)} marks{found}.")
+    fig.text_alternative = (f"{(annotation or {}).get('title', 'A picture')}: "
+                            f"{plain.count(len(marks), 'mark')} so far{found}.")
     return fig
+
+
+def _kind(annotation: Mapping[str, Any] | None, clue_id: str) -> str:
+    """A clue's type (``street_sign``) from its annotation; its id when it has none."""
+    for c in (annotation or {}).get("clues", []):
+        if c.get("id") == clue_id:
+            return c.get("type") or clue_id
+    return clue_id
+
+
+def still_visible_html(result) -> str:
+    """What a background blur left, as a list in words (``background.blur_background``'s notes)."""
+    if not result.still_visible:
+        return '<p role="status">After the blur, nothing readable is left in the picture.</p>'
+    items = "".join(f"<li>{_e(line)}</li>" for line in result.still_visible)
+    return f'<div role="status"><p><strong>After the blur:</strong></p><ul>{items}</ul></div>'
+
+
+def _quiet_canvas(canvas) -> None:
+    """An ipympl canvas without its developer furniture: no "Figure 1" header, no toolbar, no
+    ``(x, y) = (236.3, 133.2) [17, 56, 124]`` readout, no resize handle."""
+    for name, value in (("header_visible", False), ("footer_visible", False), ("toolbar_visible", False),
+                        ("resizable", False), ("capture_scroll", False)):
+        if hasattr(canvas, name):
+            setattr(canvas, name, value)
 
 
 def plot_annotation(image, annotation: Mapping[str, Any], pending: Sequence[int] | None = None,
@@ -209,9 +241,11 @@ class ClueGame:
         self.fig = plot_scene(self.images[0], self.game.annotation)
         self.fig.canvas.mpl_connect("button_press_event", self._on_press)
         self.title = w.HTML()
-        self.x = w.BoundedIntText(description="x", min=0, max=10_000, layout=w.Layout(width="140px"))
-        self.y = w.BoundedIntText(description="y", min=0, max=10_000, layout=w.Layout(width="140px"))
-        self.mark_button = w.Button(description="Mark here", tooltip="Mark the point x, y")
+        self.x = w.BoundedIntText(description="Across (x)", min=0, max=10_000, layout=w.Layout(width="170px"),
+                                  tooltip="How far across the picture, from its left edge")
+        self.y = w.BoundedIntText(description="Down (y)", min=0, max=10_000, layout=w.Layout(width="170px"),
+                                  tooltip="How far down the picture, from its top edge")
+        self.mark_button = w.Button(description="Mark here", tooltip="Mark the point across and down")
         self.undo_button = w.Button(description="Undo last mark")
         self.check_button = w.Button(description="Check my marks", button_style="primary")
         self.next_button = w.Button(description="Next scene")
@@ -221,8 +255,14 @@ class ClueGame:
         self.undo_button.on_click(lambda _: self.undo())
         self.check_button.on_click(lambda _: self.check())
         self.next_button.on_click(lambda _: self.next())
-        canvas = self.fig.canvas if isinstance(self.fig.canvas, w.DOMWidget) else w.HTML(
-            "<p>Run <code>%matplotlib widget</code> to click on the picture; the boxes below work too.</p>")
+        if isinstance(self.fig.canvas, w.DOMWidget):  # ipympl: the picture itself takes clicks
+            _quiet_canvas(self.fig.canvas)
+            canvas = self.fig.canvas
+        else:  # a still picture: marks are made with the number boxes
+            self.picture = AltImage(format="png", layout=w.Layout(max_width="100%"))
+            canvas = w.VBox([self.picture, w.HTML(
+                "<p>Type how far across (x) and how far down (y) the clue is, in pixels of the picture, "
+                "and press <strong>Mark here</strong>.</p>")])
         self.view = w.VBox([self.status, self.title, canvas, w.HBox([self.x, self.y, self.mark_button, self.undo_button]),
                             w.HBox([self.check_button, self.next_button]), self.feedback, self.score])
         self._refresh()
@@ -264,9 +304,16 @@ class ClueGame:
                             f'{_e(a.get("title", a["image"]))}{" (" + level + ")" if level else ""}{mine}</h3>'
                             + (f"<p><small>Photo: {_e(credit)}</small></p>" if credit else "")
                             + f'<p>Mark every place that could tell a stranger where this is. '
-                            f'{len(self.game.marks)} mark(s) so far.</p>')
+                            f'{plain.count(len(self.game.marks), "mark")} so far.</p>')
         plot_scene(self.images[self.game.index], a, self.result, self.game.marks, fig=self.fig)
         self.fig.canvas.draw_idle()
+        if getattr(self, "picture", None) is not None:
+            import io
+
+            buf = io.BytesIO()
+            self.fig.savefig(buf, format="png", dpi=80)
+            self.picture.value = buf.getvalue()
+            self.picture.alt = self.fig.text_alternative
         self.score.value = f'<p role="status"><strong>{_e(self.game.summary())}</strong></p>'
 
     def click(self, x: float, y: float) -> _clues.Mark:

@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from .._paths import within
-from .. import content
+from .. import content, plain
 from ..content import Step
 from ..errors import SafetyLabError
 from ..evidence import LEAVE_OUT, Kit, KitPlan, Notes, Payment, build_kit, notes_from_form, plan_kit
 from .._html import escape as _e
 
-__all__ = ["KitMaker", "StepsChecklist", "HelpFinder", "kit_html", "plan_html", "report_preview_html",
+__all__ = ["KitMaker", "StepsChecklist", "HelpFinder", "kit_html", "verify_html", "plan_html", "report_preview_html",
            "screenshots_html", "default_folder", "ALL_DONE_MESSAGE"]
 
 #: Shown when every step of the checklist is ticked.
@@ -52,33 +52,52 @@ def default_folder() -> Path:
     return DEFAULT_DEST / LESSON_IF_HAPPENING
 
 
-def kit_html(kit: Kit, base: str | os.PathLike | None = None) -> str:
-    """Where a kit is, what is in it, and a link to its report (relative to ``base``, default the cwd)."""
+def kit_html(kit: Kit, base: str | os.PathLike | None = None, *, link: bool = True) -> str:
+    """Where a kit is, what is in it, and a link to its report (relative to ``base``, default the cwd).
+
+    The folder is named as the learner knows it (relative to the lessons); a kit made
+    elsewhere (a temporary folder) is not named at all, and ``link=False`` leaves the
+    report's link out.
+    """
     base = Path.cwd() if base is None else Path(base)
     try:
         rel = os.path.relpath(kit.report_path, base)
     except ValueError:  # another drive on Windows
         rel = str(kit.report_path)
+    inside = not Path(rel).is_absolute() and not rel.startswith("..")
     n = len(kit.files)
     skipped = ""
     if kit.skipped:
         skipped = ("<p>Not copied: " + "; ".join(f"{_e(s.path)} ({_e(s.reason)})" for s in kit.skipped)
                    + ".</p>")
+    where = (f" into the folder <strong>{_e(Path(rel).parent.as_posix())}</strong>" if inside else "")
+    report = (f'<p><a href="{_e(Path(rel).as_posix())}" target="_blank" rel="noopener">Open the report '
+              f"(report.html)</a> &mdash; print it, or keep it for a platform, a helpline or the police.</p>"
+              if link and inside else "")
     return (
         '<div role="status">'
-        "<p><strong>Your evidence kit is ready.</strong> "
-        f"{n} file{'s' if n != 1 else ''} copied and fingerprinted (SHA-256) into the folder "
-        f"<code>{_e(kit.bundle)}</code>.</p>"
-        f'<p><a href="{_e(Path(rel).as_posix())}" target="_blank" rel="noopener">Open the report '
-        f"(report.html)</a> &mdash; print it, or keep it for a platform, a helpline or the police.</p>"
+        f"<p><strong>Your evidence kit is ready.</strong> {plain.count(n, 'file')} copied and fingerprinted "
+        f"(SHA-256){where}.</p>{report}"
         f"{skipped}<p>Your original files were not changed. Nothing was uploaded.</p></div>")
 
 
-def plan_html(plan: KitPlan) -> str:
-    """The files a kit would copy, before anything is copied: what to leave out, then name, type and size."""
+def verify_html(problems: Sequence[str]) -> str:
+    """The result of checking a kit's fingerprints (:func:`safetylab.evidence.verify_kit`), in words."""
+    if not problems:
+        return '<p role="status"><strong>All fingerprints match:</strong> nothing in the kit has changed.</p>'
+    items = "".join(f"<li>{_e(p)}</li>" for p in problems)
+    return (f'<div role="status"><p><strong>{plain.count(len(problems), "problem")} found:</strong> the kit is '
+            f"not as it was made.</p><ul>{items}</ul></div>")
+
+
+def plan_html(plan: KitPlan, folder: str | None = None) -> str:
+    """The files a kit would copy, before anything is copied: what to leave out, then name, type and size.
+
+    ``folder`` names the folder in words ("the lesson's sample screenshots"); by default, its name.
+    """
     rows = "".join(
         f'<tr><th scope="row" style="text-align:left">{_e(f.path)}</th><td>{_e(f.kind)}</td>'
-        f'<td style="text-align:right">{f.size:,}</td>'
+        f'<td style="text-align:right">{_e(plain.file_size(f.size))}</td>'
         f"<td>{'<strong>Check: </strong>' + _e(f.warning) if f.warning else 'screenshot or notes'}</td></tr>"
         for f in plan.files)
     skipped = ("<p>Not copied: " + "; ".join(f"{_e(x.path)} ({_e(x.reason)})" for x in plan.skipped) + ".</p>"
@@ -91,9 +110,9 @@ def plan_html(plan: KitPlan) -> str:
             f'<p style="border-left:6px solid #E69F00;padding:.3em .8em;color:#111;background:#FFF8E6">'
             f"<strong>Before you copy:</strong> {_e(LEAVE_OUT)}</p>{look}"
             '<table style="border-collapse:collapse"><caption style="text-align:left;font-weight:bold">'
-            f"The kit would copy these {n} file{'s' if n != 1 else ''} from {_e(plan.source)}</caption>"
+            f"The kit would copy these {n} file{'s' if n != 1 else ''} from {_e(folder or plan.source)}</caption>"
             '<thead><tr><th scope="col" style="text-align:left">File</th><th scope="col">Type</th>'
-            '<th scope="col">Size (bytes)</th><th scope="col" style="text-align:left">Look at</th></tr></thead>'
+            '<th scope="col">Size</th><th scope="col" style="text-align:left">Look at</th></tr></thead>'
             f"<tbody>{rows}</tbody></table>{skipped}</div>")
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ._media import AltImage
+from ._private import clear_upload, take_upload
 from ._style import table_html as _table
 from ._style import verdict_html as _verdict
 from ..errors import SafetyLabError
@@ -291,9 +292,9 @@ class RobustnessExplorer:
         limit = h.match_distance(self.kind)
         linked = self.distance <= limit
         self.image.value = _png(changed)
-        self.image.alt = f"The sample picture, {t.label.lower()} ({t.unit}: {self.strength.value})"
+        self.image.alt = f"The sample picture, {t.label.lower()}: {t.unit} {self.strength.value}"
         self.result.value = (
-            f'<div role="status"><p><strong>{_e(t.label)}</strong> ({_e(t.unit)}: {_e(self.strength.value)})</p>'
+            f'<div role="status"><p><strong>{_e(t.label)}</strong> — {_e(t.unit)}: {_e(self.strength.value)}</p>'
             f"<p>{self.distance} of {h.KINDS[self.kind]} bits differ from the original. "
             f"{_verdict(linked, 'Still the same picture', 'No longer recognised as the same picture')}</p>"
             f"<p>The line is at {limit} bits.</p></div>")
@@ -325,10 +326,12 @@ class LinkExplorer:
         self._chat = None
         self.results: dict | None = None
         self.profile_upload = w.FileUpload(accept=ACCEPT, multiple=False, description="Profile picture",
-                                           tooltip="Optional: a picture that plays your public profile picture")
+                                           tooltip="Optional: a picture that plays your public profile picture",
+                                           layout=w.Layout(width="auto"))
         self.chat_upload = w.FileUpload(accept=ACCEPT, multiple=False, description="Photo to send",
-                                        tooltip="The photo you might send; it stays on this computer")
-        self.hide = w.ToggleButtons(options=list(self.HIDE_OPTIONS), value="Not hidden",
+                                        tooltip="The photo you might send; it stays on this computer",
+                                        layout=w.Layout(width="auto"))
+        self.hide = w.ToggleButtons(options=[(o[:1].upper() + o[1:], o) for o in self.HIDE_OPTIONS], value="Not hidden",
                                     description="Hide the face", tooltips=[
                                         "Search with the photo as it is", "Blur the face lightly",
                                         "Cover the face with big pixels", "Cover the face with a solid block"])
@@ -336,8 +339,7 @@ class LinkExplorer:
                                       tooltip="Compare the photo with the gallery, on this computer")
         self.forget_button = w.Button(description="Forget my photos", disabled=True,
                                       tooltip="Drop the photos from memory")
-        self.status = w.HTML(value="<p>Choose a photo. It is read on this computer and never saved "
-                                   "into the notebook.</p>")
+        self.status = w.HTML(value="<p>Choose a photo. It is read on this computer and never saved.</p>")
         self.output = w.HTML()
         self.profile_upload.observe(lambda c: self._on_upload(c, "profile"), names="value")
         self.chat_upload.observe(lambda c: self._on_upload(c, "chat"), names="value")
@@ -352,13 +354,9 @@ class LinkExplorer:
         display(self.widget)
 
     def _on_upload(self, change, which: str) -> None:
-        files = change["new"]
-        if not files:
-            return
-        item = files[0]
-        name, content = item["name"], bytes(item["content"])
-        (self.profile_upload if which == "profile" else self.chat_upload).value = ()  # bytes do not stay
-        (self.load_profile_bytes if which == "profile" else self.load_chat_bytes)(name, content)
+        got = take_upload(self.profile_upload if which == "profile" else self.chat_upload, change)
+        if got is not None:  # the bytes do not stay in the widget
+            (self.load_profile_bytes if which == "profile" else self.load_chat_bytes)(*got)
 
     def _decode(self, name: str, content: bytes):
         from ..images import MAX_FILE_BYTES, PhotoFile, load, sniff
@@ -376,6 +374,7 @@ class LinkExplorer:
             picture = self._decode(name, content)
         except SafetyLabError as e:
             self.status.value = f'<p role="alert">{_e(e)}</p>'
+            clear_upload(self.profile_upload if which == "profile" else self.chat_upload)
             return False
         setattr(self, f"_{which}", picture)
         what = "profile picture" if which == "profile" else "photo to send"
@@ -429,7 +428,8 @@ class LinkExplorer:
                              + face_matches_html(by_face)
                              + "<p><em>This gallery is small and made up. Real search engines compare "
                                "with billions of pictures.</em></p>")
-        self.status.value = "<p>Done. Your photos were not saved into this notebook.</p>"
+        self.status.value = ('<p role="status">Done. Your photos were not saved: only these results are '
+                             "shown.</p>")
         return self.results
 
     def forget(self) -> None:
@@ -437,5 +437,7 @@ class LinkExplorer:
         self._profile = self._chat = None
         self.results = None
         self.output.value = ""
-        self.status.value = "<p>Your photos are forgotten.</p>"
+        clear_upload(self.profile_upload)
+        clear_upload(self.chat_upload)
+        self.status.value = '<p role="status">Your photos are forgotten.</p>'
         self.search_button.disabled = self.forget_button.disabled = True

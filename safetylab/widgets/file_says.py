@@ -21,37 +21,52 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._style import text_colour
+from ._style import risk_list_html
+from ..environment import learner_mode
 from ..errors import SafetyLabError
-from ..report import NOT_CHECKED, NOTHING_FOUND, Report, rows
-from ._private import PrivateCopy, take_upload
+from ..report import NOT_CHECKED, NOTHING_FOUND, Report, raw_values, rows
+from ._private import PrivateCopy, clear_upload, take_upload
 from .._html import escape as _e
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["report_html", "compare_html", "sharing_html", "plot_thumbnail", "FileInspector",
+__all__ = ["report_html", "risks_html", "compare_html", "clean_html", "sharing_html", "plot_thumbnail", "FileInspector",
            "ACCEPT"]
 
 ACCEPT = ".jpg,.jpeg,.png,.webp,.tif,.tiff,.heic,.heif,.avif"
-_LEVEL_STYLE = {  # colour-blind-safe (Okabe-Ito) with a text label, never colour alone
-    "high": ("#D55E00", "HIGH"), "medium": ("#E69F00", "MEDIUM"), "low": ("#0072B2", "LOW")}
 
 
-def report_html(rep: Report) -> str:
-    """The report as an accessible HTML table (a caption, header cells, text labels)."""
+def _trainer(trainer: bool | None) -> bool:
+    return not learner_mode() if trainer is None else trainer
+
+
+def report_html(rep: Report, *, trainer: bool | None = None) -> str:
+    """The report as an accessible HTML table (a caption, header cells, text labels), in words.
+
+    In trainer mode (JupyterLab; ``trainer=None`` asks :func:`~safetylab.environment.learner_mode`)
+    the values as the file stores them follow, folded away.
+    """
     if rep.error:
         return f'<p role="alert"><strong>{_e(rep.file)}:</strong> {_e(rep.error)}</p>'
     body = "".join(f'<tr><th scope="row" style="text-align:left;padding-right:1em">{_e(k)}</th>'
                    f'<td style="text-align:left">{_e(v)}</td></tr>' for k, v in rows(rep))
-    risks = "".join(
-        f'<li><span style="color:{text_colour(_LEVEL_STYLE[r.level][0])};font-weight:bold">'
-        f'{_LEVEL_STYLE[r.level][1]}</span> {_e(r.message)}</li>' for r in rep.risks)
-    risks = f"<ul>{risks}</ul>" if risks else f"<p>{_e(NOTHING_FOUND)}</p>"
-    return (f'<table style="font-size:1.05em"><caption style="text-align:left;font-weight:bold">'
-            f'What {_e(rep.file)} says about you</caption>{body}</table>'
-            f"<p><strong>What this gives away</strong></p>{risks}"
-            f"<p><em>{_e(NOT_CHECKED)}</em></p>")
+    out = (f'<table style="font-size:1.05em"><caption style="text-align:left;font-weight:bold">'
+           f'What {_e(rep.file)} says about you</caption>{body}</table>'
+           f"<p><strong>What this gives away</strong></p>{risk_list_html(rep.risks, NOTHING_FOUND)}"
+           f"<p><em>{_e(NOT_CHECKED)}</em></p>")
+    if _trainer(trainer):
+        raw = "".join(f"<li>{_e(k)}: <code>{_e(v)}</code></li>" for k, v in raw_values(rep))
+        out += ("<details><summary>For trainers: the values as the file stores them</summary>"
+                f"<ul>{raw}</ul></details>")
+    return out
+
+
+def risks_html(rep: Report) -> str:
+    """What a report's findings give away, most serious first, each led by its level in words."""
+    if rep.error:
+        return f'<p role="alert"><strong>{_e(rep.file)}:</strong> {_e(rep.error)}</p>'
+    return risk_list_html(rep.risks, NOTHING_FOUND)
 
 
 def compare_html(before: Report, after: Report) -> str:
@@ -65,6 +80,26 @@ def compare_html(before: Report, after: Report) -> str:
             f'<th scope="col">Clean copy</th></tr>{body}</table>')
 
 
+def clean_html(result, before: Report, after: Report) -> str:
+    """A clean copy in words: what was removed, whether anything is left, and before and after."""
+    from ..scrub import LABELS
+
+    how = {"lossless": "The picture itself was copied exactly: the copy looks identical.",
+           "re-encoded": "The picture was saved again without losing any detail.",
+           "converted": f"The picture was converted to {result.output_format}, so it was compressed again."
+           }.get(result.method, "")
+    removed = ", ".join(LABELS.get(r, r) for r in result.removed)
+    if result.clean:
+        verdict = "<p><strong>Clean:</strong> nothing private was found in the copy.</p>"
+    else:
+        left = ", ".join(LABELS.get(r, r) for r in result.remaining) or "something private"
+        verdict = f'<p role="alert"><strong>Not fully clean:</strong> still in the copy: {_e(left)}.</p>'
+    return (f"<p>A clean copy was made: <strong>{_e(Path(result.output).name)}</strong>. {_e(how)}</p>"
+            + (f"<p>Removed from the copy: {_e(removed)}.</p>" if removed else
+               "<p>There was nothing private to remove.</p>")
+            + verdict + compare_html(before, after))
+
+
 def sharing_html() -> str:
     """The table of how common ways of sending treat metadata, with its caveat."""
     from ..sharing import TABLE_COLUMNS, caveat, sharing_table_rows
@@ -73,8 +108,7 @@ def sharing_html() -> str:
     head = "".join(f'<th scope="col" style="text-align:left">{_e(c)}</th>' for c in TABLE_COLUMNS)
     body = "".join("<tr>" + "".join(f'<td style="text-align:left">{_e(r[c])}</td>' for c in TABLE_COLUMNS)
                    + "</tr>" for r in table)
-    return (f'<table><caption style="text-align:left"><strong>Typical behaviour — it changes.</strong> '
-            f"{_e(caveat())}</caption><tr>{head}</tr>{body}</table>")
+    return (f'<table><caption style="text-align:left">{_e(caveat())}</caption><tr>{head}</tr>{body}</table>')
 
 
 def plot_thumbnail(path: str | os.PathLike, fig: "Figure | None" = None) -> "Figure":
@@ -126,7 +160,7 @@ class FileInspector:
         self.report: Report | None = None
         self.result = None
         self.upload = w.FileUpload(accept=ACCEPT, multiple=False, description="Choose a photo",
-                                   tooltip="Your photo stays on this computer")
+                                   tooltip="Your photo stays on this computer", layout=w.Layout(width="auto"))
         self.clean_button = w.Button(description="Make a clean copy", disabled=True,
                                      tooltip="Writes a new file without the metadata; your photo is not changed")
         self.forget_button = w.Button(description="Forget my photo", disabled=True,
@@ -156,7 +190,7 @@ class FileInspector:
         """Look at a photo given as bytes (what the upload button delivers)."""
         from ..report import check, error_report
 
-        self.forget()
+        self.forget(quiet=True)
         self._copy = PrivateCopy(name, content)
         self.photo = self._copy.path
         try:
@@ -164,8 +198,17 @@ class FileInspector:
         except SafetyLabError as e:
             self.report = error_report(self.photo, e)
         self.report_view.value = report_html(self.report)
-        self.status.value = "<p>Report ready. Your photo has not been saved into this notebook.</p>"
-        self.clean_button.disabled = self.report.error is not None
+        if self.report.error:  # nothing to keep: the copy goes at once
+            self._copy.forget()
+            self._copy = self.photo = None
+            clear_upload(self.upload)
+            self.status.value = ('<p role="status">That file could not be looked at. Choose another '
+                                 "photo.</p>")
+            self.clean_button.disabled = self.forget_button.disabled = True
+            return self.report
+        self.status.value = ('<p role="status">Report ready. Your photo stays on this computer: it is not '
+                             "saved anywhere, and <strong>Forget my photo</strong> deletes it.</p>")
+        self.clean_button.disabled = False
         self.forget_button.disabled = False
         return self.report
 
@@ -183,21 +226,25 @@ class FileInspector:
             return None
         after = check(self.result.output)
         rel = os.path.relpath(self.result.output, Path.cwd())
-        verdict = ("<p><strong>Clean:</strong> nothing private was found in the copy.</p>"
-                   if self.result.clean else
-                   f'<p role="alert"><strong>Not fully clean:</strong> {_e(self.result.summary())}</p>')
         self.clean_view.value = (
-            verdict + compare_html(self.report, after)
+            clean_html(self.result, self.report, after)
             + f'<p>Your clean copy: <a href="{_e(rel)}" download>{_e(Path(rel).name)}</a> '
-            f"(in the folder <code>{_e(self.out_dir)}</code>). Your original photo was not changed.</p>"
+            f"(in the folder <strong>{_e(Path(rel).parent.as_posix())}</strong>). Your original photo was "
+            "not changed.</p>"
             "<p>The copy still shows everything the picture shows: look at the background and "
             "your face before you send it.</p>")
         return self.result
 
-    def forget(self) -> None:
+    def forget(self, *, quiet: bool = False) -> None:
         """Delete the temporary copy of the learner's photo and clear the report."""
+        had = self._copy is not None
         if self._copy is not None:
             self._copy.forget()
         self._copy = self.photo = self.report = None
         self.report_view.value = self.clean_view.value = ""
         self.clean_button.disabled = self.forget_button.disabled = True
+        if not quiet:  # (quiet: a new photo is coming in, and the button already counts it)
+            clear_upload(self.upload)
+            self.status.value = ('<p role="status">Your photo is forgotten: the temporary copy was deleted. '
+                                 "A clean copy you made is kept.</p>" if had else
+                                 "<p>Choose one of your own photos. It stays on this computer.</p>")

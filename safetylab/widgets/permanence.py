@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from ._media import AltImage
 from ._style import table_html as _table
 from ._style import verdict_html as _verdict
-from .. import content
+from .. import content, plain
 from .. import permanence as perm
 from .._html import escape as _e
 from ..images import WORKING_SIDE, as_image
@@ -30,8 +30,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 __all__ = ["link_html", "survey_html", "edits_html", "capture_note_html", "copies_html", "forwarding_html",
+           "forwarding_table_html", "FORWARDING_STEPS", "FORWARDING_RUNS",
            "plot_capture", "plot_capture_survey", "plot_copies", "plot_forwarding",
            "ViewOnce", "CopiesExplorer", "ForwardingExplorer"]
+
+#: How :class:`ForwardingExplorer` and :func:`forwarding_table_html` run the simulation (one setting,
+#: so the explorer and the table agree).
+FORWARDING_STEPS, FORWARDING_RUNS = 8, 200
 
 # Okabe-Ito, always with a text label or a hatch: colour is never the only signal.
 _ORANGE, _BLUE, _GREEN, _GREY, _SKY, _YELLOW = "#D55E00", "#0072B2", "#009E73", "#999999", "#56B4E9", "#E69F00"
@@ -54,9 +59,9 @@ def _png(fig_or_image, *, dpi: int = 80, max_side: int = 360) -> bytes:
 
 def link_html(check: "perm.LinkCheck", how: str = "The copy") -> str:
     """Whether a captured copy still leads back to the original, as plain sentences."""
-    rows = [("Same-picture search (PDQ hash)",
+    rows = [("Same-picture search (fingerprint)",
              f"{check.hash_distance} of 256 bits differ (the line is {check.hash_threshold})",
-             _verdict(check.hash_linked, "SAME PICTURE", "not found by the hash"))]
+             _verdict(check.hash_linked, "SAME PICTURE", "not found by the fingerprint"))]
     if check.faces_in_original:
         if check.face_distance is None:
             rows.append(("Face search", "no face found in the copy", _verdict(False, "", "no face to compare")))
@@ -74,14 +79,34 @@ def link_html(check: "perm.LinkCheck", how: str = "The copy") -> str:
                      [(_e(a), _e(b), c) for a, b, c in rows]) + "</div>")
 
 
-def survey_html(results: Sequence["perm.CaptureResult"]) -> str:
-    """Each sample's capture distance and verdict, with the overall match rate."""
-    rows = [(_e(r.name), f"{r.distance}", _verdict(r.linked, "still matches", "lost by the hash")) for r in results]
-    rate = perm.match_rate(results)
-    return (f"<p><strong>{sum(r.linked for r in results)} of {len(results)}</strong> captures ({rate:.0%}) still "
-            "match their original by picture hash.</p>"
-            + _table("Photographed from a second phone: bits that differ from the original (of 256)",
-                     ["Sample photo", "Bits that differ", "Result"], rows))
+def _short(name: str) -> str:
+    """A sample's short label in words: ``xmp_iptc.jpg`` -> ``coffee on a cafe table``."""
+    from .. import samples
+
+    return samples.label(name)
+
+
+def survey_html(results: Sequence["perm.CaptureResult"], *, trainer: bool | None = None) -> str:
+    """How many captures still match their original; in trainer mode, every sample, folded away.
+
+    A learner reads the overall result (the chart shows each photo); the table of
+    every sample's distance is for a trainer.
+    """
+    from ..environment import learner_mode
+
+    linked = sum(r.linked for r in results)
+    lost = [_short(r.name) for r in results if not r.linked]
+    out = (f'<p><strong>{linked} of {len(results)}</strong> photos of the screen ({perm.match_rate(results):.0%}) '
+           "still match their original by picture hash."
+           + (f" The hash lost {len(lost)}: {_e(', '.join(lost))}." if lost else "")
+           + "</p>")
+    if not learner_mode() if trainer is None else trainer:
+        rows = [(_e(r.name), f"{r.distance}", _verdict(r.linked, "still matches", "lost by the hash"))
+                for r in results]
+        out += ("<details><summary>For trainers: every sample photo</summary>"
+                + _table("Photographed from a second phone: bits that differ from the original (of 256)",
+                         ["Sample photo", "Bits that differ", "Result"], rows) + "</details>")
+    return out
 
 
 def edits_html(results: Sequence["perm.EditResult"]) -> str:
@@ -126,6 +151,23 @@ def copies_html(copies: "perm.Copies") -> str:
             + f"<p><em>{_e(content.places_caveat())}</em></p>")
 
 
+def forwarding_table_html(graph, settings: Sequence[tuple[float, int]], *, steps: int = FORWARDING_STEPS,
+                          runs: int = FORWARDING_RUNS, seed: int = 0) -> str:
+    """Several (chance, group size) settings side by side, run exactly as :class:`ForwardingExplorer` runs them.
+
+    The same graph, steps, runs and seed as the explorer, so a row here and the
+    explorer set to the same values say the same numbers.
+    """
+    rows = []
+    for p, m in settings:
+        r = perm.simulate_forwarding(graph, p, m, steps=steps, runs=runs, seed=seed)
+        rows.append((f"{p:.0%}", f"{m}", f"about {plain.count(round(float(r.mean_copies[-1])), 'copy', 'copies')}",
+                     f"{r.chance_known[-1]:.0%}", f"{perm.expected_copies(r.steps, p, m):,.0f}"))
+    return _table(f"After {steps} rounds of forwarding, in a made-up network of {graph.number_of_nodes():,} people",
+                  ["Chance to forward", "Group size", "Phones with a copy (average)",
+                   "Runs where it reached someone the sender knows", "Simple theory (new people only)"], rows)
+
+
 def forwarding_html(result: "perm.ForwardingResult") -> str:
     """The forwarding run in words: copies after the last step, and the chance it reached someone known."""
     k = result.steps
@@ -133,8 +175,8 @@ def forwarding_html(result: "perm.ForwardingResult") -> str:
     tree = result.theory[-1]
     return (f'<div role="status"><p>Chance each person forwards it: <strong>{result.p:.0%}</strong>; '
             f"group size: <strong>{result.m}</strong>. After {k} rounds of forwarding, the photo is on "
-            f"<strong>{mean:.0f}</strong> phones on average (of {result.people} people in this made-up "
-            f"network). In <strong>{known:.0%}</strong> of the {result.copies.shape[0]} runs it reached "
+            f"<strong>{plain.count(round(float(mean)), 'phone')}</strong> on average (of {result.people:,} people in "
+            f"this made-up network). In <strong>{known:.0%}</strong> of the {result.copies.shape[0]} runs it reached "
             "someone the sender knows.</p>"
             f"<p>The simple theory (every forward reaches new people) says {tree:,.0f}. Real friend "
             "groups overlap, so many forwards reach people who already have it, and the network is "
@@ -182,7 +224,7 @@ def plot_capture_survey(results: Sequence["perm.CaptureResult"], *, threshold: i
     threshold = PDQ_MATCH_DISTANCE if threshold is None else threshold
     fig = _new_fig(fig, (8, 0.45 * len(results) + 1.6))
     ax = fig.subplots()
-    names = [r.name for r in results]
+    names = [_short(r.name) for r in results]
     y = range(len(results))
     ax.barh(y, [r.distance for r in results], color=[_BLUE if r.linked else _ORANGE for r in results],
             hatch=["" if r.linked else "//" for r in results], edgecolor="black")
@@ -196,7 +238,8 @@ def plot_capture_survey(results: Sequence["perm.CaptureResult"], *, threshold: i
     hit = sum(r.linked for r in results)
     fig.text_alternative = (f"Bar chart of hash distances for {len(results)} sample photos photographed from "
                             f"a second phone. {hit} are at or under the match line of {threshold} bits and still "
-                            "match: " + "; ".join(f"{r.name} {r.distance}" for r in results) + ".")
+                            "match" + (": all but " + ", ".join(_short(r.name) for r in results if not r.linked)
+                                       if hit < len(results) else "") + ".")
     return fig
 
 
@@ -537,8 +580,8 @@ class ForwardingExplorer:
         Rounds of forwarding, runs per update, and the seed (same settings, same picture).
     """
 
-    def __init__(self, graph=None, *, steps: int = 8, runs: int = 200, seed: int = 0, p: float = 0.3,
-                 m: int = 4, dpi: int = 72):
+    def __init__(self, graph=None, *, steps: int = FORWARDING_STEPS, runs: int = FORWARDING_RUNS, seed: int = 0,
+                 p: float = 0.3, m: int = 4, dpi: int = 72):
         import ipywidgets as w
 
         self.graph = perm.contact_graph() if graph is None else graph

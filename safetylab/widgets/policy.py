@@ -27,10 +27,12 @@ from .. import content
 from .. import policy as _policy
 from .._paths import within
 from ..errors import SafetyLabError
-from ._private import PrivateCopy, take_upload
+from ._private import PrivateCopy, clear_upload, take_upload
+from ._style import risk_list_html
+from ._style import table_html as _table
 from .._html import escape as _e
 
-__all__ = ["ACCEPT", "VERDICT_STYLE", "card_html", "filters_html", "patterns_html",
+__all__ = ["ACCEPT", "VERDICT_STYLE", "card_html", "findings_html", "answers_html", "filters_html", "patterns_html",
            "steps_html", "ReportCardWidget", "PolicyWriter"]
 
 ACCEPT = ".jpg,.jpeg,.png,.webp,.tif,.tiff,.heic,.heif,.avif"
@@ -43,6 +45,7 @@ VERDICT_STYLE: Mapping[str, tuple[str, str]] = {
     _policy.DONT_SEND: ("#D55E00", "✕"),
 }
 _OWN = "__own_photo__"  # the picker's value for "my own photo"
+_PHOTO_SUFFIXES = frozenset(ACCEPT.split(","))  # the samples a learner might send (not their annotations)
 _LAST_LESSON = "06"  # samples of lessons before this one are photos; lesson 6 shows a chat
 
 
@@ -93,6 +96,31 @@ def card_html(card: _policy.ReportCard) -> str:
             + "</div>")
     parts.append(f"<p><em>{_e(content.card_limits())}</em></p></section>")
     return "".join(parts)
+
+
+def findings_html(findings: Sequence[_policy.Finding]) -> str:
+    """The automatic checks' findings, most serious first, each led by its level in words."""
+    return risk_list_html(findings, "The automatic checks found nothing in this photo.")
+
+
+def answers_html(answers: Mapping[str, Any], caption: str = "The answers to the card's questions") -> str:
+    """Answers to the card's questions as a table in words: each question, and the answer chosen.
+
+    Examples
+    --------
+    >>> q = content.question("pushing")
+    >>> out = answers_html({"pushing": "yes"})
+    >>> _e(q.text) in out, _e(q.option("yes").label) in out, ">yes<" in out
+    (True, True, False)
+    """
+    rows = []
+    for q in content.questions():
+        if q.id not in answers:
+            continue
+        given = answers[q.id]
+        chosen = [q.option(str(v)) for v in ([given] if isinstance(given, str) else given or ())]
+        rows.append((_e(q.text), "; ".join(_e(o.label) for o in chosen) or "not answered"))
+    return _table(caption, ["Question", "Answer"], rows)
 
 
 def filters_html() -> str:
@@ -168,19 +196,20 @@ class ReportCardWidget:
         self._trainers = dict(pack.photos()) if sample_keys is None else {}
         if sample_keys is None:  # photos someone might send: lesson 6's are evidence screenshots
             sample_keys = [k for k, s in samples.SAMPLES.items()
-                           if s.lesson[:2] < _LAST_LESSON and samples.sample_path(k).is_file()]
+                           if s.lesson[:2] < _LAST_LESSON and Path(s.name).suffix.lower() in _PHOTO_SUFFIXES
+                           and samples.sample_path(k).is_file()]
         self._copy: PrivateCopy | None = None
         self._own: Path | None = None
         self.card: _policy.ReportCard | None = None
         options = [("Choose a photo…", None)]
-        options += [(f"Sample: {samples.SAMPLES[k].name}", k) for k in sample_keys]
-        options += [(f"Sample ({pack.TRAINER_MARK}): {p.name}", p) for p in self._trainers]
+        options += [(f"Sample: {samples.SAMPLES[k].label}", k) for k in sample_keys]
+        options += [(f"Sample ({pack.TRAINER_MARK}): {samples.words_of(p.name)}", p) for p in self._trainers]
         options += [("My own photo (choose it with the button)", _OWN)]
         self.picker = w.Dropdown(options=options, value=None, description="Photo",
                                  style={"description_width": "initial"},
                                  layout=w.Layout(width="32em"))
         self.upload = w.FileUpload(accept=ACCEPT, multiple=False, description="Choose my own photo",
-                                   tooltip="Your photo stays on this computer")
+                                   tooltip="Your photo stays on this computer", layout=w.Layout(width="auto"))
         self.forget_button = w.Button(description="Forget my photo", disabled=True,
                                       tooltip="Deletes the temporary copy used for the card")
         self.photo_view = w.HTML()
@@ -243,7 +272,7 @@ class ReportCardWidget:
         elif key == _OWN:
             self.photo_view.value = (
                 f"<p>Your photo: <strong>{_e(self._own.name)}</strong>. It is not shown here and "
-                "not saved into this notebook.</p>" if self._own else
+                "not saved anywhere.</p>" if self._own else
                 "<p>Choose one of your own photos with the button. It stays on this computer.</p>")
         elif isinstance(key, Path):
             credit = self._trainers.get(key, "")
@@ -259,7 +288,7 @@ class ReportCardWidget:
 
     def load_bytes(self, name: str, content: bytes) -> Path:
         """Use a photo given as bytes (what the upload button delivers); returns its temporary path."""
-        self.forget()
+        self.forget(quiet=True)
         self._copy = PrivateCopy(name, content)
         self._own = self._copy.path
         self.forget_button.disabled = False
@@ -269,13 +298,15 @@ class ReportCardWidget:
             self.picker.value = _OWN
         return self._own
 
-    def forget(self) -> None:
+    def forget(self, *, quiet: bool = False) -> None:
         """Delete the temporary copy of the learner's photo, and a card made from it."""
         if self._copy is not None:
             self._copy.forget()
         had_own = self._own is not None
         self._copy = self._own = None
         self.forget_button.disabled = True
+        if not quiet:  # (quiet: a new photo is coming in, and the button already counts it)
+            clear_upload(self.upload)
         if self.picker.value == _OWN:
             self._show_photo()
             if had_own:

@@ -84,6 +84,34 @@ _CANVASES_DRAWN = """() => Array.from(document.querySelectorAll('.jupyter-matplo
     }))"""
 
 
+#: Where a learner's page keeps text that is not on the screen but is read out or shown on hover.
+_LABELS_JS = ("() => [...document.querySelectorAll('#rendered_cells [alt], #rendered_cells [aria-label], "
+              "main [alt], main [aria-label]')].map(e => (e.getAttribute('alt') || '') + ' ' + "
+              "(e.getAttribute('aria-label') || ''))")
+
+
+def words_problems(page: Page, where: str = "#rendered_cells") -> list[str]:
+    """Developer words or raw values a learner would meet on the page (none expected).
+
+    The visible text (with that of any page shown in a frame) and every ``alt`` and
+    ``aria-label`` go through
+    :func:`safetylab.plain.looks_like_code`: no "Shift + Enter", cell, kernel,
+    notebook, terminal, a ``safetylab`` command, a file path, "Figure 1", an ISO
+    date or time, a pixel box, a ``[high]`` level or a ``: True``.
+    """
+    from safetylab.plain import looks_like_code
+
+    texts = [("the page", page.locator(where).first.inner_text())]
+    texts += [("an alt or aria-label text", t) for t in page.evaluate(_LABELS_JS)]
+    texts += [("a page shown inside the lesson", frame.locator("body").inner_text())
+              for frame in page.frames if frame != page.main_frame]  # e.g. lesson 6's evidence report
+    problems = []
+    for what, text in texts:
+        for line in text.splitlines():
+            problems += [f"{what}: {p}  [in: {line.strip()[:160]}]" for p in looks_like_code(line)]
+    return list(dict.fromkeys(problems))
+
+
 def full_screenshot(page: Page, name: str) -> Path:
     """A screenshot of the whole lesson. Learner mode's page scrolls as a whole, so the
     window keeps its size (making it taller would redraw the clue game's canvas blank)."""
@@ -242,10 +270,12 @@ def use_face_key(ctx: Context) -> None:
     press(page, search)  # from the keyboard
     expect(link_explorer).to_contain_text("The photo leads to a profile in the made-up gallery.",
                                           timeout=120_000)
-    expect(link_explorer).to_contain_text("Your photos were not saved into this notebook.")
+    expect(link_explorer).to_contain_text("Your photos were not saved")
+    expect(link_explorer.locator(".widget-upload", has_text="Photo to send")).to_contain_text("(1)")
     ctx.screenshot()
     click(page.get_by_role("button", name="Forget my photos"))
     expect(link_explorer).to_contain_text("Your photos are forgotten.")
+    expect(link_explorer.locator(".widget-upload", has_text="Photo to send")).to_contain_text("(0)")
 
 
 # --------------------------------------------------------------------------- #
@@ -266,12 +296,22 @@ def use_background(ctx: Context) -> None:
 
     check = page.get_by_role("button", name="Check my marks")
     view = _vbox_of(check)
-    for name, value in (("x", x), ("y", y)):  # the number boxes (the picture is clickable with ipympl)
+    # The clickable picture (ipympl) shows no "Figure 1" header and no pointer readout on hover.
+    canvas = view.locator("canvas").first
+    if canvas.count():  # ipympl stacks canvases; move the pointer over them as a learner does
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()
+        page.mouse.move(box["x"] + 120, box["y"] + 80)
+        page.mouse.move(box["x"] + 140, box["y"] + 90)
+        page.wait_for_timeout(300)
+    furniture = [w for w in ("(x, y) =", "Figure 1") if w in view.inner_text()]
+    assert not furniture, f"the clickable picture shows a developer's header or pointer readout: {furniture}"
+    for name, value in (("Across (x)", x), ("Down (y)", y)):  # the number boxes (the picture is clickable with ipympl)
         box = view.get_by_role("spinbutton", name=name, exact=True)
         box.fill(str(value))
         box.press("Tab")
     press(page, view.get_by_role("button", name="Mark here"))
-    expect(view).to_contain_text("1 mark(s) so far.")
+    expect(view).to_contain_text("1 mark so far.")
     press(page, check)
     result = view.locator("table", has=page.locator("caption", has_text=expected.summary()))
     expect(result).to_be_visible(timeout=30_000)
@@ -291,7 +331,11 @@ def use_file_says(ctx: Context) -> None:
     sample_table = page.locator("table", has=page.locator(
         "caption", has_text=f"What {holiday.file} says about you")).first
     expect(sample_table).to_be_visible()
-    expect(sample_table.locator("tr", has_text="Where it was taken")).to_contain_text(f"{holiday.gps['lat']:.5f}")
+    where = report.rows(holiday)[1][1]  # the place in words, its country spelled out
+    expect(sample_table.locator("tr", has_text="Where it was taken")).to_contain_text(where)
+    expect(sample_table).not_to_contain_text(f"{holiday.gps['lat']:.5f}")
+    expect(sample_table.locator("tr", has_text="When it was taken")).to_contain_text(
+        dict(report.rows(holiday))["When it was taken"])
 
     # A learner's own photo, chosen in the file dialog.
     photo, chunk = learners_photo(ctx.tmp / "my_own_photo.jpg")
@@ -301,10 +345,13 @@ def use_file_says(ctx: Context) -> None:
     choose_file(page, inspector.locator(".widget-upload"), photo)
     mine = inspector.locator("table", has=page.locator("caption", has_text=f"What {photo.name} says about you"))
     expect(mine).to_be_visible(timeout=60_000)
-    expect(mine.locator("tr", has_text="Where it was taken")).to_contain_text(f"{expected.gps['lat']:.5f}")
+    expect(mine.locator("tr", has_text="Where it was taken")).to_contain_text(report.rows(expected)[1][1])
     for risk in expected.risks:
         expect(inspector).to_contain_text(risk.message)
-    expect(inspector).to_contain_text("Your photo has not been saved into this notebook.")
+    expect(inspector).to_contain_text("Report ready.")
+    upload = inspector.locator(".widget-upload")
+    expect(upload).to_contain_text("(1)")  # one photo chosen, not "(0)"
+    assert upload.evaluate("b => b.scrollWidth <= b.clientWidth + 1"), "the upload button's label is cut off"
 
     # Where is the photo now? Only in the private folder of this lesson's kernel.
     copies = files_containing(server.tmp, chunk)
@@ -336,6 +383,16 @@ def use_file_says(ctx: Context) -> None:
     press(page, page.get_by_role("button", name="Forget my photo"), "Space")  # from the keyboard
     expect(mine).to_have_count(0)
     assert not files_containing(server.tmp, chunk), "the temporary copy was not deleted"
+    expect(upload).to_contain_text("(0)")
+    expect(inspector).to_contain_text("Your photo is forgotten")
+    expect(inspector).not_to_contain_text("Report ready")
+    # then a file that is not a photo: one plain line, and no "Report ready" beside it
+    not_a_photo = ctx.tmp / "notes.jpg"
+    not_a_photo.write_bytes(b"hello, this is not a photo")
+    choose_file(page, upload, not_a_photo)
+    expect(inspector.locator('[role="alert"]')).to_contain_text("notes.jpg", timeout=60_000)
+    expect(inspector).not_to_contain_text("Report ready")
+    expect(upload).to_contain_text("(0)")
 
 
 # --------------------------------------------------------------------------- #
@@ -346,9 +403,15 @@ def use_permanence(ctx: Context) -> None:
     from safetylab import permanence as perm
 
     page = ctx.page
-    # A "view once" photo: open it, screenshot it while it shows, watch it disappear — the copy stays.
+    # A "view once" photo: it arrives closed and untouched (nothing captured, nothing disappeared) ...
     open_photo = page.get_by_role("button", name="Open the photo")
     view = _vbox_of(open_photo)
+    expect(view).to_contain_text("Press Open the photo")
+    expect(view).not_to_contain_text("disappeared")
+    expect(view).not_to_contain_text("a copy was made")
+    expect(view.locator("img")).to_have_count(0)
+    expect(open_photo).to_be_enabled()
+    # ... open it, screenshot it while it shows, watch it disappear — the copy stays.
     click(open_photo)
     screenshot = view.get_by_role("button", name="Take a screenshot")
     expect(screenshot).to_be_enabled()
@@ -411,7 +474,7 @@ def use_policy(ctx: Context) -> None:
     # The report card: a sample photo and one answer (they keep pushing) -> a card.
     make = page.get_by_role("button", name="Make my report card")
     card_widget = _vbox_of(make)
-    card_widget.locator("select").first.select_option(label="Sample: clean.jpg")
+    card_widget.locator("select").first.select_option(label=f"Sample: {samples.label('clean.jpg')}")  # in words
     pushing = content.question("pushing")
     yes = next(o.label for o in pushing.options if o.value == "yes")
     card_widget.get_by_role("radio", name=yes).check()

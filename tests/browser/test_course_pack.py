@@ -151,7 +151,7 @@ def _learner_mode(browser, network_guard, tmp_path, folder) -> None:
         expect(heading).to_have_text(re.compile(rf"Scene \d+ of {total}: Our kitchen \(easy\) \(from your trainer\)"))
         expect(game).to_contain_text("Photo: Ms Rivera")
         x, y, w, h = CLUE["box"]
-        for name, value in (("x", x + w // 2), ("y", y + h // 2)):
+        for name, value in (("Across (x)", x + w // 2), ("Down (y)", y + h // 2)):  # the game's number boxes
             box = game.get_by_role("spinbutton", name=name, exact=True)
             box.fill(str(value))
             box.press("Tab")

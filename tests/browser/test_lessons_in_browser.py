@@ -3,7 +3,10 @@
 For each ``notebooks/NN_*.ipynb``: open it as a learner does (from the lesson list),
 wait until Voila has run it, check that no code, error or warning is shown, use its
 key widget and check the visible result, and keep a screenshot of the whole page in
-``test-artifacts/screenshots/<lesson>.png``. Nothing may be fetched from another host,
+``test-artifacts/screenshots/<lesson>.png``. What a learner reads, as the lesson opens
+and after its widgets were used, is in plain words: no "Shift + Enter", cell, kernel,
+notebook, terminal, command, file path, "Figure 1", ISO date, pixel box or ``[high]``,
+in the visible text or in any ``alt`` or ``aria-label`` (``lessons.words_problems``). Nothing may be fetched from another host,
 by the page or by the server and its kernels.
 """
 
@@ -17,7 +20,7 @@ from safetylab.app import find_lessons
 
 from .conftest import LESSONS, offline_report
 from .lessons import USE, Context, expect, files_containing, full_screenshot, learners_photo, \
-    lesson_problems, open_lesson
+    lesson_problems, open_lesson, words_problems
 
 pytestmark = pytest.mark.browser
 
@@ -32,6 +35,7 @@ def test_the_lesson_list_links_every_lesson(page, server):
     for lesson, i in zip(lessons, range(len(lessons))):
         expect(links.nth(i)).to_have_text(lesson.title)
         assert links.nth(i).get_attribute("href") == "/" + lesson.url
+    assert not words_problems(page, "main"), "\n".join(words_problems(page, "main"))
     full_screenshot(page, "index")
     # a learner follows the first link and gets the lesson, run, with its text and no code
     links.first.click()
@@ -45,6 +49,7 @@ def test_the_lesson_list_links_every_lesson(page, server):
 def test_lesson_runs_and_its_widgets_work(page, server, notebook, tmp_path):
     open_lesson(page, server, notebook)
     problems = lesson_problems(page)  # reported at the end, after the widgets were tried too
+    problems += [f"as it opens: {p}" for p in words_problems(page)]
     ctx = Context(page, server, tmp_path, name=notebook.removesuffix(".ipynb"))
     use = USE.get(notebook[:2])
     if use is None:
@@ -54,6 +59,8 @@ def test_lesson_runs_and_its_widgets_work(page, server, notebook, tmp_path):
     if not ctx.screenshots:
         ctx.screenshot()
     problems += [p for p in lesson_problems(page) if p not in problems]
+    problems += [f"after its widgets were used: {p}" for p in words_problems(page)
+                 if f"as it opens: {p}" not in problems]
     assert not problems, "what a learner sees in this lesson:\n" + "\n".join(problems)
     outside = offline_report(page)
     assert not outside, "the page tried to reach another host:\n" + "\n".join(outside)

@@ -1,0 +1,186 @@
+"""Class mode with real learners: ``safetylab class`` (JupyterHub, configurable-http-proxy,
+one learner-mode server per learner) on loopback, driven by :mod:`classclient`.
+
+Two learners join. Neither can fetch the other's clean copy, policy, kit, page or kernel
+(the addresses tried directly, with the other's cookies and with none), while each gets
+their own (so a refusal means isolation, not a broken server). A learner's folder is gone
+after they leave, after the idle culler signs them out, and after the class ends (from the
+trainer's page, and with ``safetylab class --end``). The trainer's page lists who joined.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from pathlib import Path
+
+import pytest
+
+from classclient import ClassRun, Learner, kernel_id, websocket_status
+from conftest import require
+
+pytestmark = pytest.mark.timeout(900)
+
+# What a lesson makes, in a learner's folder (as the lessons name them)
+MADE = {"clean": "my-files/clean-copies/photo-clean.jpg", "policy": "my_photo_policy.html",
+        "kit": "my-files/evidence-kit/kit-summary.txt"}
+
+
+def _require_class() -> None:
+    from safetylab.classroom.command import find_proxy
+
+    require(importlib.util.find_spec("jupyterhub") is not None,
+            "JupyterHub is not installed (the 'class' extra: make setup)")
+    require(find_proxy() is not None, "configurable-http-proxy is not installed (scripts/install-class-deps.sh)")
+
+
+def _wait(check, timeout: float = 120, step: float = 1.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(step)
+    return check()
+
+
+def _make_things(folder: Path, owner: str) -> None:
+    """What a learner would have made in the lessons (a clean copy, a policy, a kit)."""
+    for key, rel in MADE.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(f"{owner}'s {key}".encode())
+
+
+@pytest.fixture(scope="module")
+def klass(tmp_path_factory, network_guard):
+    _require_class()
+    run = ClassRun(tmp_path_factory.mktemp("class"), env=network_guard.env(loopback=True))
+    run.start()
+    yield run
+    run.stop()
+
+
+@pytest.fixture(scope="module")
+def two(klass):
+    sam, alex = Learner(klass.join_url), Learner(klass.join_url)
+    for learner, nick in ((sam, "Sam"), (alex, "Alex")):
+        status, url, _ = learner.join(klass.code, nick)
+        assert status == 200 and learner.name, f"{nick} could not join ({status} {url}):\n{klass.log_tail()}"
+    for learner in (sam, alex):
+        _make_things(klass.learner_folder(learner.name), learner.name)
+    return sam, alex
+
+
+def test_wrong_code_and_taken_nickname_are_refused(klass, two):
+    stranger = Learner(klass.join_url)
+    status, _, page = stranger.join("WRONG1", "Kim")
+    assert status == 403 and "not the class code" in page and stranger.name is None
+    status, _, page = Learner(klass.join_url).join(klass.code, "Sam")
+    assert status == 403 and "already has that nickname" in page
+
+
+def test_each_learner_has_a_private_folder_with_the_lessons(klass, two):
+    sam, alex = two
+    a, b = klass.learner_folder(sam.name), klass.learner_folder(alex.name)
+    assert a != b and a.parent == b.parent
+    for folder in (a, b):
+        assert (folder.stat().st_mode & 0o777) == 0o700
+        assert (folder / "03_what_your_file_says.ipynb").is_file()
+
+
+def test_a_learner_gets_their_own_files_and_not_the_others(klass, two):
+    sam, alex = two
+    for rel in MADE.values():
+        own = f"user/{sam.name}/voila/files/{rel}"
+        status, _, body = sam.request(own)
+        assert status == 200 and body == f"{sam.name}'s " + [k for k, v in MADE.items() if v == rel][0]
+        status, url, body = alex.request(own)  # with Alex's cookies
+        assert sam.name not in body, f"Alex read Sam's {rel} ({status} {url})"
+        assert status in (403, 404) or "/hub/login" in url
+        status, url, body = Learner(klass.join_url).request(own)  # with none
+        assert sam.name not in body and (status in (403, 404) or "/hub/login" in url)
+        # and not through Alex's own server either
+        status, _, body = alex.request(f"user/{alex.name}/voila/files/../{sam.name}/{rel}")
+        assert sam.name not in body and status in (400, 403, 404)
+
+
+def test_a_learner_cannot_open_the_others_lesson_page_or_kernel(klass, two):
+    sam, alex = two
+    status, _, page = sam.open_lesson()
+    kid = kernel_id(page)
+    assert status == 200 and kid, "Sam's lesson did not open"
+    sam_cookie = sam.cookie_header(f"/user/{sam.name}/")
+    assert websocket_status(sam.kernel_socket(kid), sam_cookie) == 101  # the way in works for Sam
+    status, url, page = alex.open_lesson(owner=sam.name)
+    assert status != 200 and kernel_id(page) is None, f"Alex opened Sam's lesson ({status} {url})"
+    alex_cookie = alex.cookie_header(f"/user/{alex.name}/") or alex.cookie_header("/hub/")
+    assert websocket_status(alex.kernel_socket(kid, owner=sam.name), alex_cookie) in (302, 403, 404)
+    assert websocket_status(alex.kernel_socket(kid, owner=sam.name)) in (302, 403, 404)
+    status, _, body = alex.request(f"user/{sam.name}/api/kernels/{kid}")
+    assert kid not in body and status != 200
+    # nor Sam's lesson list, nor the hub's record of Sam
+    status, url, body = alex.request(f"user/{sam.name}/")
+    assert status != 200 or f"/user/{sam.name}/voila/render" not in body
+    status, _, body = alex.request(f"hub/api/users/{sam.name}")
+    assert status in (403, 404)
+
+
+def test_trainer_page_lists_the_learners_and_learners_cannot_see_it(klass, two):
+    sam, alex = two
+    status, _, page = Learner(klass.join_url).request(klass.trainer_url)
+    assert status == 200 and sam.name in page and alex.name in page and "End the class" in page
+    assert klass.code in page and "deletes everything learners made" in page
+    status, _, page = sam.request("hub/class")
+    assert status == 403 and alex.name not in page
+
+
+def test_leaving_deletes_the_learners_folder_and_frees_the_nickname(klass, two):
+    kim = Learner(klass.join_url)
+    status, _, _ = kim.join(klass.code, "Kim")
+    assert status == 200
+    folder = klass.learner_folder(kim.name)
+    _make_things(folder, kim.name)
+    status, _, page = kim.leave()
+    assert status == 200 and "deleted" in page
+    assert _wait(lambda: not folder.exists(), 60), "Kim's folder is still there after leaving"
+    status, _, body = kim.request(f"user/{kim.name}/voila/files/{MADE['clean']}")
+    assert "Kim" not in body and f"{kim.name}'s" not in body
+    again = Learner(klass.join_url)
+    assert again.join(klass.code, "Kim")[0] == 200  # the nickname is free again
+    again.leave()
+
+
+def test_ending_the_class_from_the_trainer_page_deletes_everything(klass, two):
+    sam, _ = two
+    trainer = Learner(klass.join_url)
+    status, _, page = trainer.request(klass.trainer_url)
+    assert status == 200
+    folder = klass.folder
+    assert folder is not None and (klass.learner_folder(sam.name) / MADE["clean"]).is_file()
+    status, _, page = trainer.request("hub/class/end", {"_xsrf": trainer.xsrf(page)})
+    assert status == 200 and "The class has ended" in page
+    assert klass.wait(180) is not None, "the class did not stop"
+    assert not folder.exists(), "the class's folder (learners' things) was left behind"
+
+
+def test_an_idle_learner_is_culled_and_the_class_ends_with_end(tmp_path, network_guard):
+    _require_class()
+    env = network_guard.env(loopback=True)
+    env["SAFETYLAB_CLASS_ACTIVITY_SECONDS"] = "2"
+    run = ClassRun(tmp_path, "--idle-minutes", "0.15", env=env).start()  # 9 s away: signed out
+    try:
+        sam = Learner(run.join_url)
+        assert sam.join(run.code, "Sam")[0] == 200
+        folder = run.learner_folder(sam.name)
+        _make_things(folder, sam.name)
+        assert folder.is_dir()
+        assert _wait(lambda: not folder.exists(), 180), f"Sam was not culled:\n{run.log_tail()}"
+        alex = Learner(run.join_url)
+        assert alex.join(run.code, "Alex")[0] == 200
+        class_folder = run.folder
+        done = run.end()
+        assert done.returncode == 0, done.stderr
+        assert "has ended" in done.stderr
+        assert run.wait(60) is not None and not class_folder.exists()
+    finally:
+        run.stop()

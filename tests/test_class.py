@@ -11,6 +11,7 @@ trainer's page, and with ``safetylab class --end``). The trainer's page lists wh
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import time
 from pathlib import Path
 
@@ -52,9 +53,21 @@ def _make_things(folder: Path, owner: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def klass(tmp_path_factory, network_guard):
+def class_pack(example_pack, tmp_path_factory) -> Path:
+    """The example course pack with its example lesson moved in (``lessons/50_our_group``)."""
+    folder = tmp_path_factory.mktemp("class-pack") / "our-course"
+    shutil.copytree(example_pack, folder)
+    for path in (folder / "examples" / "lessons").iterdir():
+        path.rename(folder / "lessons" / path.name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def klass(tmp_path_factory, network_guard, class_pack):
     _require_class()
-    run = ClassRun(tmp_path_factory.mktemp("class"), env=network_guard.env(loopback=True))
+    root = tmp_path_factory.mktemp("class")
+    run = ClassRun(root, "--dir", str(root / "trainer-lessons"), "--pack", str(class_pack),
+                   env=network_guard.env(loopback=True))
     run.start()
     yield run
     run.stop()
@@ -86,6 +99,18 @@ def test_each_learner_has_a_private_folder_with_the_lessons(klass, two):
     for folder in (a, b):
         assert (folder.stat().st_mode & 0o777) == 0o700
         assert (folder / "03_what_your_file_says.ipynb").is_file()
+        assert (folder / "50_our_group.ipynb").is_file()  # the trainer's course pack (--pack) reached them
+
+
+def test_a_broken_course_pack_is_refused_before_the_class_starts(my_pack, tmp_path, capsys):
+    from safetylab.classroom import command
+
+    _require_class()
+    (my_pack / "pack.json").write_text("{", encoding="utf-8")
+    assert command.main(["--no-browser", "--dir", str(tmp_path / "work"), "--pack", str(my_pack)]) == 1
+    err = capsys.readouterr().err
+    assert "pack.json" in err and "did not start" in err and "Traceback" not in err
+    assert command._running_class() is None
 
 
 def test_a_learner_gets_their_own_files_and_not_the_others(klass, two):

@@ -66,6 +66,7 @@ class ClassOptions:
     trainer_dir: str | None = None
     open_browser: bool = True
     activity_seconds: float = 60.0
+    packs: tuple[str, ...] = ()  # trainers' course packs (safetylab.pack): checked, then used by every learner
 
     def __post_init__(self):
         if self.max_learners < 1:
@@ -204,6 +205,15 @@ def serve(options: ClassOptions = ClassOptions(), *, lessons: str | os.PathLike 
                              "('safetylab class --end').")
     trainer_dir = open_lessons(options.trainer_dir)
     lessons = Path(lessons) if lessons else trainer_dir
+    if options.packs:  # checked first; their lessons join the trainer's; SAFETYLAB_PACK reaches every learner
+        from .. import pack
+
+        lines, ready = pack.ready_for_learners(options.packs, trainer_dir)
+        for line in lines:
+            say(f"safetylab: {line}")
+        if not ready:
+            raise SafetyLabError("the class did not start: its course pack has problems (listed above).")
+        os.environ.update(pack.environ(options.packs, {}))
     if options.lan:
         ip = tls.choose_lan_address(tls.lan_addresses()) if options.lan == "auto" else options.lan
         if not ip:
@@ -394,6 +404,9 @@ def _parser() -> argparse.ArgumentParser:
                          f"(default {ClassOptions.idle_minutes:g}; 0: never)")
     ap.add_argument("--dir", metavar="DIR", default=None,
                     help="your working folder of lessons (as for 'safetylab lab'); learners get a copy")
+    ap.add_argument("--pack", metavar="DIR", action="append", default=[],
+                    help="a trainer's course pack: every learner's lessons use its scenes, chats, profiles, "
+                         "help and lessons (checked first: a pack with problems is refused); may be repeated")
     ap.add_argument("--no-browser", dest="open_browser", action="store_false",
                     help="do not open the trainer's page in a browser")
     ap.add_argument("--end", action="store_true", help="end the class running on this computer")
@@ -404,12 +417,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """``safetylab class [--lan [ADDRESS]] [--port N] [--max-learners N] [--memory-mb MB]
-    [--idle-minutes MIN] [--dir DIR] [--no-browser] | --end | --kubernetes DIR``."""
+    [--idle-minutes MIN] [--dir DIR] [--pack DIR] [--no-browser] | --end | --kubernetes DIR``."""
     args = _parser().parse_args(argv)
     try:
         options = ClassOptions(port=args.port, lan=args.lan, max_learners=args.max_learners,
                                memory_mb=args.memory_mb, idle_minutes=args.idle_minutes, trainer_dir=args.dir,
-                               open_browser=args.open_browser,
+                               open_browser=args.open_browser, packs=tuple(args.pack),
                                activity_seconds=float(os.environ.get("SAFETYLAB_CLASS_ACTIVITY_SECONDS", 60)))
         if args.kubernetes:
             from .kubernetes import write_config

@@ -176,11 +176,13 @@ def _name(requirement: str) -> str:
 
 
 def test_environment_yml_has_every_dependency_and_pip_opencv_only():
-    """conda / Binder gets the same packages as ``pip install .[lab]``, and OpenCV only from pip."""
+    """conda / Binder (and the learner image of a Kubernetes class) gets the same packages as
+    ``pip install .[lab,class]``, and OpenCV only from pip."""
     import tomllib
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["lab"]}
+    wanted = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["lab"]
+              + project["optional-dependencies"]["class"]}
     conda, pip = set(), set()
     in_pip = False
     for line in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines():

@@ -82,7 +82,7 @@ from .errors import SafetyLabError
 __all__ = ["Lesson", "LessonPlace", "lesson_place", "find_lessons", "lesson_info", "index_html", "voila_argv", "tornado_settings",
            "content_security_policy", "file_policy", "FilePolicy", "is_lesson", "is_cross_site",
            "is_local_host", "add_nonce", "new_token", "app_address", "Limits", "message_html",
-           "free_port", "voila_app_class", "serve", "main", "TEMPLATE_DIR", "DEFAULT_PORT"]
+           "free_port", "voila_app_class", "prepare_in_background", "serve", "main", "TEMPLATE_DIR", "DEFAULT_PORT"]
 
 #: The Voila template folder of learner mode (it extends Voila's "lab" template).
 TEMPLATE_DIR = Path(__file__).resolve().parent / "data" / "app" / "voila"
@@ -1078,7 +1078,7 @@ def serve(port: int | None = None, open_browser: bool = True, *, folder: str | o
     saved_tempdir = tempfile.tempdir
     os.environ["TMPDIR"] = private_tmp  # the kernels inherit it: a learner's photo lands here
     tempfile.tempdir = private_tmp
-    preparing = _prepare_in_background()
+    preparing = prepare_in_background()
     try:
         port = free_port(ip) if port is None else int(port)
         app = app_class.instance()
@@ -1101,7 +1101,7 @@ def serve(port: int | None = None, open_browser: bool = True, *, folder: str | o
     return 0
 
 
-def _prepare_in_background():
+def prepare_in_background():
     """Work out once what every learner gets the same (:mod:`safetylab._cache`), unless done.
 
     The course's own lessons run once, with no learner and no course pack, in a process

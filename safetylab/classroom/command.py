@@ -223,6 +223,11 @@ def serve(options: ClassOptions = ClassOptions(), *, lessons: str | os.PathLike 
         ip = "127.0.0.1"
     folder = Path(tempfile.mkdtemp(prefix="safetylab-class-"))  # 0700: this user only
     proc = None
+    # what every learner gets the same, worked out once while the class gathers (safetylab._cache):
+    # every learner's server runs as this user and reads the same cache folder
+    from ..app import prepare_in_background
+
+    preparing = prepare_in_background()
     stopping = {"signal": None}
     try:
         cert = tls.make_certificate(folder, ip) if options.lan else None
@@ -280,6 +285,8 @@ def serve(options: ClassOptions = ClassOptions(), *, lessons: str | os.PathLike 
                 proc.wait(timeout=10)
         if proc is not None:
             _kill_leftovers(folder)
+        if preparing is not None and preparing.poll() is None:
+            preparing.terminate()
         shutil.rmtree(folder, ignore_errors=True)
         try:
             if _state_pid() == os.getpid():

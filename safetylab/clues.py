@@ -55,7 +55,7 @@ __all__ = [
     "dump", "clue_types", "annotation_path", "new_annotation", "box_from_corners", "suggest_id",
     "add_clue", "remove_clue", "draft_problems", "save",
     "Mark", "ClueResult", "SceneResult", "score", "Game",
-    "TextHit", "Hint", "read_text", "hints", "iou", "text_matches",
+    "TextHit", "Hint", "read_text", "hints", "iou", "text_matches", "unload_model",
 ]
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "clues.schema.json"
@@ -576,6 +576,11 @@ def _engine():
         raise OCRMissingError(f"The offline text reader could not start ({type(e).__name__}): "
                               "reinstall safetylab.") from None
     return engine
+
+
+def unload_model() -> None:
+    """Let go of the text reader (built again when next needed): see :mod:`safetylab.memory`."""
+    _engine.cache_clear()
 
 
 def _recognise(engine, crops: list) -> list[tuple[str, float]]:

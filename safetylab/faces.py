@@ -83,7 +83,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "Face", "detect", "embed", "distance", "similarity", "FaceModelMissingError",
     "DEFAULT_THRESHOLD", "DEFAULT_MAX_SIDE", "NMS_IOU", "SAME_PERSON_DISTANCE",
-    "SAME_PERSON_SIMILARITY", "model_files", "CENTERFACE_MODEL",
+    "SAME_PERSON_SIMILARITY", "model_files", "CENTERFACE_MODEL", "unload_models",
 ]
 
 #: CenterFace score a face needs to be reported: the middle of the range (0.3 to
@@ -235,6 +235,16 @@ def _dlib_models():
             "Comparing faces needs dlib (the 'dlib-bin' package); reinstall safetylab to get it.") from None
     return (dlib.shape_predictor(str(files["dlib_landmarks"])),
             dlib.face_recognition_model_v1(str(files["dlib_resnet"])))
+
+
+def unload_models() -> None:
+    """Let go of the face networks (built again when next needed): see :mod:`safetylab.memory`.
+
+    CenterFace in OpenCV keeps the buffers of every layer for the last picture it saw
+    (about 200 MB at 1000 pixels), and dlib's networks about 100 MB.
+    """
+    _centerface.cache_clear()
+    _dlib_models.cache_clear()
 
 
 # --------------------------------------------------------------------------- input

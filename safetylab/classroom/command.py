@@ -281,7 +281,10 @@ def serve(options: ClassOptions = ClassOptions(), *, lessons: str | os.PathLike 
             try:
                 proc.wait(timeout=90)
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+                if hasattr(os, "killpg"):  # the hub and everything it started (class mode is POSIX-only)
+                    os.killpg(proc.pid, signal.SIGKILL)
+                else:  # pragma: no cover - main() refuses Windows before this
+                    proc.kill()
                 proc.wait(timeout=10)
         if proc is not None:
             _kill_leftovers(folder)

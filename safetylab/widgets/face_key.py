@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ._media import AltImage
+from ..memory import after_learner_photo
 from ._private import clear_upload, take_upload
 from ._style import table_html as _table
 from ._style import verdict_html as _verdict
@@ -357,6 +358,7 @@ class LinkExplorer:
         got = take_upload(self.profile_upload if which == "profile" else self.chat_upload, change)
         if got is not None:  # the bytes do not stay in the widget
             (self.load_profile_bytes if which == "profile" else self.load_chat_bytes)(*got)
+            after_learner_photo()
 
     def _decode(self, name: str, content: bytes):
         from ..images import MAX_FILE_BYTES, PhotoFile, load, sniff

@@ -25,6 +25,7 @@ from ._style import risk_list_html
 from ..environment import learner_mode
 from ..errors import SafetyLabError
 from ..report import NOT_CHECKED, NOTHING_FOUND, Report, raw_values, rows
+from ..memory import after_learner_photo
 from ._private import PrivateCopy, clear_upload, take_upload
 from .._html import escape as _e
 
@@ -185,6 +186,7 @@ class FileInspector:
         got = take_upload(self.upload, change)
         if got is not None:
             self.load_bytes(*got)
+            after_learner_photo()
 
     def load_bytes(self, name: str, content: bytes) -> Report | None:
         """Look at a photo given as bytes (what the upload button delivers)."""

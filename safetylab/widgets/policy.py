@@ -27,6 +27,7 @@ from .. import content
 from .. import policy as _policy
 from .._paths import within
 from ..errors import SafetyLabError
+from ..memory import after_learner_photo
 from ._private import PrivateCopy, clear_upload, take_upload
 from ._style import risk_list_html
 from ._style import table_html as _table
@@ -285,6 +286,7 @@ class ReportCardWidget:
         got = take_upload(self.upload, change)
         if got is not None:
             self.load_bytes(*got)
+            after_learner_photo()
 
     def load_bytes(self, name: str, content: bytes) -> Path:
         """Use a photo given as bytes (what the upload button delivers); returns its temporary path."""

@@ -1,0 +1,87 @@
+"""Giving memory back on a shared server: the face and text models, let go after a learner's photo.
+
+A lesson loads the face networks and the text reader only for a learner's own photo
+(what every learner gets the same comes from :mod:`safetylab._cache`). Loaded, they
+hold 300-450 MB for as long as the lesson runs, though a learner looks at one photo
+now and then. On a class server (``safetylab class``) that is what limits how many
+learners fit: so there, in *lean* mode (``SAFETYLAB_LEAN_MEMORY=1``, which class mode
+sets for every learner's server), the upload buttons call :func:`after_learner_photo`
+once a photo has been looked at. It lets go of the models and hands the freed memory
+back to the system (glibc's ``malloc_trim``); the next photo builds them again, about
+a second of work.
+
+What this does *not* do: it lowers what a lesson holds between photos, not its peak
+while a photo is looked at (about 550 MB with faces and writing on a 1000-pixel
+picture), so learners looking at photos at the same moment still need that much each;
+the libraries' own code (OpenCV, ONNX Runtime, dlib) stays loaded; and outside glibc
+(macOS, Windows, musl) the freed memory is returned only as the C library sees fit.
+
+Examples
+--------
+>>> lean({"SAFETYLAB_LEAN_MEMORY": "1"}), lean({})
+(True, False)
+>>> release_models() >= 0
+True
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+import os
+import sys
+from typing import Mapping
+
+__all__ = ["LEAN_ENV", "lean", "release_models", "after_learner_photo"]
+
+#: Set to "1" for lean mode (class mode sets it for every learner's server).
+LEAN_ENV = "SAFETYLAB_LEAN_MEMORY"
+
+
+def lean(environ: Mapping[str, str] | None = None) -> bool:
+    """Is this lesson in lean mode (``SAFETYLAB_LEAN_MEMORY=1``)?"""
+    return (os.environ if environ is None else environ).get(LEAN_ENV, "") == "1"
+
+
+def release_models() -> int:
+    """Let go of the face and text models that are loaded, and give the memory back.
+
+    Only modules already imported are touched (nothing is loaded to be unloaded).
+
+    Returns
+    -------
+    int
+        How many kinds of model were let go of (0, 1 or 2).
+    """
+    released = 0
+    for name, unload in (("safetylab.faces", "unload_models"), ("safetylab.clues", "unload_model")):
+        module = sys.modules.get(name)
+        if module is not None:
+            getattr(module, unload)()
+            released += 1
+    gc.collect()
+    _trim()
+    return released
+
+
+def after_learner_photo() -> bool:
+    """What an upload button calls once a learner's photo has been looked at: in lean mode,
+    :func:`release_models`. Returns whether it did."""
+    if not lean():
+        return False
+    release_models()
+    return True
+
+
+def _trim() -> None:
+    """Hand freed heap memory back to the system (glibc only; elsewhere nothing)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):  # musl and others have no malloc_trim
+        return
+    trim.argtypes = [ctypes.c_size_t]
+    trim(0)

@@ -84,7 +84,7 @@ def _thumbnail_photo(path, thumbnail: bytes):
 
 @pytest.mark.parametrize("thumbnail,size", [
     (b"\xff\xd8\xff\xdb" + bytes(300) + b"\xff\xd9", None),  # starts like a JPEG, is not one
-    (None, "160 x 120"),  # a real JPEG's frame header, its picture data broken
+    (None, "160 by 120"),  # a real JPEG's frame header, its picture data broken
 ])
 def test_a_thumbnail_that_is_there_but_unreadable_is_said_so(tmp_path, thumbnail, size):
     if thumbnail is None:
@@ -99,7 +99,7 @@ def test_a_thumbnail_that_is_there_but_unreadable_is_said_so(tmp_path, thumbnail
         thumbnail = jpeg_segments.build(segs)
     rep = check(_thumbnail_photo(tmp_path / "t.jpg", thumbnail), faces=False, texts=False)
     assert "Thumbnail" in rep.blocks
-    said = dict(rows(rep))["Embedded thumbnail"]
+    said = dict(rows(rep))["Hidden preview picture"]
     assert said != "none" and "could not be read" in said, said
     assert (size in said) if size else True
     assert rep.thumbnail["present"] and rep.thumbnail["readable"] is False

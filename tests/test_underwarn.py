@@ -229,7 +229,7 @@ def test_an_mpo_second_picture_is_not_called_a_thumbnail(tmp_path):
     assert md.thumbnail is None
     rep = check(path, faces=False, texts=False)
     assert "more_pictures" in {r.id for r in rep.risks} and "thumbnail" not in {r.id for r in rep.risks}
-    assert "more picture" in dict(rows(rep))["Embedded thumbnail"]
+    assert "more picture" in dict(rows(rep))["Hidden preview picture"]
 
 
 def test_make_photo_still_reports_everything(tmp_path):

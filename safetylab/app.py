@@ -81,7 +81,7 @@ from .errors import SafetyLabError
 
 __all__ = ["Lesson", "LessonPlace", "lesson_place", "find_lessons", "lesson_info", "index_html", "voila_argv", "tornado_settings",
            "content_security_policy", "file_policy", "FilePolicy", "is_lesson", "is_cross_site",
-           "is_local_host", "add_nonce", "new_token", "app_address", "Limits", "message_html",
+           "is_local_host", "add_nonce", "KERNEL_WS_PROTOCOL", "offers_kernel_protocol", "new_token", "app_address", "Limits", "message_html",
            "free_port", "voila_app_class", "prepare_in_background", "serve", "main", "TEMPLATE_DIR", "DEFAULT_PORT"]
 
 #: The Voila template folder of learner mode (it extends Voila's "lab" template).
@@ -624,6 +624,27 @@ def is_cross_site(headers: Mapping[str, str], host: str) -> bool:
     return False
 
 
+#: The kernel websocket protocol of JupyterLab's and Voila's pages. Voila's server reads every
+#: binary message it sends as this protocol: to a client of the older one it mis-reads a message
+#: with buffers as billions of offsets and its memory grows without bound (measured: 50 MB a
+#: second), so learner mode opens a lesson's channel only in it.
+KERNEL_WS_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+
+
+def offers_kernel_protocol(headers: Mapping[str, str]) -> bool:
+    """Does a websocket request offer the kernel protocol learner mode speaks (:data:`KERNEL_WS_PROTOCOL`)?
+
+    Examples
+    --------
+    >>> offers_kernel_protocol({"Sec-WebSocket-Protocol": "v1.kernel.websocket.jupyter.org"})
+    True
+    >>> offers_kernel_protocol({}), offers_kernel_protocol({"Sec-WebSocket-Protocol": "chat, v1.x"})
+    (False, False)
+    """
+    offered = headers.get("Sec-WebSocket-Protocol") or ""
+    return KERNEL_WS_PROTOCOL in {p.strip() for p in offered.split(",")}
+
+
 def new_token() -> str:
     """A fresh secret for the address (256 bits, URL-safe)."""
     return secrets.token_urlsafe(32)
@@ -766,6 +787,7 @@ def _voila_app_class(limits: Limits = Limits()):
     from voila.static_file_handler import AllowListFileHandler
     from voila.tornado.contentshandler import VoilaContentsHandler
     from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
     from voila.voila_identity_provider import VoilaLoginHandler
 
@@ -929,6 +951,15 @@ def _voila_app_class(limits: Limits = Limits()):
         def get_content_type(self):
             return file_policy(os.path.relpath(self.absolute_path, self.root), self.root).content_type
 
+    class _KernelSocketHandler(VoilaKernelWebsocketHandler):
+        """A lesson's kernel channel, opened only in the protocol a lesson page speaks
+        (:data:`KERNEL_WS_PROTOCOL`): with any other, Voila's server would grow without bound."""
+
+        async def get(self, *args, **kwargs):
+            if not offers_kernel_protocol(self.request.headers):
+                raise tornado.web.HTTPError(400, "a lesson's channel speaks " + KERNEL_WS_PROTOCOL)
+            return await super().get(*args, **kwargs)
+
     class _ContentsHandler(VoilaContentsHandler):
         """The contents API lists the lessons and nothing else (no sub-folder, no link)."""
 
@@ -978,7 +1009,7 @@ def _voila_app_class(limits: Limits = Limits()):
         def init_handlers(self):
             ours = {TornadoVoilaHandler: _LessonHandler, AllowListFileHandler: _FilesHandler,
                     VoilaContentsHandler: _ContentsHandler, TornadoVoilaTreeHandler: _TreeHandler,
-                    VoilaLoginHandler: _NeedsTokenHandler}
+                    VoilaLoginHandler: _NeedsTokenHandler, VoilaKernelWebsocketHandler: _KernelSocketHandler}
             handlers = [(h[0], ours.get(h[1], h[1]), *h[2:]) for h in super().init_handlers()]
             # the identity provider's own pages (log in, log out, a sign-in callback) stay as they are
             own = {h[1] for h in self.identity_provider.get_handlers()} - set(ours.values())

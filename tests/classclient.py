@@ -207,6 +207,10 @@ def kernel_id(page: str) -> str | None:
 # A lesson's kernel, as Voila's page talks to it (widget messages only)
 # --------------------------------------------------------------------------- #
 
+#: The kernel websocket protocol the client speaks (as JupyterLab's and Voila's pages do).
+WS_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+
+
 def _message(session: str, msg_type: str, content: dict, buffers: list | None = None,
              metadata: dict | None = None) -> dict:
     return {"header": {"msg_id": uuid.uuid4().hex, "username": "learner", "session": session,
@@ -221,19 +225,30 @@ async def _widget_session(url: str, cookie: str, photo: bytes, name: str, timeou
     and wait until a widget shows the result. Times (s) and what was seen."""
     import tornado.httpclient
     import tornado.websocket
-    from jupyter_server.services.kernels.connection.base import (deserialize_binary_message,
-                                                                 serialize_binary_message)
+    from jupyter_server.services.kernels.connection.base import (deserialize_msg_from_ws_v1,
+                                                                 serialize_msg_to_ws_v1)
 
     t0 = time.monotonic()
+    # The kernel protocol browsers speak (v1). Voila's server reads every binary message it sends
+    # as v1: with a client of the older protocol it mis-reads a message with buffers and its
+    # memory grows without bound (seen here: 50 MB a second).
     conn = await tornado.websocket.websocket_connect(tornado.httpclient.HTTPRequest(
-        url, headers={"Cookie": cookie}, connect_timeout=timeout, request_timeout=timeout))
+        url, headers={"Cookie": cookie}, connect_timeout=timeout, request_timeout=timeout),
+        subprotocols=[WS_PROTOCOL])
+    if conn.selected_subprotocol != WS_PROTOCOL:
+        raise ConnectionError(f"the lesson does not speak {WS_PROTOCOL}")
     session = uuid.uuid4().hex
 
     async def send(msg: dict):
-        if msg["buffers"]:
-            await conn.write_message(serialize_binary_message(msg), binary=True)
-        else:
-            await conn.write_message(json.dumps({k: v for k, v in msg.items() if k != "buffers"}))
+        parts = [json.dumps(msg[k]).encode() for k in ("header", "parent_header", "metadata", "content")]
+        await conn.write_message(serialize_msg_to_ws_v1(parts + list(msg["buffers"]), msg["channel"]),
+                                 binary=True)
+
+    def parse(raw: bytes) -> dict:
+        channel, parts = deserialize_msg_from_ws_v1(raw)
+        header, parent, metadata, content = (json.loads(p) for p in parts[:4])
+        return {"channel": channel, "header": header, "parent_header": parent, "metadata": metadata,
+                "content": content, "buffers": parts[4:], "msg_type": header.get("msg_type")}
 
     async def receive(until, limit: float):
         deadline = time.monotonic() + limit
@@ -244,7 +259,7 @@ async def _widget_session(url: str, cookie: str, photo: bytes, name: str, timeou
             raw = await asyncio.wait_for(conn.read_message(), left)
             if raw is None:
                 raise ConnectionError("the lesson's connection closed")
-            msg = deserialize_binary_message(raw) if isinstance(raw, bytes) else json.loads(raw)
+            msg = parse(raw) if isinstance(raw, bytes) else json.loads(raw)
             if until(msg):
                 return msg
 
@@ -293,7 +308,7 @@ def websocket_status(url: str, cookie: str | None = None) -> int:
         try:
             conn = await tornado.websocket.websocket_connect(tornado.httpclient.HTTPRequest(
                 url, headers={"Cookie": cookie} if cookie else {}, follow_redirects=False,
-                connect_timeout=60, request_timeout=120))
+                connect_timeout=60, request_timeout=120), subprotocols=[WS_PROTOCOL])
         except tornado.httpclient.HTTPClientError as e:
             return e.code
         conn.close()

@@ -97,15 +97,17 @@ def wait_for(condition, timeout: float, step: float = 0.5):
     return condition()
 
 
-def websocket_status(url: str, headers: dict | None = None) -> int:
-    """101 when the websocket opens, else the HTTP status it was refused with."""
+def websocket_status(url: str, headers: dict | None = None, protocols: list[str] | None = None) -> int:
+    """101 when the websocket opens, else the HTTP status it was refused with. It offers the
+    kernel protocol of a lesson page unless ``protocols`` says otherwise."""
     import tornado.httpclient
     import tornado.websocket
 
     async def attempt():
         try:
             conn = await tornado.websocket.websocket_connect(tornado.httpclient.HTTPRequest(
-                url, headers=headers or {}, follow_redirects=False, connect_timeout=60, request_timeout=120))
+                url, headers=headers or {}, follow_redirects=False, connect_timeout=60, request_timeout=120),
+                subprotocols=[app.KERNEL_WS_PROTOCOL] if protocols is None else protocols)
         except tornado.httpclient.HTTPClientError as e:
             return e.code
         conn.close()
@@ -171,6 +173,17 @@ def test_the_websocket_needs_the_token_too(guarded):
     assert guarded.get(f"api/kernels/{kid}", token=False)[0] in (302, 403)
     assert websocket_status(f"{ws}?token={guarded.token}") == 101  # the control: it is there
     assert guarded.get(f"api/kernels/{kid}")[0] == 200
+
+
+def test_a_lessons_channel_speaks_only_the_protocol_of_a_lesson_page(guarded):
+    """Voila's server mis-reads its own messages to a client of the older kernel protocol and grows
+    without bound (a learner's script could fill the computer's memory): only v1 is let in."""
+    status, _, body = guarded.get(f"voila/render/{TINY}", timeout=120)
+    assert status == 200
+    ws = f"ws://127.0.0.1:{guarded.port}/api/kernels/{kernel_id(body)}/channels?token={guarded.token}"
+    assert websocket_status(ws, protocols=[]) == 400
+    assert websocket_status(ws, protocols=["v0.kernel.websocket.jupyter.org"]) == 400
+    assert websocket_status(ws) == 101
 
 
 # --------------------------------------------------------------------------- #

@@ -5,8 +5,10 @@ person can picture: the name of the nearest town and a small map. Everything
 runs on this computer, with no network: the place list is the GeoNames
 "cities1000" table (about 145,000 towns and villages of 1,000 people or more;
 data by GeoNames, www.geonames.org, CC BY 4.0) that ships inside safetylab, in
-``safetylab/data/places/`` with its attribution. It is read once, on first use,
-and kept in memory.
+``safetylab/data/places/`` with its attribution. Its rows run from south to
+north, so the nearest town to one point is found by reading only the rows near
+that latitude; the maps and :func:`nearby_places` read the whole list once, on
+first use, and keep it in memory.
 
 What this does *not* tell you: the place name is only the nearest town in the
 list, so it sounds vaguer than the data really is. The coordinates in a photo
@@ -34,16 +36,16 @@ from __future__ import annotations
 import csv
 import functools
 import math
+import mmap
 import numbers
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import numpy as np
+from typing import TYPE_CHECKING, Iterator
 
 from safetylab.errors import SafetyLabError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    import numpy as np
     from matplotlib.figure import Figure
 
 __all__ = [
@@ -63,8 +65,14 @@ __all__ = [
 
 #: Mean Earth radius (IUGG), used for every distance in this module.
 EARTH_RADIUS_KM = 6371.0088
+#: The length of one degree of latitude, in km.
+_KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
+#: Beyond this many bytes of rows (about 20,000 places) a band of latitudes is not read
+#: row by row: the whole list is searched at once, with numpy.
+_MAX_SCAN_BYTES = 1_000_000
 
-#: The place list shipped with safetylab (GeoNames cities1000, CC BY 4.0; see its README).
+#: The place list shipped with safetylab (GeoNames cities1000, CC BY 4.0; see its README),
+#: its rows sorted from south to north: one point is looked up without reading it all.
 PLACES_CSV = Path(__file__).resolve().parent / "data" / "places" / "cities1000.csv"
 _CSV_HEADER = "lat,lon,name,admin1,admin2,cc"
 
@@ -148,17 +156,88 @@ class _PlaceTable:
 
     def place(self, index: int, lat: float, lon: float) -> Place:
         """The row ``index`` as a :class:`Place`, with its distance to (lat, lon)."""
-        _, _, name, admin1, admin2, cc = next(csv.reader([self.rows[index]]))
-        plat, plon = float(self.lat[index]), float(self.lon[index])
-        return Place(
-            name=name,
-            admin1=admin1,
-            admin2=admin2,
-            country_code=cc,
-            lat=plat,
-            lon=plon,
-            distance_km=_haversine_km(lat, lon, plat, plon),
-        )
+        return _place_from_row(self.rows[index], float(self.lat[index]), float(self.lon[index]), lat, lon)
+
+
+def _place_from_row(row: str, plat: float, plon: float, lat: float, lon: float) -> Place:
+    """One line of the place list (at ``plat``, ``plon``) as a :class:`Place`, with its distance to (lat, lon)."""
+    _, _, name, admin1, admin2, cc = next(csv.reader([row]))
+    return Place(
+        name=name,
+        admin1=admin1,
+        admin2=admin2,
+        country_code=cc,
+        lat=plat,
+        lon=plon,
+        distance_km=_distance_km(lat, lon, plat, plon),
+    )
+
+
+class _SortedRows:
+    """The place list's bytes, mapped from the file, not parsed: its rows run from south to
+    north, so the rows near a latitude are found by bisection and only they are read.
+    Looking up one point this way needs neither numpy nor the whole list in memory
+    (``safetylab check`` looks up a few points; the map reads the whole list)."""
+
+    def __init__(self, path: Path):
+        with open(path, "rb") as handle:
+            try:  # shared with every other process reading the list, and read only where looked at
+                self.data: bytes | mmap.mmap = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            except (ValueError, OSError):  # an empty file (or one that cannot be mapped)
+                self.data = handle.read()
+        first = self.data.find(b"\n")
+        if first < 0 or self.data[:first].strip() != _CSV_HEADER.encode():
+            raise PlaceDataMissingError(
+                f"The offline place list {path.name} looks damaged; try reinstalling safetylab."
+            )
+        self.start, self.end = first + 1, len(self.data)
+
+    def _south_edge(self, lat: float) -> int:
+        """Where the first row at ``lat`` or further north starts (``end`` when there is none)."""
+        data, lo, hi = self.data, self.start, self.end
+        while lo < hi:  # lo is always a row's start; every row before it is south of lat
+            mid = (lo + hi) // 2
+            row = data.rfind(b"\n", self.start - 1, mid) + 1
+            if float(data[row:data.find(b",", row)]) < lat:
+                after = data.find(b"\n", mid)
+                lo = self.end if after < 0 else after + 1
+            else:
+                hi = row
+        return lo
+
+    def span(self, south: float, north: float) -> int:
+        """How many bytes of rows lie from ``south`` to ``north`` (degrees)."""
+        return self._south_edge(math.nextafter(north, math.inf)) - self._south_edge(south)
+
+    def between(self, south: float, north: float) -> Iterator[tuple[float, float, int]]:
+        """``(lat, lon, where)`` of every row from ``south`` to ``north`` (degrees), south first."""
+        data, end, at = self.data, self.end, self._south_edge(south)
+        while at < end:
+            stop = data.find(b"\n", at)
+            stop = end if stop < 0 else stop
+            comma = data.find(b",", at, stop)
+            lat = float(data[at:comma])
+            if lat > north:
+                return
+            yield lat, float(data[comma + 1:data.find(b",", comma + 1, stop)]), at
+            at = stop + 1
+
+    def row(self, where: int) -> str:
+        """The text of the row that starts at byte ``where``."""
+        stop = self.data.find(b"\n", where)
+        return bytes(self.data[where:stop if stop >= 0 else self.end]).decode("utf-8").rstrip("\r")
+
+
+@functools.cache
+def _sorted_rows() -> _SortedRows:
+    """The place list for looking up single points (mapped once per process)."""
+    path = _find_csv()
+    try:
+        return _SortedRows(path)
+    except OSError as err:
+        raise PlaceDataMissingError(
+            f"The offline place list {path.name} could not be read ({err}); try reinstalling safetylab."
+        ) from None
 
 
 def _find_csv() -> Path:
@@ -174,6 +253,8 @@ def _find_csv() -> Path:
 @functools.cache
 def _place_table() -> _PlaceTable:
     """Read the place list once per process (about 0.1 s) and keep it."""
+    import numpy as np
+
     path = _find_csv()
     try:
         with open(path, encoding="utf-8", newline="") as handle:
@@ -210,14 +291,26 @@ def _place_table() -> _PlaceTable:
 
 def _unit_vectors(lat, lon) -> np.ndarray:
     """Points on the unit sphere for latitudes/longitudes in degrees."""
+    import numpy as np
+
     phi = np.radians(lat)
     lam = np.radians(lon)
     cos_phi = np.cos(phi)
     return np.stack([cos_phi * np.cos(lam), cos_phi * np.sin(lam), np.sin(phi)], axis=-1)
 
 
+def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km between two points (haversine, plain floats)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((phi2 - phi1) / 2) ** 2
+         + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(max(a, 0.0), 1.0)))
+
+
 def _haversine_km(lat1, lon1, lat2, lon2):
     """Great-circle distance in km (works on floats or numpy arrays)."""
+    import numpy as np
+
     phi1, phi2 = np.radians(lat1), np.radians(lat2)
     dphi = phi2 - phi1
     dlam = np.radians(np.asarray(lon2) - np.asarray(lon1))
@@ -264,6 +357,8 @@ def _checked_radius(radius_km) -> float:
 
 def _wrap_lon(lon):
     """Longitude folded into [-180, 180)."""
+    import numpy as np
+
     return (np.asarray(lon) + 180.0) % 360.0 - 180.0
 
 
@@ -323,13 +418,40 @@ def nearest_place(lat: float, lon: float) -> Place:
     ('FR', True)
     """
     lat, lon = _checked(lat, lon)
-    table = _place_table()
-    point = _unit_vectors(lat, lon)
-    # The nearest point on a sphere is the one whose unit vector points most
-    # nearly the same way: the largest dot product. Works across the
-    # antimeridian and at the poles with no special cases.
-    index = int(np.argmax(table.xyz @ point))
-    return table.place(index, lat, lon)
+    rows = _sorted_rows()
+    # A place d km away is at most d / _KM_PER_DEGREE degrees of latitude away, so once
+    # the nearest place in a band of latitudes is nearer than the band's edges, no place
+    # outside the band can be nearer. Longitude needs no band: the antimeridian and the
+    # poles need no special cases. Far from any town (at sea) the band grows wide, and
+    # the whole list is searched at once instead.
+    half = 0.05
+    while True:
+        south, north = lat - half, lat + half
+        if rows.span(south, north) > _MAX_SCAN_BYTES:
+            table = _place_table()
+            return table.place(_nearest_index(table, lat, lon), lat, lon)
+        best = None
+        for plat, plon, where in rows.between(south, north):
+            d = _distance_km(lat, lon, plat, plon)
+            if best is None or d < best[0]:
+                best = (d, plat, plon, where)
+        everything = south <= -90 and north >= 90
+        if best is not None and (everything or best[0] / _KM_PER_DEGREE <= half):
+            return _place_from_row(rows.row(best[3]), best[1], best[2], lat, lon)
+        if everything:
+            raise PlaceDataMissingError(
+                f"The offline place list {PLACES_CSV.name} is empty; try reinstalling safetylab."
+            )
+        half = best[0] / _KM_PER_DEGREE if best else half * 4
+
+
+def _nearest_index(table: _PlaceTable, lat: float, lon: float) -> int:
+    """The row of the place nearest to a point, searched in the whole list at once."""
+    import numpy as np
+
+    # The nearest point on a sphere is the one whose unit vector points most nearly the
+    # same way: the largest dot product.
+    return int(np.argmax(table.xyz @ _unit_vectors(lat, lon)))
 
 
 def nearby_places(
@@ -374,6 +496,8 @@ def nearby_places(
 
 def _within(table: _PlaceTable, lat: float, lon: float, radius_km: float):
     """Indices of places within radius_km, nearest first, and their distances."""
+    import numpy as np
+
     cos_angle = np.clip(table.xyz @ _unit_vectors(lat, lon), -1.0, 1.0)
     # Cheap pre-filter on the dot product, exact distances only for the few left.
     widest = min(math.pi, 1.01 * radius_km / EARTH_RADIUS_KM)
@@ -475,6 +599,8 @@ class _View:
 
 
 def _view(lat, lon, place, radius_km) -> _View:
+    import numpy as np
+
     lat, lon = _checked(lat, lon)
     radius = _checked_radius(radius_km)
     if place is not None and not isinstance(place, str):
@@ -650,6 +776,8 @@ def plot_location(
     >>> len(fig.axes), "Paris" in fig.text_alternative
     (2, True)
     """
+    import numpy as np
+
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
     from matplotlib.ticker import FuncFormatter, MaxNLocator

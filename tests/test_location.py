@@ -180,11 +180,21 @@ def test_accepts_numpy_and_integer_numbers():
 def test_a_missing_place_list_gives_a_plain_error(monkeypatch, tmp_path):
     monkeypatch.setattr(location, "PLACES_CSV", tmp_path / "cities1000.csv")
     location._place_table.cache_clear()
+    location._sorted_rows.cache_clear()
     try:
         with pytest.raises(PlaceDataMissingError, match="reinstall safetylab"):
             nearest_place(48.85837, 2.294481)
+        with pytest.raises(PlaceDataMissingError, match="reinstall safetylab"):
+            nearby_places(48.85837, 2.294481)
+        (tmp_path / "cities1000.csv").write_text("not,the,list\n1,2,3\n", encoding="utf-8")
+        with pytest.raises(PlaceDataMissingError, match="try reinstalling safetylab"):
+            nearest_place(48.85837, 2.294481)
+        (tmp_path / "cities1000.csv").write_text(location._CSV_HEADER + "\n", encoding="utf-8")
+        with pytest.raises(PlaceDataMissingError, match="try reinstalling safetylab"):
+            nearest_place(48.85837, 2.294481)
     finally:
         location._place_table.cache_clear()
+        location._sorted_rows.cache_clear()
 
 
 # --- formatting -------------------------------------------------------------
@@ -282,6 +292,10 @@ def test_import_does_not_load_the_place_list():
         "assert 'reverse_geocoder' not in sys.modules, 'reverse_geocoder imported'\n"
         "assert 'matplotlib' not in sys.modules, 'matplotlib imported'\n"
         "loc.nearest_place(1.0, 2.0)\n"
+        "assert loc._sorted_rows.cache_info().currsize == 1\n"
+        "assert loc._place_table.cache_info().currsize == 0, 'one point read the whole list'\n"
+        "assert 'numpy' not in sys.modules, 'one point imported numpy'\n"
+        "loc.nearby_places(1.0, 2.0)\n"
         "assert loc._place_table.cache_info().currsize == 1\n"
         "assert 'reverse_geocoder' not in sys.modules, 'reverse_geocoder imported'\n"
     )
@@ -289,6 +303,27 @@ def test_import_does_not_load_the_place_list():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""  # never prints
+
+
+def test_the_place_list_runs_from_south_to_north():
+    # nearest_place finds a latitude's rows by bisection: it relies on this order
+    lats = [float(line.split(",", 1)[0]) for line in
+            location.PLACES_CSV.read_text(encoding="utf-8").splitlines()[1:]]
+    assert len(lats) > 100_000
+    assert lats == sorted(lats)
+
+
+@pytest.mark.parametrize("lat", [-91.0, -89.9, -77.846, -60.0, 0.0, 48.8566, 78.22334, 89.9, 91.0])
+def test_the_bisection_finds_the_first_row_of_a_latitude(lat):
+    rows = location._sorted_rows()
+    at = rows._south_edge(lat)
+    table = location._place_table()
+    expected = int(np.searchsorted(table.lat, lat, side="left"))
+    if expected == len(table.lat):
+        assert at == rows.end
+    else:
+        assert float(rows.row(at).split(",", 1)[0]) == table.lat[expected]
+        assert at == rows.start or float(rows.row(rows.data.rfind(b"\n", 0, at - 1) + 1).split(",", 1)[0]) < lat
 
 
 def test_place_list_is_loaded_once_and_read_only():

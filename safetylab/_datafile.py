@@ -342,7 +342,7 @@ def _closest(err):
     return err
 
 
-def problems(data: Any, schema_: Mapping[str, Any] | str, *, file: str = "",
+def problems(data: Any, schema_: Mapping[str, Any] | str | None, *, file: str = "",
              check: Check | None = None, error: type[DataFileError] = DataFileError) -> list[DataFileError]:
     """Every problem with parsed data, in file order (an empty list when it is fine).
 
@@ -353,8 +353,9 @@ def problems(data: Any, schema_: Mapping[str, Any] | str, *, file: str = "",
     ----------
     data : object
         Parsed JSON (not changed).
-    schema_ : mapping or str
-        The schema, or the name of one shipped in ``safetylab/data/``.
+    schema_ : mapping, str or None
+        The schema, or the name of one shipped in ``safetylab/data/``; None when the data
+        is known to meet its schema (a shipped file: the tests check it).
     file : str
         The file's name, for the messages.
     check : callable, optional
@@ -362,14 +363,14 @@ def problems(data: Any, schema_: Mapping[str, Any] | str, *, file: str = "",
     error : subclass of DataFileError
         The kind of error to make.
     """
-    found = _schema_found(data, schema_)
+    found = _schema_found(data, schema_) if schema_ is not None else []
     if not found and check is not None:
         found = [(list(p), problem) for p, problem in check(data)]
     found.sort(key=lambda pp: _doc_key(data, pp[0]))
     return [error(problem, file=file, field=field_name(path)) for path, problem in found]
 
 
-def validate(data: Any, schema_: Mapping[str, Any] | str, *, file: str = "",
+def validate(data: Any, schema_: Mapping[str, Any] | str | None, *, file: str = "",
              check: Check | None = None, error: type[DataFileError] = DataFileError) -> Any:
     """``data`` itself when it is valid; else the first problem in file order is raised.
 
@@ -500,13 +501,20 @@ def _shipped_text(name: str) -> str:
 
 def load_shipped(name: str, schema_: Mapping[str, Any] | str, *, check: Check | None = None,
                  error: type[DataFileError] = DataFileError) -> Any:
-    """A data file shipped in ``safetylab/data/`` (e.g. ``"steps.json"``), checked; a new value each call."""
+    """A data file shipped in ``safetylab/data/`` (e.g. ``"steps.json"``); a new value each call.
+
+    The tests hold every shipped file to its schema (``schema_``, named here so that the
+    two stay together), so it is not checked again each time a program starts: that
+    would import jsonschema, which takes longer than everything else ``safetylab check``
+    does for a photo. Names used twice and the rules of ``check`` are still looked at.
+    A trainer's own files are always checked against the schema (:func:`load`).
+    """
     try:
         text = _shipped_text(name)
     except (OSError, UnicodeDecodeError) as err:  # pragma: no cover - a broken install
         raise error(f"could not be read ({err.__class__.__name__}); try reinstalling safetylab",
                     file=name) from None
-    return parse(text, schema_, file=name, check=check, error=error)
+    return validate(loads(text, name, error), None, file=name, check=check, error=error)
 
 
 # --------------------------------------------------------------------------- a trainer's own files

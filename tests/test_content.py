@@ -7,6 +7,8 @@ import html
 import functools
 import json
 import re
+import subprocess
+import sys
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -55,6 +57,44 @@ def test_every_shipped_data_file_follows_its_schema(name):
     jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER).validate(shipped(name))
     assert shipped(name)["_about"].strip()
+
+
+#: Every shipped data file and the schema its loader names: NAME.json goes with NAME.schema.json,
+#: and every scenario with scenario.schema.json.
+SHIPPED_PAIRS = sorted(
+    [(path.name, f"{path.stem}.schema.json") for path in DATA.glob("*.json") if not path.name.endswith(".schema.json")]
+    + [(f"scenarios/{path.name}", "scenario.schema.json") for path in (DATA / "scenarios").glob("*.json")])
+
+
+def test_every_load_of_a_shipped_file_names_the_schema_beside_it():
+    # the convention SHIPPED_PAIRS relies on, in every loader's source
+    calls = []
+    for path in (ROOT / "safetylab").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "load_shipped":
+                calls.append((path.name, ast.unparse(node.args[0]), ast.unparse(node.args[1])))
+    assert len(calls) >= 8, calls
+    for _, name, schema in calls:
+        if name == "name" and schema == "schema_":  # merge_lists passes its caller's pair on
+            continue
+        assert (name.replace(".json", ".schema.json") == schema
+                or (name, schema) in (("f'{_FOLDER}/{item.name}'", "_SCHEMA_FILE"), ("_DATA", "_SCHEMA"),
+                                      ("_DATA_FILE", "_SCHEMA_FILE"))), (name, schema)
+
+
+@pytest.mark.parametrize("name, schema", SHIPPED_PAIRS)
+def test_every_shipped_file_meets_its_schema(name, schema):
+    # load_shipped trusts shipped files (no jsonschema at start-up): this is their check
+    assert (DATA / schema).is_file(), f"{name} has no schema"
+    data = json.loads((DATA / name).read_text(encoding="utf-8"))
+    assert _datafile.problems(data, schema, file=name) == []
+
+
+def test_a_shipped_file_is_read_without_jsonschema():
+    code = ("import sys\nfrom safetylab import content, plain\ncontent.steps(); plain.country('FR')\n"
+            "assert 'jsonschema' not in sys.modules\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
 
 
 def test_every_scenario_and_clue_file_is_read_by_the_one_loader():

@@ -91,7 +91,9 @@ def write_new(target: str | os.PathLike, data: bytes, *, protect: str | os.PathL
     stem, ext = target.stem, target.suffix
     for n in range(1, MAX_TRIES + 1):
         candidate = target if n == 1 else target.with_name(f"{stem}-{n}{ext}")
-        if keep_away is not None and candidate.resolve() == keep_away:
+        # (a name other than the protected file's can only lead to it through a link, and
+        # O_EXCL never opens a link: so only a name like the protected one needs resolving)
+        if keep_away is not None and candidate.name == keep_away.name and candidate.resolve() == keep_away:
             continue
         try:
             return _create(candidate, data)

@@ -16,8 +16,9 @@ does not hide a face, a street sign, a uniform or a window view.
 from __future__ import annotations
 
 import math
+import operator
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .errors import CorruptFileError, SafetyLabError, TooLargeError
 from .formats import handler_for, limits
@@ -124,18 +125,31 @@ def _normalised(pixels: bytes) -> list[float]:
     """Grey levels shifted to mean 0 and scaled to standard deviation 1 (brightness left out)."""
     n = len(pixels)
     mean = sum(pixels) / n
-    sd = math.sqrt(sum((p - mean) ** 2 for p in pixels) / n)
+    sd = math.sqrt(max(sum(map(operator.mul, pixels, pixels)) / n - mean * mean, 0.0))
     return [(p - mean) / (sd + 1e-6) for p in pixels]
 
 
-def _busy(lines: list[bytes]) -> list[int]:
-    """Indexes of the lines of grey levels that are not one flat shade (some pixel > 12 from their mean)."""
-    out = []
-    for i, line in enumerate(lines):
-        mean = sum(line) / len(line)
-        if max(line) - mean > 12 or mean - min(line) > 12:
-            out.append(i)
-    return out
+def _busy(line: bytes) -> bool:
+    """Is this line of grey levels more than one flat shade (some pixel > 12 from their mean)?"""
+    mean = sum(line) / len(line)
+    return max(line) - mean > 12 or mean - min(line) > 12
+
+
+def _busy_span(line: Callable[[int], bytes], count: int) -> tuple[int, int] | None:
+    """The first and last of ``count`` lines (``line(i)``) that are :func:`_busy`, when at least
+    four are; else None. Lines are looked at from both ends inwards, only as far as needed."""
+    first = next((i for i in range(count) if _busy(line(i))), None)
+    if first is None:
+        return None
+    last = next(i for i in range(count - 1, first - 1, -1) if _busy(line(i)))
+    if first == last:
+        return None
+    between = 0
+    for i in range(first + 1, last):
+        between += _busy(line(i))
+        if between == 2:
+            return first, last
+    return None
 
 
 def _trim_bars(im: "PILImage.Image") -> "PILImage.Image":
@@ -146,8 +160,8 @@ def _trim_bars(im: "PILImage.Image") -> "PILImage.Image":
     w, h = grey.size
     data = grey.tobytes()
     cols_data = grey.transpose(Image.Transpose.TRANSPOSE).tobytes()
-    rows = _busy([data[y * w:(y + 1) * w] for y in range(h)])
-    cols = _busy([cols_data[x * h:(x + 1) * h] for x in range(w)])
-    if len(rows) < 4 or len(cols) < 4:
+    rows = _busy_span(lambda y: data[y * w:(y + 1) * w], h)
+    cols = _busy_span(lambda x: cols_data[x * h:(x + 1) * h], w)
+    if rows is None or cols is None:
         return im
-    return im.crop((cols[0], rows[0], cols[-1] + 1, rows[-1] + 1))
+    return im.crop((cols[0], rows[0], cols[1] + 1, rows[1] + 1))

@@ -25,7 +25,6 @@ still show your face, your street sign, your school uniform or your window view.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -86,8 +85,11 @@ def scrub_bytes(photo: PhotoFile, *, keep_icc: bool = True) -> tuple[bytes, str,
 
 
 def _target(src: Path, out_dir: Path, ext: str, data: bytes, neutral_name: bool) -> Path:
-    stem = f"photo-{hashlib.sha256(data).hexdigest()[:10]}" if neutral_name else f"{src.stem}-clean"
-    return out_dir / f"{stem}{ext}"
+    if not neutral_name:
+        return out_dir / f"{src.stem}-clean{ext}"
+    import hashlib  # only for neutral names: not loaded for every clean copy
+
+    return out_dir / f"photo-{hashlib.sha256(data).hexdigest()[:10]}{ext}"
 
 
 def scrub(path: str | os.PathLike, out_dir: str | os.PathLike | None = None, *,

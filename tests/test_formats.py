@@ -155,3 +155,19 @@ def test_a_camera_raw_file_is_read_but_not_cleaned(tmp_path):
     assert md.format == "DNG" and md.camera.make == "ACME"
     with pytest.raises(UnsupportedFormatError, match="camera raw"):
         formats.handler_for(photo.format).clean(photo, md)
+
+
+def test_a_raw_rgb_thumbnail_is_kept_as_a_png_with_the_same_pixels():
+    import io
+    import random
+
+    from PIL import Image
+
+    from safetylab.formats import previews
+
+    rng = random.Random(7)
+    for width, height in ((1, 1), (160, 120), (3, 200), (255, 2)):
+        raw = bytes(rng.randrange(256) for _ in range(width * height * 3))
+        with Image.open(io.BytesIO(previews.rgb_png(raw, width, height))) as im:
+            assert (im.format, im.mode, im.size) == ("PNG", "RGB", (width, height))
+            assert im.tobytes() == raw

@@ -13,13 +13,14 @@ recognised, but not shown.
 
 from __future__ import annotations
 
-import io
+import struct
+import zlib
 
 from ..errors import SafetyLabError
 from . import jpeg_segments
 from .record import Metadata, Thumbnail, decode_small
 
-__all__ = ["jpeg_size", "offer_jpeg", "offer_rgb", "scan_embedded_jpegs", "unreadable"]
+__all__ = ["jpeg_size", "offer_jpeg", "offer_rgb", "rgb_png", "scan_embedded_jpegs", "unreadable"]
 
 
 def jpeg_size(data: bytes) -> tuple[int, int] | None:
@@ -61,11 +62,30 @@ def unreadable(md: Metadata, source: str) -> None:
 
 def offer_rgb(md: Metadata, raw: bytes, width: int, height: int, source: str) -> None:
     """Record raw RGB pixels (old cameras, JFIF headers) as the thumbnail, kept as PNG bytes."""
-    from PIL import Image
+    md.thumbnail = Thumbnail(True, width, height, source, data=rgb_png(raw, width, height))
 
-    buf = io.BytesIO()
-    Image.frombytes("RGB", (width, height), raw).save(buf, "PNG")
-    md.thumbnail = Thumbnail(True, width, height, source, data=buf.getvalue())
+
+def rgb_png(raw: bytes, width: int, height: int) -> bytes:
+    """``width`` x ``height`` raw 8-bit RGB pixels as a PNG file, made with zlib alone (reading
+    a file's metadata never needs to load an image library for it).
+
+    Examples
+    --------
+    >>> import io
+    >>> from PIL import Image
+    >>> png = rgb_png(bytes([255, 0, 0, 0, 0, 255]), 2, 1)
+    >>> Image.open(io.BytesIO(png)).convert("RGB").tobytes() == bytes([255, 0, 0, 0, 0, 255])
+    True
+    """
+    stride = 3 * width
+    lines = b"".join(b"\x00" + raw[y * stride:(y + 1) * stride] for y in range(height))  # filter 0: none
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, RGB, no interlace
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(lines, 6))
+            + chunk(b"IEND", b""))
 
 
 def scan_embedded_jpegs(md: Metadata, blob: bytes, where: str, limit: int = 8) -> None:

@@ -384,7 +384,8 @@ def load(photo: PhotoFile | str | os.PathLike, *, max_side: int | None = None,
             warnings.simplefilter("ignore")
             if max_side and im.format == "JPEG" and max(im.size) > max_side:
                 scale = max(im.size) / max_side
-                im.draft("RGB", (int(im.width / scale), int(im.height / scale)))
+                # a grey picture is decoded grey straight away (libjpeg skips the colour)
+                im.draft("L" if mode == "L" else "RGB", (int(im.width / scale), int(im.height / scale)))
             im.load()
             if max_side and max(im.size) > max_side:  # shrink first: rotating is then cheap
                 im.thumbnail((max_side, max_side), Image.Resampling.BILINEAR, reducing_gap=2.0)

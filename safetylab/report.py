@@ -208,7 +208,6 @@ def check(path: str | os.PathLike, *, place: bool = True, faces: bool = True,
     SafetyLabError
         When the file cannot be read (use :func:`error_report` to turn it into a report).
     """
-    from .faces import DEFAULT_MAX_SIDE
     from .images import load, read_file
     from .metadata import THUMBNAIL_SIDE, read_photo, thumbnail_differs
 
@@ -217,8 +216,12 @@ def check(path: str | os.PathLike, *, place: bool = True, faces: bool = True,
     has_thumb = md.thumbnail is not None and bool(md.thumbnail.data)
     shown = None
     if faces or texts or has_thumb:
+        side = THUMBNAIL_SIDE
+        if faces or texts:  # (the face search is imported only when it is asked for)
+            from .faces import DEFAULT_MAX_SIDE as side
         try:  # the thumbnail comparison alone needs a small picture (a JPEG decodes at 1/8 then)
-            shown = load(photo, max_side=DEFAULT_MAX_SIDE if (faces or texts) else THUMBNAIL_SIDE)
+            # (the thumbnail comparison alone looks at grey levels only)
+            shown = load(photo, max_side=side, mode="RGB" if (faces or texts) else "L")
         except SafetyLabError as e:
             md.problems.append(f"the picture could not be decoded: {e}")
     if shown is not None and has_thumb:

@@ -424,25 +424,30 @@ def nearest_place(lat: float, lon: float) -> Place:
     # outside the band can be nearer. Longitude needs no band: the antimeridian and the
     # poles need no special cases. Far from any town (at sea) the band grows wide, and
     # the whole list is searched at once instead.
+    phi = math.radians(lat)
+    cos_phi = math.cos(phi)
     half = 0.05
     while True:
         south, north = lat - half, lat + half
         if rows.span(south, north) > _MAX_SCAN_BYTES:
             table = _place_table()
             return table.place(_nearest_index(table, lat, lon), lat, lon)
-        best = None
+        best = None  # compared by the haversine formula's inner term: it grows with the distance
         for plat, plon, where in rows.between(south, north):
-            d = _distance_km(lat, lon, plat, plon)
-            if best is None or d < best[0]:
-                best = (d, plat, plon, where)
+            p2 = math.radians(plat)
+            a = (math.sin((p2 - phi) / 2) ** 2
+                 + cos_phi * math.cos(p2) * math.sin(math.radians(plon - lon) / 2) ** 2)
+            if best is None or a < best[0]:
+                best = (a, plat, plon, where)
         everything = south <= -90 and north >= 90
-        if best is not None and (everything or best[0] / _KM_PER_DEGREE <= half):
+        km = _distance_km(lat, lon, best[1], best[2]) if best else None
+        if km is not None and (everything or km / _KM_PER_DEGREE <= half):
             return _place_from_row(rows.row(best[3]), best[1], best[2], lat, lon)
         if everything:
             raise PlaceDataMissingError(
                 f"The offline place list {PLACES_CSV.name} is empty; try reinstalling safetylab."
             )
-        half = best[0] / _KM_PER_DEGREE if best else half * 4
+        half = km / _KM_PER_DEGREE if km is not None else half * 4
 
 
 def _nearest_index(table: _PlaceTable, lat: float, lon: float) -> int:

@@ -62,7 +62,8 @@ def test_every_shipped_data_file_follows_its_schema(name):
 #: Every shipped data file and the schema its loader names: NAME.json goes with NAME.schema.json,
 #: and every scenario with scenario.schema.json.
 SHIPPED_PAIRS = sorted(
-    [(path.name, f"{path.stem}.schema.json") for path in DATA.glob("*.json") if not path.name.endswith(".schema.json")]
+    [(path.name, f"{path.stem}.schema.json") for path in DATA.glob("*.json")
+     if not path.name.endswith(".schema.json")]
     + [(f"scenarios/{path.name}", "scenario.schema.json") for path in (DATA / "scenarios").glob("*.json")])
 
 
@@ -71,7 +72,9 @@ def test_every_load_of_a_shipped_file_names_the_schema_beside_it():
     calls = []
     for path in (ROOT / "safetylab").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "load_shipped":
+            if not isinstance(node, ast.Call):
+                continue
+            if getattr(node.func, "attr", getattr(node.func, "id", "")) == "load_shipped":
                 calls.append((path.name, ast.unparse(node.args[0]), ast.unparse(node.args[1])))
     assert len(calls) >= 8, calls
     for _, name, schema in calls:

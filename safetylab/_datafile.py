@@ -62,12 +62,10 @@ a.json: the name 'text' is used twice here; the second one would hide the first
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +97,8 @@ __all__ = [
 MAX_BYTES = 1_000_000
 #: The environment variable naming a trainer's course pack folder(s).
 PACK_ENV = "SAFETYLAB_PACK"
+#: The data files shipped inside safetylab (an installed package is always a folder of files).
+_DATA = Path(__file__).resolve().parent / "data"
 
 #: A check beyond the schema: ``check(data)`` gives ``(path, problem)`` pairs.
 Check = Callable[[Any], Iterable[tuple[Sequence[Any], str]]]
@@ -137,7 +137,7 @@ class DataFileError(SafetyLabError):
 @functools.cache
 def _schema_text(name: str) -> str:
     try:
-        return resources.files("safetylab").joinpath("data", name).read_text(encoding="utf-8")
+        return (_DATA / name).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:  # pragma: no cover - a broken install
         raise DataFileError(f"could not be read ({err.__class__.__name__}); try reinstalling safetylab",
                             file=name) from None
@@ -257,6 +257,8 @@ def _problem(err) -> tuple[list[Any], str]:
     if v == "additionalProperties" and isinstance(inst, dict):
         allowed = list(err.schema.get("properties", {}))
         extra = next(k for k in inst if k not in allowed)
+        import difflib  # for "did you mean": only when a name is wrong
+
         close = difflib.get_close_matches(extra, allowed, n=1)
         hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(allowed)
         return path + [extra], f"not a field a{'n' if _kind(err)[0] in 'aeiou' else ''} {_kind(err)} can have ({hint})"
@@ -496,7 +498,7 @@ def load(path: str | os.PathLike[str], schema_: Mapping[str, Any] | str, *, chec
 
 @functools.cache
 def _shipped_text(name: str) -> str:
-    return resources.files("safetylab").joinpath("data", name).read_text(encoding="utf-8-sig")
+    return (_DATA / name).read_text(encoding="utf-8-sig")
 
 
 def load_shipped(name: str, schema_: Mapping[str, Any] | str, *, check: Check | None = None,

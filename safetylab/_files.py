@@ -70,6 +70,27 @@ def _create(path: Path, data: bytes) -> Path:
     return path
 
 
+def _make_folder(folder: Path) -> None:
+    """Make ``folder`` (and its parents) unless it is there; a failure is one plain line."""
+    if folder.is_dir():
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"Could not make the folder {folder} ({e.strerror or e}).") from None
+
+
+def _leads_to(candidate: Path, protected: Path) -> bool:
+    """Would creating ``candidate`` write the file ``protected`` (the same file, or its link's target)?
+
+    A new file keeps its own name, and ``O_EXCL`` never opens an existing file or link, so
+    only a name like the protected file's (or its link target's) needs resolving.
+    """
+    if candidate.name != protected.name and not protected.is_symlink():
+        return False
+    return candidate.resolve() == protected.resolve()
+
+
 def write_new(target: str | os.PathLike, data: bytes, *, protect: str | os.PathLike | None = None) -> Path:
     """Write ``data`` to ``target``, or to ``target-2``, ``-3``... if taken; return the path written.
 
@@ -83,17 +104,12 @@ def write_new(target: str | os.PathLike, data: bytes, *, protect: str | os.PathL
     ('note.txt', 'note-2.txt', b'one')
     """
     target = Path(target)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError(f"Could not make the folder {target.parent} ({e.strerror or e}).") from None
-    keep_away = Path(protect).resolve() if protect is not None else None
+    _make_folder(target.parent)
+    keep_away = Path(protect) if protect is not None else None
     stem, ext = target.stem, target.suffix
     for n in range(1, MAX_TRIES + 1):
         candidate = target if n == 1 else target.with_name(f"{stem}-{n}{ext}")
-        # (a name other than the protected file's can only lead to it through a link, and
-        # O_EXCL never opens a link: so only a name like the protected one needs resolving)
-        if keep_away is not None and candidate.name == keep_away.name and candidate.resolve() == keep_away:
+        if keep_away is not None and _leads_to(candidate, keep_away):
             continue
         try:
             return _create(candidate, data)
@@ -124,10 +140,7 @@ def write_exact(target: str | os.PathLike, data: bytes) -> Path:
     a.clues.json is already there; nothing was replaced b'{}'
     """
     target = Path(target)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError(f"Could not make the folder {target.parent} ({e.strerror or e}).") from None
+    _make_folder(target.parent)
     try:
         return _create(target, data)
     except FileExistsError:

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from classclient import ClassRun, Learner, kernel_id, websocket_status
+from classclient import ClassRun, Learner, kernel_id
 from conftest import require
+from serving import websocket_status
 
 pytestmark = pytest.mark.timeout(900)
 

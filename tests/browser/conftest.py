@@ -40,6 +40,7 @@ import pytest
 
 from conftest import LESSONS, ROOT, require
 from netguard import NetGuard
+from serving import ServerLog
 
 HERE = Path(__file__).resolve().parent
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -70,8 +71,8 @@ def _local_opener(follow: bool = True):
     return urllib.request.build_opener(*handlers)
 
 
-class Server:
-    """A running learner-mode server (see the ``server`` fixture)."""
+class Server(ServerLog):
+    """A running learner-mode server (see the ``server`` fixture); its log: :class:`serving.ServerLog`."""
 
     def __init__(self, root: Path, guard: NetGuard, *options: str):
         self.root = root
@@ -160,15 +161,6 @@ class Server:
                 return r.status, r.headers, r.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as e:
             return e.code, e.headers, e.read().decode("utf-8", "replace")
-
-    def log_text(self) -> str:
-        try:
-            return self.log.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return ""
-
-    def log_tail(self, n: int = 40) -> str:
-        return "\n".join(self.log_text().splitlines()[-n:]) or "(no log)"
 
     def network_attempts(self) -> list[str]:
         return self.guard.attempts(since=self._mark)

@@ -42,6 +42,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def require_class() -> None:
+    """Skip (outside CI) or fail (under CI) when class mode's JupyterHub or proxy is missing."""
+    import importlib.util
+
+    from conftest import require
+    from safetylab.classroom.command import find_proxy
+
+    require(importlib.util.find_spec("jupyterhub") is not None,
+            "JupyterHub is not installed (the 'class' extra: make setup)")
+    require(find_proxy() is not None, "configurable-http-proxy is not installed (scripts/install-class-deps.sh)")
+
+
 class ClassRun(ServerLog):
     """``safetylab class`` running for a test or a benchmark (see the module's docstring)."""
 

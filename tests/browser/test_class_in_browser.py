@@ -112,8 +112,8 @@ def klass(tmp_path_factory, network_guard):
     root = tmp_path_factory.mktemp("class-in-browser")
     env = network_guard.env(loopback=True)
     env["SAFETYLAB_CLASS_ACTIVITY_SECONDS"] = "2"  # the lesson reaches the trainer's page in seconds
-    run = ClassRun(root, "--dir", str(root / "trainer-lessons"), env=env).start()
     mark = network_guard.mark()
+    run = ClassRun(root, "--dir", str(root / "trainer-lessons"), env=env).start()
     yield run
     run.stop()
     attempts = network_guard.attempts(since=mark)

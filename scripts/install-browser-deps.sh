@@ -10,6 +10,7 @@
 # Learners do not need any of this: `make lab` and `safetylab app` run without it.
 set -eu
 cd "$(dirname "$0")/.."
+. scripts/debian-packages.sh
 
 need=""
 command -v chromium >/dev/null 2>&1 || need="$need chromium"
@@ -23,24 +24,9 @@ if ! command -v npm >/dev/null 2>&1; then
     need="$need npm"
 fi
 
-if [ -n "$need" ]; then
-    if [ "$(id -u)" = 0 ]; then
-        SUDO=""
-    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-        SUDO="sudo -n"
-    else
-        SUDO="none"
-    fi
-    if [ "$SUDO" = none ] || ! command -v apt-get >/dev/null 2>&1; then
-        echo "safetylab: please install these Debian packages (as root):$need" >&2
-        echo "safetylab: the browser tests will fail under CI=true and skip otherwise." >&2
-    else
-        echo "safetylab: installing$need"
-        export DEBIAN_FRONTEND=noninteractive
-        $SUDO apt-get update -qq
-        # shellcheck disable=SC2086
-        $SUDO apt-get install -y -qq --no-install-recommends $need >/dev/null
-    fi
+# shellcheck disable=SC2086
+if ! install_debian_packages $need; then
+    echo "safetylab: the browser tests will fail under CI=true and skip otherwise." >&2
 fi
 
 dir=tests/browser

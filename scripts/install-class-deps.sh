@@ -9,29 +9,19 @@
 # `make setup` and `make lab` install. Class mode runs on Linux and macOS only.
 set -eu
 cd "$(dirname "$0")/.."
+. scripts/debian-packages.sh
 venv="${1:-.venv}"
 
 if ! command -v npm >/dev/null 2>&1; then
     need=""
     command -v node >/dev/null 2>&1 || need="nodejs"
     need="$need npm"
-    if [ "$(id -u)" = 0 ]; then
-        SUDO=""
-    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-        SUDO="sudo -n"
-    else
-        SUDO="none"
-    fi
-    if [ "$SUDO" = none ] || ! command -v apt-get >/dev/null 2>&1; then
+    # shellcheck disable=SC2086
+    if ! install_debian_packages $need; then
         echo "safetylab: class mode needs Node.js and npm (https://nodejs.org, or your system's packages);" >&2
         echo "safetylab: install them, then run this again. Everything else works without them." >&2
         exit 0
     fi
-    echo "safetylab: installing$need (for class mode's proxy)"
-    export DEBIAN_FRONTEND=noninteractive
-    $SUDO apt-get update -qq
-    # shellcheck disable=SC2086
-    $SUDO apt-get install -y -qq --no-install-recommends $need >/dev/null
 fi
 
 dest="$venv/safetylab-proxy"

@@ -31,6 +31,8 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+from serving import ServerLog
+
 LESSON_03 = "03_what_your_file_says.ipynb"
 
 
@@ -40,7 +42,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class ClassRun:
+def require_class() -> None:
+    """Skip (outside CI) or fail (under CI) when class mode's JupyterHub or proxy is missing."""
+    import importlib.util
+
+    from conftest import require
+    from safetylab.classroom.command import find_proxy
+
+    require(importlib.util.find_spec("jupyterhub") is not None,
+            "JupyterHub is not installed (the 'class' extra: make setup)")
+    require(find_proxy() is not None, "configurable-http-proxy is not installed (scripts/install-class-deps.sh)")
+
+
+class ClassRun(ServerLog):
     """``safetylab class`` running for a test or a benchmark (see the module's docstring)."""
 
     def __init__(self, root: Path, *options: str, env: dict | None = None):
@@ -104,14 +118,8 @@ class ClassRun:
         except OSError:
             return ""
 
-    def log_text(self) -> str:
-        try:
-            return self.log.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return ""
-
-    def log_tail(self, n: int = 40) -> str:
-        return "\n".join(self.log_text().splitlines()[-n:] + self.hub_log().splitlines()[-n:]) or "(no log)"
+    def other_logs(self) -> list[str]:
+        return [self.hub_log()]  # log_text(), log_tail(): serving.ServerLog
 
     def end(self, timeout: float = 300) -> subprocess.CompletedProcess:
         """``safetylab class --end`` from another terminal (the same user's runtime folder)."""
@@ -297,22 +305,3 @@ def use_upload_widget(url: str, cookie: str, photo: bytes, name: str = "photo.jp
     """:func:`_widget_session` run to its end in a thread of its own (callers may have a loop running)."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, _widget_session(url, cookie, photo, name, timeout)).result()
-
-
-def websocket_status(url: str, cookie: str | None = None) -> int:
-    """101 when a websocket opens at ``url`` (with these cookies), else the HTTP status of the refusal."""
-    import tornado.httpclient
-    import tornado.websocket
-
-    async def attempt():
-        try:
-            conn = await tornado.websocket.websocket_connect(tornado.httpclient.HTTPRequest(
-                url, headers={"Cookie": cookie} if cookie else {}, follow_redirects=False,
-                connect_timeout=60, request_timeout=120), subprotocols=[WS_PROTOCOL])
-        except tornado.httpclient.HTTPClientError as e:
-            return e.code
-        conn.close()
-        return 101
-
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, attempt()).result()

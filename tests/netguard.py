@@ -7,7 +7,9 @@ through :meth:`NetGuard.env`, or as the first cell of a notebook kernel through
 ``NETWORK ATTEMPT ...`` to stderr, and is appended to the file named by
 ``SAFETYLAB_NET_LOG``, so a test sees it even when the code under test swallows
 the error. Connections to this computer (loopback) are allowed only where
-``SAFETYLAB_NET_ALLOW_LOOPBACK=1`` (the learner-mode server talks to itself).
+``SAFETYLAB_NET_ALLOW_LOOPBACK=1`` (the learner-mode server talks to itself), and to
+the addresses listed in ``SAFETYLAB_NET_ALLOW_ADDRESSES`` (a class served to a test's
+own network namespace, ``tests/test_class_lan.py``).
 
 The ``network_guard`` fixture in ``conftest.py`` hands out one :class:`NetGuard`.
 """
@@ -28,6 +30,7 @@ import sys as _sys
 
 _LOG = _os.environ.get("SAFETYLAB_NET_LOG")
 _LOOPBACK = _os.environ.get("SAFETYLAB_NET_ALLOW_LOOPBACK") == "1"
+_ALSO = set(filter(None, _os.environ.get("SAFETYLAB_NET_ALLOW_ADDRESSES", "").split(",")))
 _connect, _connect_ex, _getaddrinfo = _socket.socket.connect, _socket.socket.connect_ex, _socket.getaddrinfo
 
 
@@ -38,7 +41,7 @@ def _is_local(host):
         return True
     if isinstance(host, bytes):
         host = host.decode("ascii", "replace")
-    if host in ("", "localhost", "ip6-localhost", "ip6-loopback"):
+    if host in ("", "localhost", "ip6-localhost", "ip6-loopback") or str(host).split("%")[0] in _ALSO:
         return True
     try:
         return _ip.ip_address(str(host).split("%")[0]).is_loopback
@@ -100,8 +103,12 @@ class NetGuard:
         (self.folder / "sitecustomize.py").write_text(GUARD, encoding="utf-8")
         self.log = self.folder / "network-attempts.log"
 
-    def env(self, base: dict | None = None, *, loopback: bool = False) -> dict:
-        """Environment for a child process: the guard loads before anything else runs."""
+    def env(self, base: dict | None = None, *, loopback: bool = False, also: tuple[str, ...] = ()) -> dict:
+        """Environment for a child process: the guard loads before anything else runs.
+
+        With ``loopback`` connections to this computer's loopback addresses are allowed, and
+        with ``also`` to these addresses too (the address of a network namespace a test made,
+        in which the process runs: nothing there leads off the computer)."""
         env = dict(os.environ if base is None else base)
         env["PYTHONPATH"] = os.pathsep.join([str(self.folder), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
         env["SAFETYLAB_NET_LOG"] = str(self.log)
@@ -109,6 +116,9 @@ class NetGuard:
             env["SAFETYLAB_NET_ALLOW_LOOPBACK"] = "1"
         else:
             env.pop("SAFETYLAB_NET_ALLOW_LOOPBACK", None)
+        env.pop("SAFETYLAB_NET_ALLOW_ADDRESSES", None)
+        if also:
+            env["SAFETYLAB_NET_ALLOW_ADDRESSES"] = ",".join(also)
         return env
 
     def kernel_source(self) -> str:

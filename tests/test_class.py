@@ -10,29 +10,20 @@ trainer's page, and with ``safetylab class --end``). The trainer's page lists wh
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import time
 from pathlib import Path
 
 import pytest
 
-from classclient import ClassRun, Learner, kernel_id, websocket_status
-from conftest import require
+from classclient import ClassRun, Learner, kernel_id, require_class
+from serving import websocket_status
 
 pytestmark = pytest.mark.timeout(900)
 
 # What a lesson makes, in a learner's folder (as the lessons name them)
 MADE = {"clean": "my-files/clean-copies/photo-clean.jpg", "policy": "my_photo_policy.html",
         "kit": "my-files/evidence-kit/kit-summary.txt"}
-
-
-def _require_class() -> None:
-    from safetylab.classroom.command import find_proxy
-
-    require(importlib.util.find_spec("jupyterhub") is not None,
-            "JupyterHub is not installed (the 'class' extra: make setup)")
-    require(find_proxy() is not None, "configurable-http-proxy is not installed (scripts/install-class-deps.sh)")
 
 
 def _wait(check, timeout: float = 120, step: float = 1.0) -> bool:
@@ -64,7 +55,7 @@ def class_pack(example_pack, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def klass(tmp_path_factory, network_guard, class_pack):
-    _require_class()
+    require_class()
     root = tmp_path_factory.mktemp("class")
     run = ClassRun(root, "--dir", str(root / "trainer-lessons"), "--pack", str(class_pack),
                    env=network_guard.env(loopback=True))
@@ -105,7 +96,7 @@ def test_each_learner_has_a_private_folder_with_the_lessons(klass, two):
 def test_a_broken_course_pack_is_refused_before_the_class_starts(my_pack, tmp_path, capsys):
     from safetylab.classroom import command
 
-    _require_class()
+    require_class()
     (my_pack / "pack.json").write_text("{", encoding="utf-8")
     assert command.main(["--no-browser", "--dir", str(tmp_path / "work"), "--pack", str(my_pack)]) == 1
     err = capsys.readouterr().err
@@ -189,7 +180,7 @@ def test_ending_the_class_from_the_trainer_page_deletes_everything(klass, two):
 
 
 def test_an_idle_learner_is_culled_and_the_class_ends_with_end(tmp_path, network_guard):
-    _require_class()
+    require_class()
     env = network_guard.env(loopback=True)
     env["SAFETYLAB_CLASS_ACTIVITY_SECONDS"] = "2"
     run = ClassRun(tmp_path, "--idle-minutes", "0.15", env=env).start()  # 9 s away: signed out

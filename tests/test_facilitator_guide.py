@@ -6,8 +6,10 @@ a page names (written as a code span such as ``## 2. The thumbnail that survived
 crop``) is a heading in that notebook, and the 90-minute plan names every section
 of its notebook; every relative link resolves (files and ``#anchors``); the front
 page indexes every page and gives a half-day and a full-day order; the
-safeguarding notes refer to the help list instead of repeating its numbers; and
-the example help-list file in the guide is one safetylab accepts.
+safeguarding notes refer to the help list instead of repeating its numbers; the
+example help-list file in the guide is one safetylab accepts; and every picture the
+guide shows (screenshots from the browser tests) is there beside it, a small PNG with
+words for those who cannot see it, and every picture beside the guide is shown.
 
 The small parsers below are tested on made-up pages first, so that a check that
 could never fail would show up here.
@@ -45,6 +47,9 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 _LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _PLAN = re.compile(r"^(\d+)-minute\b", re.I)
+_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+#: A picture in the guide is at most this many bytes and pixels wide (they travel with the course).
+PICTURE_BYTES, PICTURE_WIDTH = 150_000, 1000
 
 
 # --------------------------------------------------------------------------- #
@@ -112,6 +117,39 @@ def links(text: str) -> list[str]:
     """Targets of the Markdown links outside code (images excluded)."""
     prose = "\n".join(_CODE_SPAN.sub("code", line) for line in prose_lines(text))
     return _LINK.findall(prose)
+
+
+def pictures(text: str) -> list[tuple[str, str]]:
+    """``(alt text, target)`` of every Markdown image outside code."""
+    prose = "\n".join(_CODE_SPAN.sub("code", line) for line in prose_lines(text))
+    return _IMAGE.findall(prose)
+
+
+def picture_problems(page: Path) -> list[str]:
+    """Every picture ``page`` shows that is not a small PNG beside it, or has no alt text."""
+    from PIL import Image
+
+    problems = []
+    for alt, target in pictures(page.read_text(encoding="utf-8")):
+        path = (page.parent / target).resolve()
+        if not alt.strip():
+            problems.append(f"{page.name}: {target} has no alt text")
+        if not is_relative(target) or path.parent != page.parent.resolve():
+            problems.append(f"{page.name}: {target} is not a picture beside the guide")
+            continue
+        if not path.is_file():
+            problems.append(f"{page.name}: {target} (no such file)")
+            continue
+        if path.stat().st_size > PICTURE_BYTES:
+            problems.append(f"{page.name}: {target} is {path.stat().st_size} bytes (at most {PICTURE_BYTES})")
+        try:
+            with Image.open(path) as im:
+                fmt, width = im.format, im.width
+        except OSError:
+            fmt, width = None, 0
+        if fmt != "PNG" or width > PICTURE_WIDTH:
+            problems.append(f"{page.name}: {target} is not a PNG at most {PICTURE_WIDTH} pixels wide ({fmt}, {width})")
+    return problems
 
 
 def is_relative(target: str) -> bool:
@@ -261,6 +299,24 @@ def test_broken_links_reports_missing_files_and_anchors(tmp_path):
     assert [p for p in broken_links(page) if "missing.md" in p] == []
 
 
+def test_picture_problems_finds_missing_unlabelled_and_large_pictures(tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (40, 20), "white").save(tmp_path / "small.png")
+    Image.new("RGB", (PICTURE_WIDTH + 1, 10), "white").save(tmp_path / "wide.png")
+    Image.new("RGB", (40, 20), "white").save(tmp_path / "photo.jpg")
+    page = tmp_path / "page.md"
+    page.write_text("![The join\n   page](small.png)\n![](small.png)\n![Gone](gone.png)\n![Wide](wide.png)\n"
+                    "![A photo](photo.jpg)\n`![In code](code.png)`\n```\n![Fenced](fenced.png)\n```\n",
+                    encoding="utf-8")
+    problems = picture_problems(page)
+    assert len(problems) == 4, problems
+    assert "has no alt text" in problems[0] and "gone.png (no such file)" in problems[1]
+    assert "wide.png is not a PNG" in problems[2] and "photo.jpg is not a PNG" in problems[3]
+    assert [t for _, t in pictures(page.read_text(encoding="utf-8"))] == \
+        ["small.png", "small.png", "gone.png", "wide.png", "photo.jpg"]
+
+
 def test_notebook_headings_are_read_from_markdown_cells_only(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("# Title\n\n## 1. One\ntext\n```\n## fenced\n```"),
@@ -332,6 +388,20 @@ def test_sections_named_in_the_page_exist_in_the_notebook(notebook):
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
 def test_every_relative_link_resolves(page):
     assert broken_links(page) == []
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
+def test_every_picture_the_guide_shows_is_a_small_png_beside_it(page):
+    assert picture_problems(page) == []
+
+
+def test_every_picture_beside_the_guide_is_shown():
+    """The screenshots from the browser tests (``SAFETYLAB_GUIDE_SCREENSHOTS=1``) are all in a page."""
+    shown = {(page.parent / target).resolve() for page in PAGES
+             for _, target in pictures(page.read_text(encoding="utf-8"))}
+    files = {p.resolve() for p in GUIDE.iterdir() if p.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif", ".svg")}
+    assert files, "the guide has no pictures (the class-mode screenshots are expected)"
+    assert files <= shown, f"pictures no page shows: {sorted(p.name for p in files - shown)}"
 
 
 def test_front_page_indexes_every_page():

@@ -40,6 +40,7 @@ import pytest
 
 from conftest import LESSONS, ROOT, require
 from netguard import NetGuard
+from serving import ServerLog
 
 HERE = Path(__file__).resolve().parent
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -70,8 +71,8 @@ def _local_opener(follow: bool = True):
     return urllib.request.build_opener(*handlers)
 
 
-class Server:
-    """A running learner-mode server (see the ``server`` fixture)."""
+class Server(ServerLog):
+    """A running learner-mode server (see the ``server`` fixture); its log: :class:`serving.ServerLog`."""
 
     def __init__(self, root: Path, guard: NetGuard, *options: str):
         self.root = root
@@ -161,15 +162,6 @@ class Server:
         except urllib.error.HTTPError as e:
             return e.code, e.headers, e.read().decode("utf-8", "replace")
 
-    def log_text(self) -> str:
-        try:
-            return self.log.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return ""
-
-    def log_tail(self, n: int = 40) -> str:
-        return "\n".join(self.log_text().splitlines()[-n:]) or "(no log)"
-
     def network_attempts(self) -> list[str]:
         return self.guard.attempts(since=self._mark)
 
@@ -247,11 +239,10 @@ def _is_local_url(url: str) -> bool:
         url.startswith(("data:", "blob:", "about:"))
 
 
-def offline_page(browser, srv: "Server"):
+def offline_context(browser, width: int = 1280, height: int = 900):
     """``(context, page)``: a fresh context whose requests to another host are aborted and recorded
-    (see :func:`offline_report`), its page on the server's printed address (the browser keeps the
-    token's cookie, as a learner's does)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=False,
+    (see :func:`offline_report`), and its page (blank)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=False,
                                   service_workers="block")
     outside: list[str] = []
     csp: list[str] = []
@@ -266,9 +257,16 @@ def offline_page(browser, srv: "Server"):
     context.route("**/*", guard)
     pg = context.new_page()
     pg.set_default_timeout(60_000)
-    pg.goto(srv.address)  # as a learner opens the printed address: the browser keeps the cookie
     pg.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
     pg.safetylab_outside, pg.safetylab_csp = outside, csp  # read by offline_report()
+    return context, pg
+
+
+def offline_page(browser, srv: "Server"):
+    """:func:`offline_context`, its page on the server's printed address (the browser keeps the
+    token's cookie, as a learner's does)."""
+    context, pg = offline_context(browser)
+    pg.goto(srv.address)  # as a learner opens the printed address: the browser keeps the cookie
     return context, pg
 
 

@@ -112,6 +112,26 @@ def words_problems(page: Page, where: str = "#rendered_cells") -> list[str]:
     return list(dict.fromkeys(problems))
 
 
+# Everything in ``where`` that ends right of the screen's edge (a table's own scrolling box aside).
+_TOO_WIDE = """(where) => {
+    const width = document.documentElement.clientWidth;
+    const out = [];
+    document.querySelectorAll(where).forEach(e => {
+        const r = e.getBoundingClientRect();
+        if (r.width > 0 && r.right > width + 1 && !e.closest('.sl-scroll')) {
+            out.push(`${e.tagName.toLowerCase()}.${String(e.className).slice(0, 60)} ends at ${Math.round(r.right)} px`);
+        }
+    });
+    return {page: document.documentElement.scrollWidth, body: document.body.scrollWidth, width, out};
+}"""
+
+
+def too_wide(page: Page, where: str = "#rendered_cells *, header *") -> dict:
+    """How wide the page is (``page``, ``body``), the screen's ``width``, and what in ``where``
+    ends past the screen's edge (``out``; a table that scrolls in its own box aside)."""
+    return page.evaluate(_TOO_WIDE, where)
+
+
 def full_screenshot(page: Page, name: str) -> Path:
     """A screenshot of the whole lesson. Learner mode's page scrolls as a whole, so the
     window keeps its size (making it taller would redraw the clue game's canvas blank)."""

@@ -11,7 +11,6 @@ culled with their private folders.
 
 from __future__ import annotations
 
-import asyncio
 import http.cookiejar
 import json
 import re
@@ -23,6 +22,8 @@ import nbformat
 import pytest
 
 from safetylab import app
+
+from serving import websocket_status
 
 from .conftest import Server, _require_app, offline_report
 
@@ -95,29 +96,6 @@ def wait_for(condition, timeout: float, step: float = 0.5):
             return True
         time.sleep(step)
     return condition()
-
-
-def websocket_status(url: str, headers: dict | None = None, protocols: list[str] | None = None) -> int:
-    """101 when the websocket opens, else the HTTP status it was refused with. It offers the
-    kernel protocol of a lesson page unless ``protocols`` says otherwise."""
-    import tornado.httpclient
-    import tornado.websocket
-
-    async def attempt():
-        try:
-            conn = await tornado.websocket.websocket_connect(tornado.httpclient.HTTPRequest(
-                url, headers=headers or {}, follow_redirects=False, connect_timeout=60, request_timeout=120),
-                subprotocols=[app.KERNEL_WS_PROTOCOL] if protocols is None else protocols)
-        except tornado.httpclient.HTTPClientError as e:
-            return e.code
-        conn.close()
-        return 101
-
-    import concurrent.futures
-
-    # in a thread of its own: Playwright's sync API keeps an event loop running in this one
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, attempt()).result()
 
 
 # --------------------------------------------------------------------------- #

@@ -22,27 +22,13 @@ import pytest
 from safetylab.app import find_lessons, lesson_place
 
 from .conftest import LESSONS
-from .lessons import expect, full_screenshot, lesson_problems, open_lesson
+from .lessons import expect, full_screenshot, lesson_problems, open_lesson, too_wide
 from .test_accessibility import BLOCKING, describe, run_axe
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = (390, 768, 1280)
 CLUES = "02_your_background_gives_away_the_place.ipynb"
-
-# Everything in the lesson that ends right of the screen's edge (a table's own scrolling box aside).
-_TOO_WIDE = """() => {
-    const width = document.documentElement.clientWidth;
-    const out = [];
-    document.querySelectorAll('#rendered_cells *, header *').forEach(e => {
-        const r = e.getBoundingClientRect();
-        if (r.width > 0 && r.right > width + 1 && !e.closest('.sl-scroll')) {
-            out.push(`${e.tagName.toLowerCase()}.${String(e.className).slice(0, 60)} ends at ${Math.round(r.right)} px`);
-        }
-    });
-    return {page: document.documentElement.scrollWidth, body: document.body.scrollWidth, width, out};
-}"""
-
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("notebook", [nb.name for nb in LESSONS], ids=[nb.stem for nb in LESSONS])
@@ -53,7 +39,7 @@ def test_every_lesson_fits_the_screen(page, server, axe_source, notebook, width)
     name = notebook.removesuffix(".ipynb")
     full_screenshot(page, f"{name}-{width}")
 
-    fit = page.evaluate(_TOO_WIDE)
+    fit = too_wide(page)
     assert fit["page"] <= width and fit["body"] <= width, \
         f"the page scrolls sideways at {width} px ({fit['page']} px wide):\n" + "\n".join(fit["out"][:15])
     assert not fit["out"], f"cut off at {width} px:\n" + "\n".join(fit["out"][:15])

@@ -11,10 +11,13 @@ proportional: shared libraries split between the processes that map them), the t
 every class process, the hub's own (JupyterHub + proxy + culler) and swap used during the
 run. Goals (issue 15, 2 cores / 24 GB): all succeed, p95 < 30 s, <= 250 MB per learner, no swap.
 
-Before the learners join, what every learner gets the same is worked out once
-(``safetylab._cache``, timed and printed): ``safetylab class`` starts that itself when the
-class starts, and the facilitator guide says to start the class before learners arrive.
-``--cold`` skips it, so learners join while it is still being worked out (the worst case).
+Before the learners join, the class gets ready, as the facilitator guide says to start it
+before learners arrive (both timed and printed): what every learner gets the same is worked
+out once (``safetylab._cache``; ``safetylab class`` starts that itself when the class starts),
+and the class starts one server per learner (``--ready-servers``, by default as many as
+``--max-learners``: :mod:`safetylab.classroom.seat`) and says when they are all waiting; the
+learners join after that. ``--cold`` skips both, so learners join while the demonstrations are
+still being worked out and their servers start as they join (the worst case).
 Memory is measured after every learner has used the widget: in a class, each lesson lets go
 of the face and text models once a learner's photo has been looked at (``safetylab.memory``).
 
@@ -129,10 +132,12 @@ def main() -> int:
     photo = learners_photo()
     swap0 = psutil.swap_memory().used
     with tempfile.TemporaryDirectory(prefix="class-load-") as tmp:
-        run = ClassRun(Path(tmp), "--max-learners", str(args.learners))
+        run = ClassRun(Path(tmp), "--max-learners", str(args.learners), *(["--ready-servers", "0"] if args.cold else []))
         t_start = time.monotonic()
         run.start()
         started = time.monotonic() - t_start
+        # the class's own word that it is ready: every learner's server started and waiting
+        ready = None if args.cold else run.wait_ready()
         try:
             with concurrent.futures.ThreadPoolExecutor(args.learners) as pool:
                 results = list(pool.map(lambda n: one_learner(run, n, photo), range(1, args.learners + 1)))
@@ -147,7 +152,7 @@ def main() -> int:
     pss = [m["pss"] for m in per] or [0.0]
     total = sum(pss) + mem["hub"]["pss"]
     figures = {
-        "learners": args.learners, "succeeded": len(ok), "class_start_s": started, "prepared_s": prepared,
+        "learners": args.learners, "succeeded": len(ok), "class_start_s": started, "prepared_s": prepared, "ready_s": ready,
         "interactive_s": {"p50": pct(inter, .5), "p95": pct(inter, .95), "max": max(inter)} if inter else {},
         "widget_s_p50": statistics.median([r["widget"] for r in ok]) if ok else None,
         "learner_mb": {"rss_median": statistics.median(rss), "rss_max": max(rss),
@@ -164,6 +169,8 @@ def main() -> int:
         ("shared demonstrations worked out before joining (s)",
          "skipped (--cold)" if prepared is None else f"{prepared:.1f}", "", None),
         ("class start (s)", f"{started:.1f}", "", None),
+        ("class ready: learners' servers started, waiting (s)",
+         "skipped (--cold)" if ready is None else f"{ready:.0f}", "", None),
         ("time to interactive lesson 03, p50 (s)", f"{i.get('p50', float('nan')):.1f}", "", None),
         ("time to interactive lesson 03, p95 (s)", f"{i.get('p95', float('nan')):.1f}", "< 30",
          bool(i) and i["p95"] < 30),

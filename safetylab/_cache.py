@@ -61,7 +61,7 @@ _LIBRARIES = ("numpy", "pillow", "opencv-python-headless", "opencv-python", "onn
 _DONE = "complete.json"
 #: The course packs the lessons use (safetylab._datafile.PACK_ENV; not imported, to keep this light).
 _PACK_ENV = "SAFETYLAB_PACK"
-#: Modules that only serve or start the lessons: they change no result kept here.
+#: Modules that only serve or start the lessons: they change no result kept here (nor does class mode, classroom/).
 _FRONT_ENDS = frozenset({"app.py", "lab.py", "cli.py", "__main__.py"})
 
 
@@ -92,7 +92,7 @@ def code_fingerprint() -> str:
         if not path.is_file() or "__pycache__" in path.parts:
             continue
         rel = path.relative_to(package).as_posix()
-        if not (path.suffix == ".py" or rel.startswith("data/")) or rel.startswith("data/app/") \
+        if not (path.suffix == ".py" or rel.startswith("data/")) or rel.startswith(("data/app/", "classroom/")) \
                 or rel in _FRONT_ENDS:
             continue  # the lessons' text, learner mode's page and the commands change no result
         h.update(rel.encode())

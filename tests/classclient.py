@@ -102,6 +102,19 @@ class ClassRun(ServerLog):
         self.stop()
         raise RuntimeError(f"the class did not start:\n{self.log_tail()}")
 
+    def wait_ready(self, timeout: float = 900) -> float:
+        """Wait until the class says it is ready for learners (its servers started); the seconds
+        it says getting ready took."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = re.search(r"ready for learners .*getting ready took (\d+) s", self.log_text())
+            if found:
+                return float(found.group(1))
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.5)
+        raise RuntimeError(f"the class did not get ready:\n{self.log_tail()}")
+
     @property
     def folder(self) -> Path | None:
         """The class's private folder (``safetylab-class-*`` in its TMPDIR), while it exists."""

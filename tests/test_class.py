@@ -6,6 +6,8 @@ Two learners join. Neither can fetch the other's clean copy, policy, kit, page o
 their own (so a refusal means isolation, not a broken server). A learner's folder is gone
 after they leave, after the idle culler signs them out, and after the class ends (from the
 trainer's page, and with ``safetylab class --end``). The trainer's page lists who joined.
+Learners are given servers started before they joined (``--ready-servers``), never more than
+there is room for in the class.
 """
 
 from __future__ import annotations
@@ -57,9 +59,10 @@ def class_pack(example_pack, tmp_path_factory) -> Path:
 def klass(tmp_path_factory, network_guard, class_pack):
     require_class()
     root = tmp_path_factory.mktemp("class")
-    run = ClassRun(root, "--dir", str(root / "trainer-lessons"), "--pack", str(class_pack),
+    run = ClassRun(root, "--dir", str(root / "trainer-lessons"), "--pack", str(class_pack), "--ready-servers", "2",
                    env=network_guard.env(loopback=True))
     run.start()
+    run.wait_ready()
     yield run
     run.stop()
 
@@ -73,6 +76,35 @@ def two(klass):
     for learner in (sam, alex):
         _make_things(klass.learner_folder(learner.name), learner.name)
     return sam, alex
+
+
+def _ready(run: ClassRun) -> dict:
+    """What the class says of its ready servers (``ready.json`` in its folder)."""
+    from safetylab.classroom.command import ready_servers
+
+    return ready_servers(run.folder) or {}
+
+
+def _servers_in(folder: Path) -> list:
+    """Learners' servers (ready ones included) running in ``folder``."""
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter(["cwd", "cmdline"]):
+        cmd = " ".join(proc.info.get("cmdline") or [])
+        if proc.info.get("cwd") == str(folder) and "safetylab.classroom" in cmd and "kernel" not in cmd:
+            found.append(cmd)
+    return found
+
+
+def test_learners_are_given_servers_started_before_they_joined(klass, two):
+    for learner in two:
+        servers = _servers_in(klass.learner_folder(learner.name))
+        assert servers and all("safetylab.classroom.seat server" in cmd for cmd in servers), servers
+    # two more were started in their place (there is room for 30), and wait in an empty folder
+    assert _wait(lambda: _ready(klass).get("ready") == 2, 180), _ready(klass)
+    assert len(_servers_in(klass.folder / "seats")) == 2
+    assert [p.name for p in (klass.folder / "seats").iterdir()] == []
 
 
 def test_wrong_code_and_taken_nickname_are_refused(klass, two):
@@ -183,14 +215,22 @@ def test_an_idle_learner_is_culled_and_the_class_ends_with_end(tmp_path, network
     require_class()
     env = network_guard.env(loopback=True)
     env["SAFETYLAB_CLASS_ACTIVITY_SECONDS"] = "2"
-    run = ClassRun(tmp_path, "--idle-minutes", "0.15", env=env).start()  # 9 s away: signed out
+    # room for one learner: one ready server, not three
+    run = ClassRun(tmp_path, "--idle-minutes", "0.15", "--max-learners", "1", "--ready-servers", "3",
+                   env=env).start()  # 9 s away: signed out
     try:
+        run.wait_ready()
+        assert _ready(run) == {"ready": 1, "wanted": 1, "learners": 0}
         sam = Learner(run.join_url)
         assert sam.join(run.code, "Sam")[0] == 200
         folder = run.learner_folder(sam.name)
         _make_things(folder, sam.name)
-        assert folder.is_dir()
+        assert folder.is_dir() and _servers_in(folder)
+        status, _, page = Learner(run.join_url).join(run.code, "Kim")
+        assert status == 503 and "full" in page  # and no server is started for nobody
+        assert _wait(lambda: _ready(run).get("wanted") == 0, 30) and not _servers_in(run.folder / "seats")
         assert _wait(lambda: not folder.exists(), 180), f"Sam was not culled:\n{run.log_tail()}"
+        assert not _servers_in(folder)
         alex = Learner(run.join_url)
         assert alex.join(run.code, "Alex")[0] == 200
         class_folder = run.folder

@@ -4,6 +4,8 @@
 - :mod:`~safetylab.classroom.hub` — inside JupyterHub: joining with a class code and a
   nickname, one private server per learner, the trainer's page, ending the class.
 - :mod:`~safetylab.classroom.learner` — one learner's server: learner mode behind the hub's sign-in.
+- :mod:`~safetylab.classroom.seat` — ready servers: a learner's server (and first lesson kernel)
+  loaded while the class gathers, handed to a learner when they join.
 - :mod:`~safetylab.classroom.tls` — HTTPS across a room: the local address and a certificate for it.
 - :mod:`~safetylab.classroom.kubernetes` — the same class on a school's cluster (Zero to JupyterHub).
 
@@ -16,4 +18,4 @@ and a browser's warning about the class's own certificate stays until checked by
 fingerprint.
 """
 
-__all__ = ["command", "hub", "learner", "tls", "kubernetes"]
+__all__ = ["command", "hub", "learner", "seat", "tls", "kubernetes"]

@@ -48,7 +48,7 @@ from pathlib import Path
 from ..errors import SafetyLabError
 
 __all__ = ["ClassOptions", "join_address", "qr_address", "trainer_address", "find_proxy", "state_file",
-           "qr_terminal", "qr_svg", "serve", "end", "main", "WINDOWS_LINE"]
+           "qr_terminal", "qr_svg", "ready_servers", "ready_line", "serve", "end", "main", "WINDOWS_LINE"]
 
 #: What ``safetylab class`` says on Windows, where JupyterHub does not run.
 WINDOWS_LINE = ("Class mode runs on Linux or macOS only (JupyterHub does not support Windows): start the class "
@@ -61,6 +61,7 @@ class ClassOptions:
     port: int | None = None
     lan: str | None = None  # "auto", an address, or None (this computer only)
     max_learners: int = 30
+    ready_servers: int | None = None  # learners' servers started before they join (None: max_learners)
     memory_mb: int = 800  # lesson 03 reads a photo's text: ~410 MB, with the server ~520 MB
     idle_minutes: float = 15.0
     trainer_dir: str | None = None
@@ -71,6 +72,8 @@ class ClassOptions:
     def __post_init__(self):
         if self.max_learners < 1:
             raise SafetyLabError("A class needs room for at least one learner (--max-learners 1 or more).")
+        if self.ready_servers is not None and self.ready_servers < 0:
+            raise SafetyLabError("The number of ready servers cannot be negative (--ready-servers 0 means none).")
         if self.memory_mb and self.memory_mb < 200:
             raise SafetyLabError("A learner's lessons need at least 200 MB (--memory-mb 200 or more; 0: no limit).")
         if self.idle_minutes < 0:
@@ -221,6 +224,7 @@ def serve(options: ClassOptions = ClassOptions(), *, lessons: str | os.PathLike 
                                  "network (Wi-Fi or cable), or name the address: --lan 192.168.1.20.")
     else:
         ip = "127.0.0.1"
+    started = time.monotonic()
     folder = Path(tempfile.mkdtemp(prefix="safetylab-class-"))  # 0700: this user only
     proc = None
     # what every learner gets the same, worked out once while the class gathers (safetylab._cache):
@@ -240,6 +244,7 @@ def serve(options: ClassOptions = ClassOptions(), *, lessons: str | os.PathLike 
             code=code, trainer_key=key, folder=str(folder), lessons=str(lessons), trainer_dir=str(trainer_dir),
             join_url=join_url, qr_svg=qr_svg(qr_url), fingerprint=cert.fingerprint if cert else "",
             max_learners=options.max_learners, memory_mb=options.memory_mb, idle_minutes=options.idle_minutes,
+            ready_servers=options.max_learners if options.ready_servers is None else options.ready_servers,
             activity_seconds=options.activity_seconds, ip=ip, port=port, hub_port=_free_port("127.0.0.1"),
             api_port=_free_port("127.0.0.1"), certfile=str(cert.certfile) if cert else "",
             keyfile=str(cert.keyfile) if cert else "", proxy=proxy, python=sys.executable, owner_pid=os.getpid(),
@@ -266,7 +271,13 @@ def serve(options: ClassOptions = ClassOptions(), *, lessons: str | os.PathLike 
         say(announcement(cfg, trainer_address(join_url, key), qr_url, lan=bool(options.lan)))
         if options.open_browser:
             _open_in_browser(trainer_address(join_url, key), folder)
+        ready_said = False
         while proc.poll() is None:
+            if not ready_said and (preparing is None or preparing.poll() is not None):
+                ready = ready_servers(folder) if cfg.ready_servers else {"ready": 0, "wanted": 0}
+                if ready is not None and ready["ready"] >= ready["wanted"]:
+                    say(ready_line(ready["ready"], time.monotonic() - started))
+                    ready_said = True
             time.sleep(0.5)
         say("safetylab: the class's server stopped by itself.")
         return 1
@@ -300,6 +311,25 @@ def serve(options: ClassOptions = ClassOptions(), *, lessons: str | os.PathLike 
             say("safetylab: the class has ended. Everything learners made was deleted.")
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, previous[signal.SIGINT])
+
+
+def ready_servers(folder: Path) -> dict | None:
+    """How many learners' servers are started and waiting (``{"ready": n, "wanted": m, ...}``; None: not known yet)."""
+    try:
+        state = json.loads((Path(folder) / "ready.json").read_text(encoding="utf-8"))
+        return state if isinstance(state.get("ready"), int) and isinstance(state.get("wanted"), int) else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def ready_line(ready: int, seconds: float) -> str:
+    """What the terminal says once the class is ready for learners.
+
+    >>> ready_line(30, 61.4)
+    'safetylab: the class is ready for learners (30 servers waiting for them; getting ready took 61 s).'
+    """
+    waiting = f"{ready} server{'s' if ready != 1 else ''} waiting for them" if ready else "servers start as they join"
+    return f"safetylab: the class is ready for learners ({waiting}; getting ready took {seconds:.0f} s)."
 
 
 def _state_pid() -> int | None:
@@ -339,6 +369,8 @@ def announcement(cfg, trainer_url: str, qr_url: str, *, lan: bool) -> str:
     lines += [f"  Trainer (keep this to yourself): {trainer_url}",
               f"  Up to {cfg.max_learners} learners; a learner away for {cfg.idle_minutes:g} minutes is "
               "signed out and their things deleted.",
+              "  Learners can join now; the class is quickest once this terminal says it is ready",
+              "  (their servers start while the class gathers).",
               "  End the class with Ctrl+C here, 'safetylab class --end', or the trainer's page:",
               "  everything learners made is then deleted.", ""]
     return "\n".join(lines)
@@ -407,6 +439,9 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--port", type=int, default=None, help="port learners join at (default: a free one)")
     ap.add_argument("--max-learners", type=int, default=ClassOptions.max_learners, metavar="N",
                     help=f"learners at most (default {ClassOptions.max_learners}); beyond, 'the class is full'")
+    ap.add_argument("--ready-servers", type=int, default=None, metavar="N",
+                    help="learners' servers started while the class gathers, so that learners who join do not "
+                         "wait for one (default: as many as --max-learners; 0: none)")
     ap.add_argument("--memory-mb", type=int, default=ClassOptions.memory_mb, metavar="MB",
                     help=f"memory per learner (default {ClassOptions.memory_mb}; 0: no limit)")
     ap.add_argument("--idle-minutes", type=float, default=ClassOptions.idle_minutes, metavar="MIN",
@@ -431,6 +466,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         options = ClassOptions(port=args.port, lan=args.lan, max_learners=args.max_learners,
+                               ready_servers=args.ready_servers,
                                memory_mb=args.memory_mb, idle_minutes=args.idle_minutes, trainer_dir=args.dir,
                                open_browser=args.open_browser, packs=tuple(args.pack),
                                activity_seconds=float(os.environ.get("SAFETYLAB_CLASS_ACTIVITY_SECONDS", 60)))

@@ -47,7 +47,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-__all__ = ["ClassConfig", "NicknameError", "clean_nickname", "new_class_code", "same_code", "TRAINER",
+__all__ = ["ClassConfig", "ReadyServers", "ENV_KEEP", "NicknameError", "clean_nickname", "new_class_code", "same_code", "TRAINER",
            "LEARNERS", "TEMPLATES", "configure", "learner_role_scopes", "trainer_role_scopes",
            "culler_role_scopes", "lesson_label"]
 
@@ -88,6 +88,9 @@ class ClassConfig:
     max_learners, memory_mb, idle_minutes
         The class's limits: learners at once, memory per learner (0: none), and the idle
         time after which a learner's server is stopped and their folder deleted.
+    ready_servers : int
+        Learners' servers kept started and waiting for a learner (:class:`ReadyServers`; 0: none,
+        each starts when its learner joins); never more than there is room for in the class.
     owner_pid : int
         The ``safetylab class`` process: ending the class from the trainer's page stops it
         (0: stop the hub itself).
@@ -102,6 +105,7 @@ class ClassConfig:
     qr_svg: str = ""
     fingerprint: str = ""
     max_learners: int = 30
+    ready_servers: int = 0
     memory_mb: int = 800
     idle_minutes: float = 15.0
     activity_seconds: float = 60.0
@@ -247,6 +251,12 @@ class ClassAuthenticator(Authenticator):
         self.manage_groups = True
         self.reserved: set[str] = set()  # learners let in, maybe not yet in the hub's records
         self.lessons: dict[str, str] = {}  # learner -> the lesson they have open (never content)
+        self.ready = ReadyServers(self.class_config, lambda: len(self.reserved)) if self.class_config else None
+        if self.ready is not None:
+            try:
+                asyncio.get_running_loop().call_soon(self.ready.start)
+            except RuntimeError:  # built outside a running hub: no servers are started ahead
+                pass
 
     def get_handlers(self, app):
         return [(r"/login", JoinHandler), (r"/trainer", TrainerSignInHandler), (r"/leave", LeaveHandler),
@@ -459,6 +469,122 @@ class LessonAPIHandler(APIHandler):
         self.finish()
 
 
+#: What a learner's server keeps of the hub's environment (besides JupyterHub's own settings).
+ENV_KEEP = ["PATH", "PYTHONPATH", "VIRTUAL_ENV", "LANG", "LC_ALL", "LD_LIBRARY_PATH", "CONDA_DEFAULT_ENV",
+            "CONDA_ROOT", "HOME", "no_proxy", "NO_PROXY"]
+
+
+class ReadyServers:
+    """Learners' servers started before their learners join (:mod:`safetylab.classroom.seat`).
+
+    While the class gathers, up to ``ready_servers`` seats are started (as many at once as
+    the computer has cores), never more than there is room for (``max_learners`` minus the
+    learners in: a learner who joins is counted at once, so the seat they are about to take is
+    not replaced); a ready one is handed to each learner who joins (while none is ready, their
+    server starts as it did without seats), and another started while there is room.
+    A seat waits in the class's ``seats`` folder (empty) and holds nothing of anyone's until
+    it is given its learner; :meth:`stop` ends the waiting ones. How many are ready is kept
+    in the class's ``ready.json`` (``safetylab class`` tells the trainer when all are).
+    """
+
+    def __init__(self, cfg: ClassConfig, learners_in):
+        self.cfg = cfg
+        self.learners_in = learners_in
+        self.folder = Path(cfg.folder) / "seats"
+        self.seats: list[dict] = []  # {"proc": Popen, "fd": the end "ready" arrives on, "ready": bool}
+        self.callback = None
+        self.said = None
+
+    def wanted(self) -> int:
+        return max(0, min(self.cfg.ready_servers, self.cfg.max_learners - self.learners_in()))
+
+    def start(self) -> None:
+        from tornado.ioloop import PeriodicCallback
+
+        if self.cfg.ready_servers <= 0 or self.callback is not None:
+            return
+        self.folder.mkdir(mode=0o700, exist_ok=True)
+        import atexit
+
+        atexit.register(self.stop)
+        self.callback = PeriodicCallback(self.tick, 1000)
+        self.callback.start()
+        self.tick()
+
+    def _env(self) -> dict:
+        env = {k: os.environ[k] for k in [*ENV_KEEP, *self.cfg.env_keep] if k in os.environ}
+        return {**env, **LEAN_MEMORY}
+
+    def _launch(self) -> dict:
+        import subprocess
+
+        read, write = os.pipe()
+        os.set_blocking(read, False)
+        proc = subprocess.Popen([self.cfg.python, "-m", "safetylab.classroom.seat", "server"],
+                                stdin=subprocess.PIPE, cwd=self.folder, pass_fds=(write,), start_new_session=True,
+                                env={**self._env(), "SAFETYLAB_SEAT_READY_FD": str(write)})
+        os.close(write)
+        return {"proc": proc, "fd": read, "ready": False}
+
+    def _close(self, seat: dict) -> None:
+        if seat["fd"] is not None:
+            os.close(seat["fd"])
+            seat["fd"] = None
+
+    def tick(self) -> None:
+        """See which seats are ready, drop ended ones, start more while there is room."""
+        for seat in list(self.seats):
+            if seat["proc"].poll() is not None:
+                self._close(seat)
+                self.seats.remove(seat)
+            elif not seat["ready"] and seat["fd"] is not None:
+                try:
+                    said = os.read(seat["fd"], 64)
+                except BlockingIOError:
+                    continue
+                seat["ready"] = said.startswith(b"ready")
+                self._close(seat)
+        wanted = self.wanted()
+        starting = sum(1 for s in self.seats if not s["ready"])
+        while len(self.seats) < wanted and starting < (os.cpu_count() or 2):
+            self.seats.append(self._launch())
+            starting += 1
+        self._note()
+
+    def _note(self) -> None:
+        ready = sum(1 for s in self.seats if s["ready"])
+        state = {"ready": ready, "wanted": self.wanted(), "learners": self.learners_in()}
+        if state != self.said:
+            path = Path(self.cfg.folder) / "ready.json"
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(state), encoding="utf-8")
+            os.replace(tmp, path)
+            self.said = state
+
+    def take(self):
+        """A ready seat for a learner who joins, or None (their server then starts as usual)."""
+        self.tick()
+        for seat in [s for s in self.seats if s["ready"]]:
+            self.seats.remove(seat)
+            if seat["proc"].poll() is None:
+                return seat["proc"]
+        return None
+
+    def _end(self, seat: dict) -> None:
+        self._close(seat)
+        try:
+            seat["proc"].stdin.close()  # a waiting seat ends when its input closes
+            seat["proc"].kill()
+        except OSError:
+            pass
+
+    def stop(self) -> None:
+        if self.callback is not None:
+            self.callback.stop()
+        while self.seats:
+            self._end(self.seats.pop())
+
+
 #: A learner's server and lessons: one thread for the text reader's network, memory handed
 #: back to the system after each photo (measured on lesson 03: 564 MB resident -> 409 MB), and
 #: the face and text models let go of once a learner's photo has been looked at
@@ -537,7 +663,23 @@ class ClassSpawner(LocalProcessSpawner):
             self.args = []
         self.notebook_dir = str(folder)
         self.popen_kwargs = {"cwd": str(folder)}
-        return await super().start()
+        ready = None if self.is_trainer else getattr(self.authenticator, "ready", None)
+        seat = ready.take() if ready is not None else None
+        if seat is None:
+            return await super().start()
+        # a ready server (safetylab.classroom.seat) becomes this learner's, in their folder
+        if self.port == 0:
+            from jupyterhub.utils import random_port
+
+            self.port = random_port()
+        env = self.get_env()
+        self.log.info("Giving %s a ready server (pid %s)", self.user.name, seat.pid)
+        seat.stdin.write(json.dumps({"module": "safetylab.classroom.learner", "argv": self.get_args(),
+                                     "env": env, "cwd": str(folder)}).encode() + b"\n")
+        seat.stdin.close()
+        self.proc, self.pid = seat, seat.pid
+        ready.tick()  # another starts in its place
+        return (self.ip or "127.0.0.1", self.port)
 
     def _process_tree(self) -> list:
         try:
@@ -595,8 +737,7 @@ def configure(c, config_file: str | os.PathLike) -> None:
     c.Spawner.start_timeout = 600
     c.Spawner.http_timeout = 600
     c.Spawner.mem_limit = f"{cfg.memory_mb}M" if cfg.memory_mb else None
-    c.Spawner.env_keep = ["PATH", "PYTHONPATH", "VIRTUAL_ENV", "LANG", "LC_ALL", "LD_LIBRARY_PATH",
-                          "CONDA_DEFAULT_ENV", "CONDA_ROOT", "HOME", "no_proxy", "NO_PROXY"]
+    c.Spawner.env_keep = list(ENV_KEEP)
     c.LocalProcessSpawner.interrupt_timeout = 10
     c.LocalProcessSpawner.term_timeout = 10
     roles = [{"name": "user", "scopes": learner_role_scopes()},

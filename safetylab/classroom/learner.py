@@ -173,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     voila = app_class.instance()
     voila.initialize(app.voila_argv(folder, settings["port"], False, settings["ip"], base_url=settings["base_url"])
                      + ["--Voila.identity_provider_class=jupyterhub.singleuser.extension.JupyterHubIdentityProvider",
+                        # a ready server's first lesson runs in its waiting kernel (safetylab.classroom.seat)
+                        "--AsyncMappingKernelManager.kernel_manager_class=safetylab.classroom.seat.SeatKernelManager",
                         *(argv or [])])
     try:
         voila.start()

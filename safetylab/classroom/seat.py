@@ -1,0 +1,203 @@
+"""Ready servers: Pythons that have loaded a learner's server (and a lesson's kernel) and wait for their learner.
+
+In a class, learners arrive together, and most of each one's wait was Python loading the
+same code for everyone (JupyterHub's and Voila's server, then a lesson kernel's IPython,
+widgets, NumPy, Pillow, Matplotlib and safetylab's lesson widgets): about 3 of the 4.5
+processor-seconds between "join" and a working lesson, measured on lesson 03. A *ready
+server* does that before anyone joins, while the class gathers:
+
+- ``python -m safetylab.classroom.seat server`` starts a kernel seat beside it
+  (``... seat kernel``), loads a learner's server, says it is ready (a line on the file
+  descriptor named by ``SAFETYLAB_SEAT_READY_FD``) once its kernel seat is, and waits;
+- the hub (:class:`safetylab.classroom.hub.ClassSpawner`) gives it its learner: one line
+  of JSON on its standard input (:func:`handoff`: the module to run, its arguments, its
+  environment, its folder). It then runs as a freshly started learner's server
+  (:mod:`safetylab.classroom.learner`) in the learner's private folder;
+- the first lesson that learner opens runs in the kernel seat (:class:`SeatKernelManager`
+  gives it the kernel's command line the same way); later lessons start as usual.
+
+A seat holds no learner's data before it is given its learner, serves exactly one learner
+(it becomes their server), and is stopped, with their folder deleted, as any learner's
+server is. A seat never given a learner ends when its standard input closes (the class ended).
+
+What this does *not* protect against: environment settings a library reads as it loads
+(``OMP_NUM_THREADS``, glibc's ``MALLOC_*``) are those the seat started with, so the hub starts
+seats with the same ones every learner gets (:data:`safetylab.classroom.hub.LEAN_MEMORY`); and
+a seat's memory is held from the start of the class, learner or not (the trainer chooses how
+many: ``safetylab class --ready-servers``).
+
+Examples
+--------
+>>> import io, json
+>>> read_handoff(io.BytesIO(handoff("ipykernel_launcher", ["-f", "k.json"], {"A": "1"}, "/tmp")))["argv"]
+['-f', 'k.json']
+>>> read_handoff(io.BytesIO(b"")) is None
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import runpy
+import select
+import subprocess
+import sys
+import tempfile
+import warnings
+
+__all__ = ["READY_FD_ENV", "KERNEL_MODULES", "handoff", "read_handoff", "become", "take_kernel",
+           "SeatKernelManager", "main"]
+
+#: The file descriptor a seat writes "ready" to (then closes), once loaded.
+READY_FD_ENV = "SAFETYLAB_SEAT_READY_FD"
+#: What every lesson's kernel loads first (the kernel itself, pictures, figures). Not ipywidgets: it
+#: registers its messages with the kernel as it is imported, so it must come after the kernel exists.
+KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython.display", "numpy", "PIL.Image",
+                  "matplotlib.pyplot", "matplotlib_inline.backend_inline")
+#: Modules that must be imported inside the kernel (they register with it when imported).
+_AFTER_KERNEL = ("ipywidgets",)
+_KERNEL_LAUNCHER = "ipykernel_launcher"
+
+_kernel_seat: subprocess.Popen | None = None  # this server's waiting kernel (server seats only)
+
+
+def handoff(module: str, argv: list[str], env: dict[str, str], cwd: str) -> bytes:
+    """What a seat is given to become a learner's process: one line of JSON."""
+    return json.dumps({"module": module, "argv": list(argv), "env": dict(env), "cwd": str(cwd)}).encode() + b"\n"
+
+
+def read_handoff(stream) -> dict | None:
+    """Wait for the hand-off line on ``stream`` (binary); None when it closes first or is not one."""
+    line = stream.readline()
+    try:
+        spec = json.loads(line)
+    except ValueError:
+        return None
+    if not (isinstance(spec, dict) and isinstance(spec.get("module"), str) and isinstance(spec.get("cwd"), str)
+            and isinstance(spec.get("argv"), list) and isinstance(spec.get("env"), dict)):
+        return None
+    return spec
+
+
+def become(spec: dict) -> None:
+    """Run ``spec``'s module as ``python -m`` would, with its environment, arguments and folder."""
+    previous = os.getcwd()
+    os.environ.clear()
+    os.environ.update({str(k): str(v) for k, v in spec["env"].items()})
+    os.chdir(spec["cwd"])
+    tempfile.tempdir = None  # found again from the new TMPDIR (the learner's private folder)
+    if sys.path and sys.path[0] == previous:
+        sys.path[0] = os.getcwd()
+    sys.argv = [spec["module"], *map(str, spec["argv"])]
+    # loaded ahead on purpose (that is what a seat is for): runpy need not warn of it
+    warnings.filterwarnings("ignore", message=".*found in sys.modules after import of package",
+                            category=RuntimeWarning)
+    runpy.run_module(spec["module"], run_name="__main__", alter_sys=True)
+
+
+def _preload(kind: str) -> None:
+    if kind == "server":
+        from .. import app
+        from . import learner  # noqa: F401 - loaded for the learner's server
+
+        app.voila_app_class()  # Voila, Jupyter's server and the learner-mode handlers
+        importlib.import_module("jupyterhub.singleuser.extension")
+    else:
+        for name in KERNEL_MODULES:
+            importlib.import_module(name)
+        for name in [m for m in sys.modules if m.split(".")[0] in _AFTER_KERNEL]:
+            del sys.modules[name]  # pulled in by one of the above: imported again in the kernel
+
+
+def _start(kind: str) -> tuple[subprocess.Popen, int]:
+    """A seat of ``kind`` beside this process: ``(process, the end its "ready" line arrives on)``."""
+    read, write = os.pipe()
+    env = {**os.environ, READY_FD_ENV: str(write)}
+    proc = subprocess.Popen([sys.executable, "-m", "safetylab.classroom.seat", kind], stdin=subprocess.PIPE,
+                            env=env, pass_fds=(write,), start_new_session=True)
+    os.close(write)
+    return proc, read
+
+
+def _wait_ready(fd: int, timeout: float) -> bool:
+    ready, _, _ = select.select([fd], [], [], timeout)
+    said = os.read(fd, 64) if ready else b""
+    os.close(fd)
+    return said.startswith(b"ready")
+
+
+def take_kernel() -> subprocess.Popen | None:
+    """This server's waiting kernel seat, once (None when there is none, or it has ended)."""
+    global _kernel_seat
+    seat, _kernel_seat = _kernel_seat, None
+    return seat if seat is not None and seat.poll() is None else None
+
+
+def _seat_kernel_manager_class():
+    from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+    from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
+
+    class SeatKernelManager(ServerKernelManager):
+        """Jupyter's kernel manager, that runs the first lesson in this server's waiting kernel seat."""
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            seat = take_kernel() if (isinstance(self.provisioner, LocalProvisioner) and kernel_cmd[1:3]
+                                     == ["-m", _KERNEL_LAUNCHER]) else None
+            if seat is None:
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            env = {**(kw.get("env") or os.environ), "JPY_PARENT_PID": str(os.getpid())}  # as jupyter_client's launcher
+            seat.stdin.write(handoff(_KERNEL_LAUNCHER, kernel_cmd[3:], env, str(kw.get("cwd") or os.getcwd())))
+            seat.stdin.close()
+            prov = self.provisioner  # as LocalProvisioner.launch_kernel leaves it
+            prov.process, prov.pid = seat, seat.pid
+            prov.pgid = os.getpgid(seat.pid)
+            prov.cwd = kw.get("cwd") or os.getcwd()
+            self._reconcile_connection_info(prov.connection_info)
+
+    return SeatKernelManager
+
+
+def __getattr__(name: str):
+    # SeatKernelManager is made when first named (Jupyter's server is loaded only in a learner's server)
+    if name == "SeatKernelManager":
+        cls = globals()[name] = _seat_kernel_manager_class()
+        return cls
+    raise AttributeError(name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m safetylab.classroom.seat server|kernel``: load, say "ready", wait for a learner, become theirs."""
+    global _kernel_seat
+    argv = sys.argv[1:] if argv is None else argv
+    kind = argv[0] if argv else ""
+    if kind not in ("server", "kernel"):
+        print("usage: python -m safetylab.classroom.seat server|kernel", file=sys.stderr)
+        return 2
+    ready_fd = int(os.environ.pop(READY_FD_ENV, "-1"))
+    kernel_ready = None
+    if kind == "server":
+        _kernel_seat, kernel_ready = _start("kernel")
+    _preload(kind)
+    if kernel_ready is not None and not _wait_ready(kernel_ready, 600):
+        _kernel_seat = None  # no kernel seat: lessons start their kernels as usual
+    if ready_fd >= 0:
+        os.write(ready_fd, b"ready\n")
+        os.close(ready_fd)
+    spec = read_handoff(sys.stdin.buffer)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    if spec is None:  # the class ended before this seat had a learner
+        if _kernel_seat is not None:
+            _kernel_seat.stdin.close()
+        return 0
+    become(spec)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    from safetylab.classroom import seat as _seat  # the module itself, where the kernel seat is kept
+
+    sys.exit(_seat.main())

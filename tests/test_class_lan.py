@@ -87,7 +87,7 @@ def lan_class(tmp_path_factory, network_guard):
     require(_namespaces_work(), "a network namespace cannot be made here (unshare --net, ip, nsenter, ss; as root)")
     root = tmp_path_factory.mktemp("class-lan")
     env = network_guard.env(loopback=True, also=(ROOM_ADDRESS,))
-    run = NamespacedClassRun(root, "--lan", "--dir", str(root / "trainer-lessons"), env=env)
+    run = NamespacedClassRun(root, "--lan", "--dir", str(root / "trainer-lessons"), "--ready-servers", "0", env=env)
     mark = network_guard.mark()
     run.start()
     yield run

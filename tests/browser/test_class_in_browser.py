@@ -113,7 +113,8 @@ def klass(tmp_path_factory, network_guard):
     env = network_guard.env(loopback=True)
     env["SAFETYLAB_CLASS_ACTIVITY_SECONDS"] = "2"  # the lesson reaches the trainer's page in seconds
     mark = network_guard.mark()
-    run = ClassRun(root, "--dir", str(root / "trainer-lessons"), env=env).start()
+    # one server started ahead, as in a class (30 would cost this test a minute of both cores)
+    run = ClassRun(root, "--dir", str(root / "trainer-lessons"), "--ready-servers", "1", env=env).start()
     yield run
     run.stop()
     attempts = network_guard.attempts(since=mark)

@@ -152,7 +152,8 @@ def _seat_kernel_manager_class():
             seat.stdin.close()
             prov = self.provisioner  # as LocalProvisioner.launch_kernel leaves it
             prov.process, prov.pid = seat, seat.pid
-            prov.pgid = os.getpgid(seat.pid)
+            if os.name == "posix":  # as LocalProvisioner does (class mode runs on Linux and macOS)
+                prov.pgid = os.getpgid(seat.pid)
             prov.cwd = kw.get("cwd") or os.getcwd()
             self._reconcile_connection_info(prov.connection_info)
 

@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from classclient import ClassRun, require_class
 from conftest import GUIDE_SCREENSHOTS, LESSONS, LESSONS_DIR
@@ -143,7 +144,11 @@ def _fits(page, where: str, what: str) -> None:
 def _wait_for_text(page, text: str, timeout: float = 60) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        page.reload()
+        try:
+            page.reload()
+        except PlaywrightError:  # the trainer's page refreshes itself every 10 s: the two met
+            page.wait_for_timeout(500)
+            continue
         if text in page.locator("main").inner_text():
             return True
         page.wait_for_timeout(1000)

@@ -146,11 +146,11 @@ def _wait_for_text(page, text: str, timeout: float = 60) -> bool:
     while time.monotonic() < deadline:
         try:
             page.reload()
+            if text in page.locator("main").inner_text():
+                return True
         except PlaywrightError:  # the trainer's page refreshes itself every 10 s: the two met
             page.wait_for_timeout(500)
             continue
-        if text in page.locator("main").inner_text():
-            return True
         page.wait_for_timeout(1000)
     return False
 

@@ -555,6 +555,7 @@ OCR_MODELS = {
 def _engine():
     """RapidOCR running safetylab's own text models (never a download), built once."""
     from ._offline import import_onnxruntime
+    from .memory import network_threads
 
     try:
         import_onnxruntime()  # with its usage reports switched off, before RapidOCR makes sessions
@@ -566,10 +567,14 @@ def _engine():
     if missing:
         raise OCRMissingError("The text models are missing from this installation of safetylab: "
                               "reinstall safetylab.")
+    params = {"Global.log_level": "error", "Det.model_path": str(OCR_MODELS["det"]),
+              "Rec.model_path": str(OCR_MODELS["rec"])}
+    threads = network_threads()
+    if threads:  # a class server: one thread, which does not spin while it waits
+        params.update({"EngineConfig.onnxruntime.intra_op_num_threads": threads,
+                       "EngineConfig.onnxruntime.inter_op_num_threads": threads})
     try:
-        engine = RapidOCR(params={"Global.log_level": "error",
-                                  "Det.model_path": str(OCR_MODELS["det"]),
-                                  "Rec.model_path": str(OCR_MODELS["rec"])})
+        engine = RapidOCR(params=params)
         engine._load_det_model()  # build both networks now: a missing model fails here, plainly
         engine._load_rec_model()
     except Exception as e:  # rapidocr raises many kinds; the learner needs one line

@@ -217,6 +217,11 @@ def _centerface() -> _CenterFace:
         raise FaceModelMissingError(
             "Face detection needs OpenCV (the 'opencv-python-headless' package); "
             "reinstall safetylab to get it.") from None
+    from .memory import network_threads
+
+    threads = network_threads()
+    if threads:  # a class server (the setting holds for the whole lesson, as it should there)
+        cv2.setNumThreads(threads)
     return _CenterFace(path, cv2)
 
 

@@ -72,3 +72,30 @@ def test_class_mode_sets_lean_mode_for_every_learner():
     from safetylab.classroom.hub import LEAN_MEMORY
 
     assert memory.lean(LEAN_MEMORY)
+
+
+_THREADS = textwrap.dedent("""
+    import json
+    import cv2
+    from safetylab import clues, faces
+    before = cv2.getNumThreads()
+    engine = clues._engine()
+    faces._centerface()
+    sessions = [m.session.session.get_session_options() for m in (engine._load_det_model(), engine._load_rec_model())]
+    print(json.dumps({"opencv": cv2.getNumThreads(), "opencv_before": before,
+                      "onnxruntime": [[o.intra_op_num_threads, o.inter_op_num_threads] for o in sessions]}))
+""")
+
+
+@pytest.mark.parametrize("lean", [True, False])
+def test_lean_mode_runs_each_network_on_one_thread(lean, tmp_path):
+    env = {"PATH": "/usr/bin:/bin", **({memory.LEAN_ENV: "1"} if lean else {})}
+    out = subprocess.run([sys.executable, "-c", _THREADS], capture_output=True, text=True, timeout=300, env=env,
+                         cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-2000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    if lean:  # a class server: the text reader's sessions and OpenCV's networks on one thread each
+        assert got["opencv"] == 1 and got["onnxruntime"] == [[1, 1], [1, 1]]
+    else:  # one's own computer: the libraries' own choice (ONNX Runtime's 0 is "one per core")
+        assert got["onnxruntime"] == [[0, 0], [0, 0]]
+        assert got["opencv"] == got["opencv_before"]

@@ -2,12 +2,13 @@
 
 The lessons show the same demonstrations to everyone: the faces in the sample
 photos, the writing a text reader finds in a drawn street, the fingerprints of
-the made-up gallery of 240 profiles, how well a search finds them. Working these
-out takes the face and text models (hundreds of MB) and many seconds. They are
+the made-up gallery of 240 profiles, how well a search finds them, the maps and
+previews drawn of the course's photos. Working these out takes the face and text
+models (hundreds of MB) and many seconds. They are
 worked out once, when learner mode starts (:func:`fill`, in the background), and
 kept as small JSON files in the user's cache folder
 (``$SAFETYLAB_CACHE_DIR``, else ``~/.cache/safetylab`` or the platform's cache
-folder). A lesson then reads them instead of loading a model.
+folder). A lesson then reads them instead of loading a model or drawing a figure.
 
 Rules that keep this safe:
 
@@ -23,7 +24,7 @@ Rules that keep this safe:
 - **Can be switched off**: ``SAFETYLAB_CACHE=off`` works everything out every time.
 - **Never stale.** Every key includes a fingerprint of this safetylab (its code,
   data and model files) and of the libraries whose results could differ
-  (NumPy, Pillow, OpenCV, ONNX Runtime, dlib, RapidOCR): after an update the old
+  (NumPy, Pillow, Matplotlib, OpenCV, ONNX Runtime, dlib, RapidOCR): after an update the old
   entries are simply not found, and :func:`fill` deletes them.
 
 What this does not protect against: anyone who can write to your own cache
@@ -56,7 +57,7 @@ __all__ = ["folder", "key", "remember", "filling", "code_fingerprint", "fill", "
 T = TypeVar("T")
 #: Set (to "1") in the environment of the one run that fills the cache.
 FILL_ENV = "SAFETYLAB_CACHE_FILL"
-_LIBRARIES = ("numpy", "pillow", "opencv-python-headless", "opencv-python", "onnxruntime", "dlib",
+_LIBRARIES = ("numpy", "pillow", "matplotlib", "opencv-python-headless", "opencv-python", "onnxruntime", "dlib",
               "rapidocr", "scikit-image")
 _DONE = "complete.json"
 #: The course packs the lessons use (safetylab._datafile.PACK_ENV; not imported, to keep this light).

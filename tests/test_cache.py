@@ -151,3 +151,48 @@ def test_fill_runs_the_lessons_once_and_marks_the_cache_complete(cache, tmp_path
     (_cache.folder() / "complete.json").unlink()
     result = _cache.fill(lessons)
     assert result["lessons"]["02_broken.ipynb"].startswith("CellExecutionError") and not _cache.is_filled()
+
+
+def test_a_course_photos_figure_is_drawn_once_for_everyone_and_a_learners_never_kept(cache, monkeypatch, tmp_path):
+    pytest.importorskip("IPython")
+    from safetylab.widgets import file_says, kept_figure_html
+
+    drawn = []
+
+    def plot_thumbnail(path):
+        drawn.append(path)
+        return file_says.plot_thumbnail(path)
+
+    course = samples.sample_path("cropped_thumbnail.jpg")
+    monkeypatch.setenv(_cache.FILL_ENV, "1")  # learner mode getting ready: the course's photo, drawn and kept
+    kept = kept_figure_html(plot_thumbnail, course)
+    assert kept.startswith('<img alt="Left: the photo cropped_thumbnail.jpg') and len(drawn) == 1
+    assert [n for n in entries(cache) if n.startswith("figure-")]
+    monkeypatch.delenv(_cache.FILL_ENV)
+    # a lesson: the kept picture, not drawn again; with a caption, the same picture under it
+    assert kept_figure_html(plot_thumbnail, course) == kept and len(drawn) == 1
+    assert kept in kept_figure_html(plot_thumbnail, course, caption="A preview") and len(drawn) == 1
+    # the same name with other contents (a learner's photo) is drawn, and nothing of it is written
+    mine = tmp_path / "cropped_thumbnail.jpg"
+    Image.open(course).transpose(Image.FLIP_LEFT_RIGHT).save(mine, exif=Image.open(course).info.get("exif", b""))
+    before = entries(cache)
+    assert kept_figure_html(plot_thumbnail, mine) != kept and len(drawn) == 2
+    assert entries(cache) == before
+    # another argument is another picture
+    assert kept_figure_html(plot_thumbnail, samples.sample_path("landmark_gps.jpg")) != kept and len(drawn) == 3
+
+
+def test_show_figure_takes_a_figure_or_the_function_that_draws_it(cache, monkeypatch):
+    pytest.importorskip("IPython")
+    import IPython.display
+
+    from safetylab import location
+    from safetylab.widgets import figure_html, show_figure
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj.data))
+    show_figure(location.plot_location, 48.8584, 2.2945, place="Paris")
+    show_figure(location.plot_location(48.8584, 2.2945, place="Paris"))
+    assert shown[0] == shown[1] == figure_html(location.plot_location(48.8584, 2.2945, place="Paris"))
+    with pytest.raises(TypeError):
+        show_figure(location.plot_location(48.8584, 2.2945), 1)

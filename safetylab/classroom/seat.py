@@ -54,8 +54,8 @@ __all__ = ["READY_FD_ENV", "KERNEL_MODULES", "handoff", "read_handoff", "become"
 READY_FD_ENV = "SAFETYLAB_SEAT_READY_FD"
 #: What every lesson's kernel loads first (the kernel itself, pictures, figures). Not ipywidgets: it
 #: registers its messages with the kernel as it is imported, so it must come after the kernel exists.
-KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython.display", "numpy", "PIL.Image",
-                  "matplotlib.pyplot", "matplotlib_inline.backend_inline")
+KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "IPython.display", "numpy",
+                  "PIL.Image", "matplotlib.pyplot", "matplotlib_inline.backend_inline")
 #: Modules that must be imported inside the kernel (they register with it when imported).
 _AFTER_KERNEL = ("ipywidgets",)
 _KERNEL_LAUNCHER = "ipykernel_launcher"

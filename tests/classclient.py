@@ -24,6 +24,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -83,9 +84,19 @@ class ClassRun(ServerLog):
 
     def start(self, timeout: float = 240) -> "ClassRun":
         self.tmp.mkdir(parents=True, exist_ok=True)
-        with open(self.log, "wb") as log:
-            self.proc = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT, env=self.env(),
-                                         cwd=self.root, start_new_session=True)
+        # stop() ends the class as Ctrl+C does: run from a background job (which ignores Ctrl+C, and
+        # whose children inherit that), the class would never see it and outlive the test
+        ignored = (signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+                   and threading.current_thread() is threading.main_thread())
+        if ignored:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            with open(self.log, "wb") as log:
+                self.proc = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT, env=self.env(),
+                                             cwd=self.root, start_new_session=True)
+        finally:
+            if ignored:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             text = self.log_text()

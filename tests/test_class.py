@@ -13,6 +13,7 @@ there is room for in the class.
 from __future__ import annotations
 
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -171,6 +172,35 @@ def test_a_learner_cannot_open_the_others_lesson_page_or_kernel(klass, two):
     assert status != 200 or f"/user/{sam.name}/voila/render" not in body
     status, _, body = alex.request(f"hub/api/users/{sam.name}")
     assert status in (403, 404)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="abstract local sockets are Linux's")
+def test_a_learners_lesson_kernel_talks_over_local_sockets_not_ports(klass, two):
+    """Kernels talk to their server over local sockets with random names, not TCP ports: thirty
+    servers picking free ports at once gave two kernels the same port, and a lesson never opened."""
+    import json
+
+    import psutil
+
+    sam = two[0]
+    status, _, page = sam.open_lesson()
+    assert status == 200 and kernel_id(page)
+    folder = klass.learner_folder(sam.name)
+    files = sorted(folder.rglob("kernel-*.json"))  # the lesson's connection file, in Sam's private folder
+    assert files, "Sam's lesson has no kernel"
+    for path in files:
+        info = json.loads(path.read_text(encoding="utf-8"))
+        assert info["transport"] == "ipc" and info["ip"].startswith("@safetylab-"), info
+    kernels = [p for p in psutil.process_iter(["cwd", "cmdline"])
+               if (p.info.get("cwd") or "").startswith(str(folder)) and "kernel" in " ".join(p.info["cmdline"] or [])]
+    assert kernels, "Sam's lesson has no kernel"
+    for proc in kernels:
+        sockets = {str(c.laddr) for c in proc.net_connections(kind="unix")}
+        assert any("safetylab-" in name for name in sockets), sockets
+        # (ipykernel binds one port of its own choosing, for the output of processes it forks:
+        # chosen and held by the kernel itself, so no other program can be given it)
+        listening = [c for c in proc.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN]
+        assert len(listening) <= 1, listening
 
 
 def test_trainer_page_lists_the_learners_and_learners_cannot_see_it(klass, two):

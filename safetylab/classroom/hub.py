@@ -1,9 +1,10 @@
 """The hub side of class mode: joining with a class code, one private server per learner, the trainer's page.
 
 This module runs inside JupyterHub (``safetylab class`` writes a configuration that
-calls :func:`configure`). It is self-contained (JupyterHub, Tornado and the standard
-library only), so a school's Kubernetes hub can load the very same file
-(:mod:`safetylab.classroom.kubernetes` mounts it with the chart's ``hub.extraFiles``).
+calls :func:`configure`), for a class on one computer. It needs JupyterHub, Tornado and
+the standard library; its ready servers (:class:`ReadyServers`) start and hand over
+through :mod:`safetylab.classroom.seat`. (On Kubernetes the chart's own hub and the
+school's sign-in are used instead: :mod:`safetylab.classroom.kubernetes`.)
 
 - :class:`ClassAuthenticator`: a learner joins with the class code and a nickname
   (no account, no e-mail, no real name). A nickname in use cannot be taken by anyone
@@ -516,14 +517,10 @@ class ReadyServers:
         return {**env, **LEAN_MEMORY}
 
     def _launch(self) -> dict:
-        import subprocess
+        from . import seat
 
-        read, write = os.pipe()
+        proc, read = seat.start("server", python=self.cfg.python, env=self._env(), cwd=self.folder)
         os.set_blocking(read, False)
-        proc = subprocess.Popen([self.cfg.python, "-m", "safetylab.classroom.seat", "server"],
-                                stdin=subprocess.PIPE, cwd=self.folder, pass_fds=(write,), start_new_session=True,
-                                env={**self._env(), "SAFETYLAB_SEAT_READY_FD": str(write)})
-        os.close(write)
         return {"proc": proc, "fd": read, "ready": False}
 
     def _close(self, seat: dict) -> None:
@@ -672,10 +669,10 @@ class ClassSpawner(LocalProcessSpawner):
             from jupyterhub.utils import random_port
 
             self.port = random_port()
-        env = self.get_env()
+        from .seat import handoff
+
         self.log.info("Giving %s a ready server (pid %s)", self.user.name, seat.pid)
-        seat.stdin.write(json.dumps({"module": "safetylab.classroom.learner", "argv": self.get_args(),
-                                     "env": env, "cwd": str(folder)}).encode() + b"\n")
+        seat.stdin.write(handoff("safetylab.classroom.learner", self.get_args(), self.get_env(), str(folder)))
         seat.stdin.close()
         self.proc, self.pid = seat, seat.pid
         ready.tick()  # another starts in its place

@@ -47,7 +47,7 @@ import sys
 import tempfile
 import warnings
 
-__all__ = ["READY_FD_ENV", "KERNEL_MODULES", "handoff", "read_handoff", "become", "take_kernel",
+__all__ = ["READY_FD_ENV", "KERNEL_MODULES", "start", "handoff", "read_handoff", "become", "take_kernel",
            "SeatKernelManager", "main"]
 
 #: The file descriptor a seat writes "ready" to (then closes), once loaded.
@@ -111,11 +111,16 @@ def _preload(kind: str) -> None:
             del sys.modules[name]  # pulled in by one of the above: imported again in the kernel
 
 
-def _start(kind: str) -> tuple[subprocess.Popen, int]:
-    """A seat of ``kind`` beside this process: ``(process, the end its "ready" line arrives on)``."""
+def start(kind: str, *, python: str = sys.executable, env: dict | None = None,
+          cwd: str | os.PathLike | None = None) -> tuple[subprocess.Popen, int]:
+    """Start a seat of ``kind`` ("server" or "kernel"): ``(process, the end its "ready" line arrives on)``.
+
+    Its standard input is where :func:`handoff`'s line goes; ``env`` is its environment
+    (default: this process's), in which it is told where to say "ready".
+    """
     read, write = os.pipe()
-    env = {**os.environ, READY_FD_ENV: str(write)}
-    proc = subprocess.Popen([sys.executable, "-m", "safetylab.classroom.seat", kind], stdin=subprocess.PIPE,
+    env = {**(os.environ if env is None else env), READY_FD_ENV: str(write)}
+    proc = subprocess.Popen([python, "-m", "safetylab.classroom.seat", kind], stdin=subprocess.PIPE, cwd=cwd,
                             env=env, pass_fds=(write,), start_new_session=True)
     os.close(write)
     return proc, read
@@ -136,11 +141,30 @@ def take_kernel() -> subprocess.Popen | None:
 
 
 def _seat_kernel_manager_class():
+    import secrets
+
     from jupyter_client.provisioning.local_provisioner import LocalProvisioner
     from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
+    from traitlets import default
 
     class SeatKernelManager(ServerKernelManager):
-        """Jupyter's kernel manager, that runs the first lesson in this server's waiting kernel seat."""
+        """Jupyter's kernel manager for a class, that runs the first lesson in this server's waiting kernel seat.
+
+        On Linux its kernels talk to the server over local sockets with a random name of
+        their own, not over TCP ports: with thirty learners' servers choosing ports at the
+        same moment, two kernels were given the same port (Jupyter picks a free port, lets
+        go of it and the kernel takes it seconds later), and one lesson never opened.
+        """
+
+        @default("transport")
+        def _transport_default(self):
+            return "ipc" if sys.platform.startswith("linux") else "tcp"
+
+        @default("ip")
+        def _ip_default(self):
+            if self.transport == "ipc":  # Linux's abstract sockets: no file, no port, a name no one else has
+                return f"@safetylab-{secrets.token_hex(12)}"
+            return super()._ip_default()
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             seat = take_kernel() if (isinstance(self.provisioner, LocalProvisioner) and kernel_cmd[1:3]
@@ -179,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     ready_fd = int(os.environ.pop(READY_FD_ENV, "-1"))
     kernel_ready = None
     if kind == "server":
-        _kernel_seat, kernel_ready = _start("kernel")
+        _kernel_seat, kernel_ready = start("kernel")
     _preload(kind)
     if kernel_ready is not None and not _wait_ready(kernel_ready, 600):
         _kernel_seat = None  # no kernel seat: lessons start their kernels as usual

@@ -22,7 +22,7 @@ Memory is measured after every learner has used the widget: in a class, each les
 of the face and text models once a learner's photo has been looked at (``safetylab.memory``).
 
 Usage: ``.venv/bin/python benchmarks/class_load.py [--learners 30]``. Writes
-``bench-results/class_load.json``. Exit 0 when every learner got a working lesson, else 1.
+``bench-results/class_load.json`` (and the class's log beside it, ``class_load_hub.log``). Exit 0 when every learner got a working lesson, else 1.
 """
 
 from __future__ import annotations
@@ -143,6 +143,7 @@ def main() -> int:
                 results = list(pool.map(lambda n: one_learner(run, n, photo), range(1, args.learners + 1)))
             mem = memory(run)
             swap = max(0, psutil.swap_memory().used - swap0) / 2**20
+            hub_log = run.hub_log()  # kept beside the figures: when each learner joined, started and signed in
         finally:
             run.stop()
     ok = [r for r in results if "error" not in r]
@@ -162,6 +163,7 @@ def main() -> int:
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
     (out / "class_load.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    (out / "class_load_hub.log").write_text(hub_log, encoding="utf-8")
     goal_mb = 250
     i = figures["interactive_s"]
     rows = [

@@ -62,6 +62,7 @@ From Python (tests use the pure parts)::
 from __future__ import annotations
 
 import argparse
+import functools
 import html
 import json
 import os
@@ -86,6 +87,17 @@ __all__ = ["Lesson", "LessonPlace", "lesson_place", "find_lessons", "lesson_info
 
 #: The Voila template folder of learner mode (it extends Voila's "lab" template).
 TEMPLATE_DIR = Path(__file__).resolve().parent / "data" / "app" / "voila"
+#: The Voila template learner mode's page extends.
+VOILA_TEMPLATE = "lab"
+#: What learner mode's page template adds to Voila's (Jinja filters: name -> function).
+PAGE_FILTERS = {
+    # the page leaves trainer cells out
+    "learner_cells": "safetylab.lesson_sources.learner_cells",
+    # ... its header and footer say where the lesson is in the course, with links
+    "lesson_place": "safetylab.app.lesson_place_filter",
+    # ... and it runs the check of learning's script itself, under the page's nonce
+    "learner_output": "safetylab.widgets.learning_check.learner_output",
+}
 #: Voila's usual port; when it is taken the next free ones are tried.
 DEFAULT_PORT = 8866
 _LESSON_NAME = re.compile(r"[0-9]{2}_[^/\\]*\.ipynb")
@@ -711,7 +723,7 @@ def voila_argv(folder: str | os.PathLike, port: int | None = None, open_browser:
         f"--Voila.base_url={base_url}",
         "--Voila.port_retries=0",  # serve() picks a free port first, so the address printed is right
         f"--Voila.open_browser={open_browser}",
-        "--VoilaConfiguration.template=lab",
+        f"--VoilaConfiguration.template={VOILA_TEMPLATE}",
         "--VoilaConfiguration.theme=light",
         "--VoilaConfiguration.strip_sources=True",      # the code stays hidden
         "--VoilaConfiguration.show_tracebacks=False",   # a learner sees no traceback
@@ -721,12 +733,7 @@ def voila_argv(folder: str | os.PathLike, port: int | None = None, open_browser:
         # and jupytext's, made for JupyterLab, fails in it)
         "--VoilaConfiguration.extension_denylist=jupyterlab-jupytext",
         "--VoilaConfiguration.extension_denylist=@voila-dashboards/jupyterlab-preview",
-        # the page template leaves trainer cells out (lesson_sources.learner_cells)
-        "--VoilaExporter.filters=learner_cells=safetylab.lesson_sources.learner_cells",
-        # ... and the header and footer say where the lesson is in the course, with links
-        "--VoilaExporter.filters=lesson_place=safetylab.app.lesson_place_filter",
-        # ... and runs the check of learning's script itself, under the page's nonce
-        "--VoilaExporter.filters=learner_output=safetylab.widgets.learning_check.learner_output",
+        *(f"--VoilaExporter.filters={name}={function}" for name, function in PAGE_FILTERS.items()),
         # What a lesson links to is served under /voila/files/ (a lesson's relative link is
         # redirected there): the clean copies, policies and evidence kits learners make.
         # Never the notebooks or any code.
@@ -772,6 +779,73 @@ def _process_tree_mb(pid: int) -> float:
     return total / 2**20
 
 
+@functools.lru_cache(maxsize=1)
+def _template_code():
+    """This process's Jinja bytecode cache: each lesson page template compiled once (see :func:`warm_templates`)."""
+    import jinja2
+
+    class TemplateCode(jinja2.BytecodeCache):
+        """Compiled templates kept in memory; a template whose source changed is compiled again
+        (Jinja checks each one's checksum)."""
+
+        def __init__(self):
+            self.code: dict[str, bytes] = {}
+
+        def load_bytecode(self, bucket):
+            if bucket.key in self.code:
+                bucket.bytecode_from_string(self.code[bucket.key])
+
+        def dump_bytecode(self, bucket):
+            self.code[bucket.key] = bucket.bytecode_to_string()
+
+    return TemplateCode()
+
+
+@functools.lru_cache(maxsize=1)
+def _lesson_exporter_class():
+    """Voila's page exporter, with the lesson page's templates compiled once per process.
+
+    Voila makes a new exporter, with a new Jinja environment, for every page it renders, and
+    so compiles every template of the page again: about a third of a processor-second for each
+    lesson opened, which thirty learners opening a lesson together wait for in turn.
+    """
+    from voila.exporter import VoilaExporter
+
+    class LessonExporter(VoilaExporter):
+        def _create_environment(self):
+            environment = super()._create_environment()
+            environment.bytecode_cache = _template_code()
+            return environment
+
+    return LessonExporter
+
+
+def warm_templates() -> list[str]:
+    """Compile the lesson page's templates now, before any page is asked for (a class's ready servers
+    do, while the class gathers). Returns the templates' names."""
+    from jinja2 import meta
+    from voila.paths import collect_template_paths
+
+    exporter = _lesson_exporter_class()(
+        template_paths=[str(TEMPLATE_DIR), *collect_template_paths(["voila", "nbconvert"], VOILA_TEMPLATE,
+                                                                    prune=True)],
+        template_name=VOILA_TEMPLATE, filters=dict(PAGE_FILTERS))
+    environment = exporter.environment
+    for name in ("highlight_code", "trusted"):  # Voila adds these as it renders a page (compiled code names them)
+        environment.filters.setdefault(name, lambda value, *args, **kwargs: value)
+    done: list[str] = []
+    todo: list[str | None] = [exporter.template_file]
+    while todo:
+        name = todo.pop()
+        if name is None or name in done:
+            continue
+        source, _, _ = environment.loader.get_source(environment, name)
+        environment.get_template(name)  # compiled, and its code kept for every page of this process
+        done.append(name)
+        todo.extend(meta.find_referenced_templates(environment.parse(source)))
+    return done
+
+
 def _voila_app_class(limits: Limits = Limits()):
     """Voila's application, with the learner-mode start page, template and safeguards (imported lazily)."""
     from ._datafile import skip_iri_grammar
@@ -793,6 +867,10 @@ def _voila_app_class(limits: Limits = Limits()):
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
     from voila.voila_identity_provider import VoilaLoginHandler
+
+    import voila.notebook_renderer
+
+    voila.notebook_renderer.VoilaExporter = _lesson_exporter_class()  # the one place Voila makes its exporter
 
     class _IndexHandler(JupyterHandler):
         def initialize(self, folder: Path):

@@ -104,6 +104,13 @@ def _preload(kind: str) -> None:
 
         app.voila_app_class()  # Voila, Jupyter's server and the learner-mode handlers
         importlib.import_module("jupyterhub.singleuser.extension")
+        try:  # work a lesson page does every time, done ahead (only sooner: a failure here changes nothing)
+            app.warm_templates()  # the page's templates, compiled
+            import nbformat.validator
+
+            nbformat.validator.get_validator(version=4, version_minor=nbformat.current_nbformat_minor)
+        except Exception as e:  # noqa: BLE001
+            print(f"safetylab: a ready server could not prepare the lesson page ahead: {e}", file=sys.stderr)
     else:
         for name in KERNEL_MODULES:
             importlib.import_module(name)

@@ -147,6 +147,24 @@ def test_voila_options_keep_learner_mode_local_codeless_and_offline(tmp_path):
     assert _option(app.voila_argv(tmp_path), "Voila.port") == str(app.DEFAULT_PORT)
 
 
+def test_the_lesson_pages_templates_are_compiled_once_per_server(monkeypatch):
+    """Voila makes a new template environment for every page; learner mode's keeps each template's
+    compiled code, so a page (and a ready server's first page, compiled ahead) compiles nothing."""
+    _require_app()
+    import jinja2
+
+    names = app.warm_templates()
+    assert names[0] == "index.html.j2" and "base.html.j2" in names  # ours, and the templates it builds on
+    compiled = []
+    original = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, source, name=None, *a, **k: compiled.append(name) or original(self, source, name, *a, **k))
+    assert app.warm_templates() == names and compiled == []
+    # every filter the page's templates name is one learner mode gives Voila, with the same functions
+    argv = app.voila_argv(".", open_browser=False)
+    assert {f"--VoilaExporter.filters={k}={v}" for k, v in app.PAGE_FILTERS.items()} <= set(argv)
+
+
 @pytest.mark.parametrize("path, served", [
     ("clean_copies/photo-1a2b.jpg", True), ("clean_copies/IMG.HEIC", True),
     ("my_evidence_kit/report.html", True), ("my_policy/my-photo-policy.html", True),

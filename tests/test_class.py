@@ -203,6 +203,15 @@ def test_a_learners_lesson_kernel_talks_over_local_sockets_not_ports(klass, two)
         assert len(listening) <= 1, listening
 
 
+def test_a_learners_lesson_keeps_no_history_of_what_it_ran(klass, two):
+    alex = two[1]
+    status, _, page = alex.open_lesson()
+    assert status == 200 and kernel_id(page)
+    folder = klass.learner_folder(alex.name)
+    assert (folder / ".ipython" / "profile_default" / "ipython_kernel_config.json").is_file()
+    assert not list(folder.rglob("history.sqlite*")), "the lesson's kernel wrote IPython's history"
+
+
 def test_trainer_page_lists_the_learners_and_learners_cannot_see_it(klass, two):
     sam, alex = two
     status, _, page = Learner(klass.join_url).request(klass.trainer_url)

@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 from .. import app, course
 from ..errors import SafetyLabError
 
-__all__ = ["copy_lessons", "lesson_title", "learner_settings", "main"]
+__all__ = ["copy_lessons", "lesson_title", "learner_settings", "KERNEL_SETTINGS", "write_kernel_settings", "main"]
 
 
 def copy_lessons(source: str | os.PathLike, folder: str | os.PathLike) -> list[str]:
@@ -162,11 +162,32 @@ def _learner_app_class(settings: dict):
     return ClassLearnerVoila
 
 
+#: IPython's settings for this learner's lesson kernels: no history of what they ran (a file IPython
+#: would otherwise write in the learner's folder, with a thread to keep it: nothing a lesson needs).
+KERNEL_SETTINGS = {"HistoryManager": {"enabled": False}}
+
+
+def write_kernel_settings(ipython_dir: str | os.PathLike) -> Path:
+    """Write :data:`KERNEL_SETTINGS` where this learner's lesson kernels read their settings.
+
+    Examples
+    --------
+    >>> import tempfile, json
+    >>> json.loads(write_kernel_settings(tempfile.mkdtemp()).read_text())["HistoryManager"]
+    {'enabled': False}
+    """
+    path = Path(ipython_dir) / "profile_default" / "ipython_kernel_config.json"
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.write_text(json.dumps(KERNEL_SETTINGS), encoding="utf-8")
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run this learner's server until JupyterHub stops it."""
     settings = learner_settings(dict(os.environ))
     folder = Path.cwd()
     copy_lessons(os.environ.get("SAFETYLAB_CLASS_LESSONS") or course.lessons_dir(), folder)
+    write_kernel_settings(os.environ.get("IPYTHONDIR") or folder / ".ipython")
     private_tmp = Path(os.environ.get("TMPDIR") or folder / ".tmp")
     private_tmp.mkdir(mode=0o700, parents=True, exist_ok=True)
     app_class = _learner_app_class(settings)

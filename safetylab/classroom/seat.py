@@ -54,8 +54,9 @@ __all__ = ["READY_FD_ENV", "KERNEL_MODULES", "start", "handoff", "read_handoff",
 READY_FD_ENV = "SAFETYLAB_SEAT_READY_FD"
 #: What every lesson's kernel loads first (the kernel itself, pictures, figures). Not ipywidgets: it
 #: registers its messages with the kernel as it is imported, so it must come after the kernel exists.
-KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "IPython.display", "numpy",
-                  "PIL.Image", "matplotlib.pyplot", "matplotlib_inline.backend_inline")
+KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "IPython.display",
+                  "IPython.core.magics.pylab", "numpy", "PIL.Image", "matplotlib.pyplot",
+                  "matplotlib_inline.backend_inline")
 #: Modules that must be imported inside the kernel (they register with it when imported).
 _AFTER_KERNEL = ("ipywidgets",)
 _KERNEL_LAUNCHER = "ipykernel_launcher"
@@ -108,7 +109,9 @@ def _preload(kind: str) -> None:
             app.warm_templates()  # the page's templates, compiled
             import nbformat.validator
 
-            nbformat.validator.get_validator(version=4, version_minor=nbformat.current_nbformat_minor)
+            for relax in (False, True):  # (Voila checks a page's notebook as it renders it, the relaxed way)
+                nbformat.validator.get_validator(version=4, version_minor=nbformat.current_nbformat_minor,
+                                                 relax_add_props=relax)
         except Exception as e:  # noqa: BLE001
             print(f"safetylab: a ready server could not prepare the lesson page ahead: {e}", file=sys.stderr)
     else:

@@ -17,6 +17,11 @@ learners on a few cores that doubled the processor time a photo took (measured o
 learner's photo: 1.9-2.1 processor-seconds with a thread per core, 1.0-1.2 with one) and
 took it from the learners still opening their lessons.
 
+And in lean mode a learner's photo is looked at with a lower processor priority
+(:func:`gives_way`, on Linux): when a class arrives together, every learner's lesson page
+opens first and photos are looked at with the processor time that is left, instead of
+each photo slowing every lesson that is still opening.
+
 What this does *not* do: it lowers what a lesson holds between photos, not its peak
 while a photo is looked at (about 550 MB with faces and writing on a 1000-pixel
 picture), so learners looking at photos at the same moment still need that much each;
@@ -29,6 +34,8 @@ Examples
 (True, False)
 >>> network_threads({"SAFETYLAB_LEAN_MEMORY": "1"}), network_threads({})
 (1, None)
+>>> gives_way(sum, [1, 2, 3])   # not on a class server: simply called
+6
 >>> release_models() >= 0
 True
 """
@@ -40,9 +47,13 @@ import ctypes.util
 import gc
 import os
 import sys
-from typing import Mapping
+import threading
+from typing import Callable, Mapping, TypeVar
 
-__all__ = ["LEAN_ENV", "lean", "network_threads", "release_models", "after_learner_photo"]
+T = TypeVar("T")
+
+__all__ = ["LEAN_ENV", "lean", "network_threads", "gives_way", "GIVE_WAY_NICENESS", "release_models",
+           "after_learner_photo"]
 
 #: Set to "1" for lean mode (class mode sets it for every learner's server).
 LEAN_ENV = "SAFETYLAB_LEAN_MEMORY"
@@ -58,6 +69,37 @@ def network_threads(environ: Mapping[str, str] | None = None) -> int | None:
     (a shared server, where learners' lessons already keep every core busy), else None (the
     library's own choice: a thread per core)."""
     return 1 if lean(environ) else None
+
+
+#: How much lower a learner's photo runs on a class server (a Linux nice value added to its thread's).
+GIVE_WAY_NICENESS = 10
+_give_way_pool = None
+
+
+def _lower_this_thread() -> None:
+    try:  # on Linux, a thread's own id names just that thread
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + GIVE_WAY_NICENESS))
+    except (AttributeError, OSError):
+        pass
+
+
+def gives_way(work: Callable[..., T], *args, **kwargs) -> T:
+    """``work(*args, **kwargs)``, run in lean mode (a class server, Linux) at a lower processor priority.
+
+    The work runs in one thread kept for it, whose priority is lowered once (nobody may raise
+    it again, so the rest of the lesson keeps its own); the caller waits for its result (or its
+    exception). With one thread per network (:func:`network_threads`), the face and text models
+    run in that thread too. Elsewhere, or outside lean mode, it is simply called.
+    """
+    global _give_way_pool
+    if not (lean() and sys.platform.startswith("linux")):
+        return work(*args, **kwargs)
+    if _give_way_pool is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _give_way_pool = ThreadPoolExecutor(1, thread_name_prefix="learner-photo", initializer=_lower_this_thread)
+    return _give_way_pool.submit(work, *args, **kwargs).result()
 
 
 def release_models() -> int:

@@ -207,7 +207,7 @@ class Learner:
         status, url, page = self.request(url, {"_xsrf": self.xsrf(page), "code": code, "username": nickname})
         deadline = time.monotonic() + timeout
         while status == 200 and "/spawn-pending/" in url and time.monotonic() < deadline:
-            time.sleep(1)
+            time.sleep(0.25)  # a browser's page follows the hub's progress events and moves on at once
             status, url, page = self.request(url)
         found = re.search(r"/user/([^/]+)/", url)
         self.name = found.group(1) if found and status == 200 else None

@@ -99,3 +99,29 @@ def test_lean_mode_runs_each_network_on_one_thread(lean, tmp_path):
     else:  # one's own computer: the libraries' own choice (ONNX Runtime's 0 is "one per core")
         assert got["onnxruntime"] == [[0, 0], [0, 0]]
         assert got["opencv"] == got["opencv_before"]
+
+
+def test_on_a_class_server_a_learners_photo_gives_way(monkeypatch):
+    import os
+    import threading
+
+    def where(fail=False):
+        if fail:
+            raise ValueError("no")
+        tid = threading.get_native_id()
+        return tid, os.getpriority(os.PRIO_PROCESS, tid)
+
+    here = threading.get_native_id()
+    mine = os.getpriority(os.PRIO_PROCESS, here)
+    monkeypatch.delenv(memory.LEAN_ENV, raising=False)  # one's own computer: called as it is
+    assert memory.gives_way(where) == (here, mine)
+    monkeypatch.setenv(memory.LEAN_ENV, "1")
+    if not sys.platform.startswith("linux"):
+        assert memory.gives_way(where) == (here, mine)
+        return
+    tid, niceness = memory.gives_way(where)
+    assert tid != here and niceness == min(19, mine + memory.GIVE_WAY_NICENESS)
+    assert memory.gives_way(where)[0] == tid  # one thread, kept (its priority cannot be raised again)
+    assert os.getpriority(os.PRIO_PROCESS, here) == mine  # the lesson itself keeps its priority
+    with pytest.raises(ValueError):
+        memory.gives_way(where, fail=True)

@@ -27,7 +27,7 @@ from .. import content
 from .. import policy as _policy
 from .._paths import within
 from ..errors import SafetyLabError
-from ..memory import after_learner_photo
+from ..memory import after_learner_photo, gives_way
 from ._private import PrivateCopy, clear_upload, take_upload
 from ._style import risk_list_html
 from ._style import table_html as _table
@@ -344,7 +344,7 @@ class ReportCardWidget:
             self.card_view.value = '<p role="alert">Choose a photo first: a sample, or one of your own.</p>'
             return None
         try:
-            self.card = _policy.report_card(path, self.answers())
+            self.card = gives_way(_policy.report_card, path, self.answers())  # (a class server: lessons first)
         except SafetyLabError as e:
             self.card = None
             self.card_view.value = f'<p role="alert"><strong>{_e(path.name)}:</strong> {_e(e)}</p>'

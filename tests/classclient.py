@@ -180,6 +180,7 @@ class Learner:
         self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
                                                   urllib.request.HTTPCookieProcessor(self.jar))
         self.name: str | None = None
+        self.pages_waited_on = 0  # "getting your lessons ready" pages seen while joining
 
     def url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else self.base + path.lstrip("/")
@@ -207,11 +208,17 @@ class Learner:
         status, url, page = self.request(url, {"_xsrf": self.xsrf(page), "code": code, "username": nickname})
         deadline = time.monotonic() + timeout
         while status == 200 and "/spawn-pending/" in url and time.monotonic() < deadline:
-            time.sleep(0.25)  # a browser's page follows the hub's progress events and moves on at once
+            self.wait_as_the_page_says(page)
             status, url, page = self.request(url)
         found = re.search(r"/user/([^/]+)/", url)
         self.name = found.group(1) if found and status == 200 else None
         return status, url, page
+
+    def wait_as_the_page_says(self, page: str) -> None:
+        """Wait as a browser does on a page that refreshes itself (``<meta http-equiv="refresh">``)."""
+        self.pages_waited_on += 1
+        found = re.search(r'http-equiv="refresh" content="(\d+(?:\.\d+)?)', page)
+        time.sleep(float(found.group(1)) if found else 1.0)
 
     def leave(self):
         status, url, page = self.request("hub/leave")

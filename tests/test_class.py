@@ -108,6 +108,19 @@ def test_learners_are_given_servers_started_before_they_joined(klass, two):
     assert [p.name for p in (klass.folder / "seats").iterdir()] == []
 
 
+def test_a_learner_given_a_ready_server_goes_straight_to_the_lessons(klass, two):
+    """The "getting your lessons ready" page (no script: it refreshes every 2 s) is answered once
+    the server is up, so a learner given a ready server never waits on it."""
+    assert _wait(lambda: _ready(klass).get("ready", 0) >= 1, 180), _ready(klass)
+    kim = Learner(klass.join_url)
+    status, url, page = kim.join(klass.code, "Kim")
+    try:
+        assert status == 200 and kim.name and "/voila/render/" in page, (status, url)
+        assert kim.pages_waited_on == 0
+    finally:
+        kim.leave()
+
+
 def test_wrong_code_and_taken_nickname_are_refused(klass, two):
     stranger = Learner(klass.join_url)
     status, _, page = stranger.join("WRONG1", "Kim")

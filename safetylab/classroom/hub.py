@@ -232,6 +232,7 @@ from jupyterhub.apihandlers.base import APIHandler  # noqa: E402
 from jupyterhub.auth import Authenticator  # noqa: E402
 from jupyterhub.handlers.base import BaseHandler  # noqa: E402
 from jupyterhub.handlers.login import LoginHandler  # noqa: E402
+from jupyterhub.handlers.pages import SpawnPendingHandler  # noqa: E402
 from jupyterhub.spawner import LocalProcessSpawner  # noqa: E402
 from jupyterhub.utils import maybe_future, url_path_join  # noqa: E402
 from tornado import web  # noqa: E402
@@ -262,7 +263,8 @@ class ClassAuthenticator(Authenticator):
     def get_handlers(self, app):
         return [(r"/login", JoinHandler), (r"/trainer", TrainerSignInHandler), (r"/leave", LeaveHandler),
                 (r"/class", TrainerPageHandler), (r"/class/end", EndClassHandler),
-                (r"/api/safetylab/lesson/([^/]+)", LessonAPIHandler)]
+                (r"/api/safetylab/lesson/([^/]+)", LessonAPIHandler),
+                (r"/spawn-pending/([^/]+)", PromptSpawnPendingHandler)]
 
     def learner_names(self, db) -> set[str]:
         group = db.query(orm.Group).filter(orm.Group.name == LEARNERS).first()
@@ -322,6 +324,31 @@ class _PageMixin:
         cfg = self.authenticator.class_config
         html_text = await self.render_template(template, class_config=cfg, **ns)
         self.finish(html_text)
+
+
+#: How long the "getting your lessons ready" page waits for a learner's server before it is shown (s).
+PENDING_WAIT = 5.0
+
+
+class PromptSpawnPendingHandler(SpawnPendingHandler):
+    """JupyterHub's "getting your lessons ready" page, answered once the learner's server is up.
+
+    The page has no script: it asks again every 2 seconds. A ready server is up within a
+    second or so, so the page waits for it (up to :data:`PENDING_WAIT` s) and goes straight
+    on to the lessons, instead of keeping the learner waiting for the next refresh. Only a
+    learner's own page waits; it is shown as usual when the server takes longer.
+    """
+
+    async def get(self, user_name, server_name=""):
+        user = self.current_user
+        spawner = user.spawners.get(server_name) if user is not None and user.name == user_name else None
+        future = getattr(spawner, "_spawn_future", None)
+        if spawner is not None and spawner.pending == "spawn" and future is not None and not future.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(future), PENDING_WAIT)
+            except Exception:  # noqa: BLE001 - still starting, or failed: the page says which
+                pass
+        return await super().get(user_name, server_name)
 
 
 class JoinHandler(_PageMixin, LoginHandler):

@@ -184,6 +184,9 @@ def write_kernel_settings(ipython_dir: str | os.PathLike) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     """Run this learner's server until JupyterHub stops it."""
+    from .seat import give_the_hub_way
+
+    give_the_hub_way()
     settings = learner_settings(dict(os.environ))
     folder = Path.cwd()
     copy_lessons(os.environ.get("SAFETYLAB_CLASS_LESSONS") or course.lessons_dir(), folder)

@@ -121,6 +121,25 @@ def test_a_learner_given_a_ready_server_goes_straight_to_the_lessons(klass, two)
         kim.leave()
 
 
+def test_learners_run_below_the_hub(klass, two):
+    """Every join passes through the hub's one thread: learners' servers and lessons give it way."""
+    import os
+
+    import psutil
+
+    from safetylab.classroom.seat import LEARNER_NICENESS
+
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    folder = str(klass.learner_folder(two[0].name))
+    learners = [p for p in psutil.process_iter(["cwd", "cmdline"])
+                if (p.info.get("cwd") or "").startswith(folder) and "safetylab.classroom" in " ".join(p.info["cmdline"] or [])]
+    assert learners and all(p.nice() == max(mine, LEARNER_NICENESS) for p in learners), \
+        [(p.info["cmdline"], p.nice()) for p in learners]
+    hub = [p for p in psutil.Process(klass.proc.pid).children(recursive=True) if "jupyterhub" in " ".join(p.cmdline())
+           and "-f" in p.cmdline()]
+    assert hub and hub[0].nice() == mine
+
+
 def test_wrong_code_and_taken_nickname_are_refused(klass, two):
     stranger = Learner(klass.join_url)
     status, _, page = stranger.join("WRONG1", "Kim")

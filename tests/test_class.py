@@ -132,7 +132,8 @@ def test_learners_run_below_the_hub(klass, two):
     mine = os.getpriority(os.PRIO_PROCESS, 0)
     folder = str(klass.learner_folder(two[0].name))
     learners = [p for p in psutil.process_iter(["cwd", "cmdline"])
-                if (p.info.get("cwd") or "").startswith(folder) and "safetylab.classroom" in " ".join(p.info["cmdline"] or [])]
+                if (p.info.get("cwd") or "").startswith(folder)
+                and "safetylab.classroom" in " ".join(p.info["cmdline"] or [])]
     assert learners and all(p.nice() == max(mine, LEARNER_NICENESS) for p in learners), \
         [(p.info["cmdline"], p.nice()) for p in learners]
     hub = [p for p in psutil.Process(klass.proc.pid).children(recursive=True) if "jupyterhub" in " ".join(p.cmdline())

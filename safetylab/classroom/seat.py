@@ -47,8 +47,8 @@ import sys
 import tempfile
 import warnings
 
-__all__ = ["READY_FD_ENV", "KERNEL_MODULES", "LEARNER_NICENESS", "give_the_hub_way", "start", "handoff", "read_handoff", "become", "take_kernel",
-           "SeatKernelManager", "main"]
+__all__ = ["READY_FD_ENV", "KERNEL_MODULES", "LEARNER_NICENESS", "give_the_hub_way", "start", "handoff",
+           "read_handoff", "become", "take_kernel", "SeatKernelManager", "main"]
 
 #: The file descriptor a seat writes "ready" to (then closes), once loaded.
 READY_FD_ENV = "SAFETYLAB_SEAT_READY_FD"

@@ -157,8 +157,11 @@ def test_the_lesson_pages_templates_are_compiled_once_per_server(monkeypatch):
     assert names[0] == "index.html.j2" and "base.html.j2" in names  # ours, and the templates it builds on
     compiled = []
     original = jinja2.Environment.compile
-    monkeypatch.setattr(jinja2.Environment, "compile",
-                        lambda self, source, name=None, *a, **k: compiled.append(name) or original(self, source, name, *a, **k))
+    def compile(self, source, name=None, *args, **kwargs):
+        compiled.append(name)
+        return original(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile)
     assert app.warm_templates() == names and compiled == []
     # every filter the page's templates name is one learner mode gives Voila, with the same functions
     argv = app.voila_argv(".", open_browser=False)

@@ -22,7 +22,7 @@ Memory is measured after every learner has used the widget: in a class, each les
 of the face and text models once a learner's photo has been looked at (``safetylab.memory``).
 The widget's answer comes late on purpose: on a class server a learner's photo gives way to
 lessons being opened (``safetylab.memory.gives_way``), and learners' servers and lessons give
-way to the hub (``safetylab.classroom.seat.give_the_hub_way``).
+way to the hub (``safetylab.memory.give_the_hub_way``).
 
 Usage: ``.venv/bin/python benchmarks/class_load.py [--learners 30]``. Writes
 ``bench-results/class_load.json`` (and the class's log beside it, ``class_load_hub.log``). Exit 0 when every learner got a working lesson, else 1.

@@ -20,7 +20,9 @@ took it from the learners still opening their lessons.
 And in lean mode a learner's photo is looked at with a lower processor priority
 (:func:`gives_way`, on Linux): when a class arrives together, every learner's lesson page
 opens first and photos are looked at with the processor time that is left, instead of
-each photo slowing every lesson that is still opening.
+each photo slowing every lesson that is still opening. Learners' servers and lessons
+themselves run a little below the class's hub (:func:`give_the_hub_way`), which every
+join and sign-in passes through.
 
 What this does *not* do: it lowers what a lesson holds between photos, not its peak
 while a photo is looked at (about 550 MB with faces and writing on a 1000-pixel
@@ -52,8 +54,8 @@ from typing import Callable, Mapping, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["LEAN_ENV", "lean", "network_threads", "gives_way", "GIVE_WAY_NICENESS", "release_models",
-           "after_learner_photo"]
+__all__ = ["LEAN_ENV", "lean", "network_threads", "gives_way", "GIVE_WAY_NICENESS", "give_the_hub_way",
+           "LEARNER_NICENESS", "release_models", "after_learner_photo"]
 
 #: Set to "1" for lean mode (class mode sets it for every learner's server).
 LEAN_ENV = "SAFETYLAB_LEAN_MEMORY"
@@ -100,6 +102,21 @@ def gives_way(work: Callable[..., T], *args, **kwargs) -> T:
 
         _give_way_pool = ThreadPoolExecutor(1, thread_name_prefix="learner-photo", initializer=_lower_this_thread)
     return _give_way_pool.submit(work, *args, **kwargs).result()
+
+
+#: How much lower a learner's server and lessons run than the class's hub and proxy (a nice value).
+LEARNER_NICENESS = 5
+
+
+def give_the_hub_way() -> None:
+    """Run this learner's server (and the lesson kernels it starts, which inherit it) a little below
+    the hub: every learner's join and sign-in passes through the hub's one thread, so when the
+    whole class arrives together the hub answers first. Called as a learner's server (or a
+    ready one) starts, before it has other threads; a no-op where priorities cannot be set."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, max(os.getpriority(os.PRIO_PROCESS, 0), LEARNER_NICENESS))
+    except (AttributeError, OSError):
+        pass
 
 
 def release_models() -> int:

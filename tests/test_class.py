@@ -127,7 +127,7 @@ def test_learners_run_below_the_hub(klass, two):
 
     import psutil
 
-    from safetylab.classroom.seat import LEARNER_NICENESS
+    from safetylab.memory import LEARNER_NICENESS
 
     mine = os.getpriority(os.PRIO_PROCESS, 0)
     folder = str(klass.learner_folder(two[0].name))

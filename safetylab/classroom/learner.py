@@ -184,7 +184,7 @@ def write_kernel_settings(ipython_dir: str | os.PathLike) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     """Run this learner's server until JupyterHub stops it."""
-    from .seat import give_the_hub_way
+    from ..memory import give_the_hub_way
 
     give_the_hub_way()
     settings = learner_settings(dict(os.environ))

@@ -47,8 +47,8 @@ import sys
 import tempfile
 import warnings
 
-__all__ = ["READY_FD_ENV", "KERNEL_MODULES", "LEARNER_NICENESS", "give_the_hub_way", "start", "handoff",
-           "read_handoff", "become", "take_kernel", "SeatKernelManager", "main"]
+__all__ = ["READY_FD_ENV", "KERNEL_MODULES", "start", "handoff", "read_handoff", "become", "take_kernel",
+           "SeatKernelManager", "main"]
 
 #: The file descriptor a seat writes "ready" to (then closes), once loaded.
 READY_FD_ENV = "SAFETYLAB_SEAT_READY_FD"
@@ -62,21 +62,6 @@ _AFTER_KERNEL = ("ipywidgets",)
 _KERNEL_LAUNCHER = "ipykernel_launcher"
 
 _kernel_seat: subprocess.Popen | None = None  # this server's waiting kernel (server seats only)
-#: How much lower a learner's server and lessons run than the class's hub and proxy (a nice value).
-LEARNER_NICENESS = 5
-
-
-def give_the_hub_way() -> None:
-    """Run this learner's server (and the lesson kernels it starts, which inherit it) a little below
-    the hub: every learner's join and sign-in passes through the hub's one thread, so when the
-    whole class arrives together the hub answers first. Called as a learner's process starts
-    (before it has other threads); a no-op where priorities cannot be set."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, 0, max(os.getpriority(os.PRIO_PROCESS, 0), LEARNER_NICENESS))
-    except (AttributeError, OSError):
-        pass
-
-
 def handoff(module: str, argv: list[str], env: dict[str, str], cwd: str) -> bytes:
     """What a seat is given to become a learner's process: one line of JSON."""
     return json.dumps({"module": module, "argv": list(argv), "env": dict(env), "cwd": str(cwd)}).encode() + b"\n"
@@ -223,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     if kind not in ("server", "kernel"):
         print("usage: python -m safetylab.classroom.seat server|kernel", file=sys.stderr)
         return 2
+    from ..memory import give_the_hub_way
+
     give_the_hub_way()
     ready_fd = int(os.environ.pop(READY_FD_ENV, "-1"))
     kernel_ready = None

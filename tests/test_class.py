@@ -136,9 +136,18 @@ def test_learners_run_below_the_hub(klass, two):
                 and "safetylab.classroom" in " ".join(p.info["cmdline"] or [])]
     assert learners and all(p.nice() == max(mine, LEARNER_NICENESS) for p in learners), \
         [(p.info["cmdline"], p.nice()) for p in learners]
-    hub = [p for p in psutil.Process(klass.proc.pid).children(recursive=True) if "jupyterhub" in " ".join(p.cmdline())
-           and "-f" in p.cmdline()]
+    hub = [p for p in psutil.Process(klass.proc.pid).children(recursive=True)
+           if p.is_running() and "jupyterhub" in " ".join(_cmdline(p)) and "-f" in _cmdline(p)]
     assert hub and hub[0].nice() == mine
+
+
+def _cmdline(proc) -> list[str]:
+    import psutil
+
+    try:
+        return proc.cmdline()
+    except psutil.Error:  # ended meanwhile
+        return []
 
 
 def test_wrong_code_and_taken_nickname_are_refused(klass, two):

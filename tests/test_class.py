@@ -98,6 +98,14 @@ def _servers_in(folder: Path) -> list:
     return found
 
 
+def _processes_under(folder: Path, word: str) -> list:
+    """Processes running in ``folder`` or below it whose command line has ``word``."""
+    import psutil
+
+    return [p for p in psutil.process_iter(["cwd", "cmdline"])
+            if (p.info.get("cwd") or "").startswith(str(folder)) and word in " ".join(p.info.get("cmdline") or [])]
+
+
 def test_learners_are_given_servers_started_before_they_joined(klass, two):
     for learner in two:
         servers = _servers_in(klass.learner_folder(learner.name))
@@ -130,10 +138,7 @@ def test_learners_run_below_the_hub(klass, two):
     from safetylab.memory import LEARNER_NICENESS
 
     mine = os.getpriority(os.PRIO_PROCESS, 0)
-    folder = str(klass.learner_folder(two[0].name))
-    learners = [p for p in psutil.process_iter(["cwd", "cmdline"])
-                if (p.info.get("cwd") or "").startswith(folder)
-                and "safetylab.classroom" in " ".join(p.info["cmdline"] or [])]
+    learners = _processes_under(klass.learner_folder(two[0].name), "safetylab.classroom")
     assert learners and all(p.nice() == max(mine, LEARNER_NICENESS) for p in learners), \
         [(p.info["cmdline"], p.nice()) for p in learners]
     hub = [p for p in psutil.Process(klass.proc.pid).children(recursive=True)
@@ -233,8 +238,7 @@ def test_a_learners_lesson_kernel_talks_over_local_sockets_not_ports(klass, two)
     for path in files:
         info = json.loads(path.read_text(encoding="utf-8"))
         assert info["transport"] == "ipc" and info["ip"].startswith("@safetylab-"), info
-    kernels = [p for p in psutil.process_iter(["cwd", "cmdline"])
-               if (p.info.get("cwd") or "").startswith(str(folder)) and "kernel" in " ".join(p.info["cmdline"] or [])]
+    kernels = _processes_under(folder, "kernel")
     assert kernels, "Sam's lesson has no kernel"
     for proc in kernels:
         sockets = {str(c.laddr) for c in proc.net_connections(kind="unix")}
